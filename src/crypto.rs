@@ -1,0 +1,354 @@
+//! Signature verification through `jsonwebtoken`'s CryptoProvider, backed by
+//! rsa 0.10, p256/p384 0.14 and ed25519-dalek (not jsonwebtoken's `rust_crypto`
+//! feature, whose rsa 0.9 is ~3× slower in wasm).
+//!
+//! `Alg` has no `none` and no HMAC member: those algorithms are unrepresentable
+//! here (R10, RFC 8725 §3.1–3.2).
+
+use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
+use jsonwebtoken::errors::{ErrorKind, new_error};
+use jsonwebtoken::{Algorithm, DecodingKey, DecodingKeyKind, EncodingKey};
+use rsa::traits::SignatureScheme;
+use rsa::{BoxedUint, Pkcs1v15Sign, PublicKey as RsaPublicKey, pss::Pss};
+use sha2::{Digest, Sha256, Sha384, Sha512};
+
+/// The asymmetric JWS algorithms idjag accepts (RFC 7518 §3.3–3.5, RFC 8037).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Alg {
+    RS256,
+    RS384,
+    RS512,
+    PS256,
+    PS384,
+    PS512,
+    ES256,
+    ES384,
+    EdDSA,
+}
+
+/// The key family an algorithm needs (R14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyFamily {
+    Rsa,
+    P256,
+    P384,
+    Ed25519,
+}
+
+impl Alg {
+    pub const ALL: [Alg; 9] =
+        [Alg::RS256, Alg::RS384, Alg::RS512, Alg::PS256, Alg::PS384, Alg::PS512, Alg::ES256, Alg::ES384, Alg::EdDSA];
+
+    /// The default allow-list of design.md.
+    pub const DEFAULT_ALLOWED: [Alg; 5] = [Alg::RS256, Alg::PS256, Alg::ES256, Alg::ES384, Alg::EdDSA];
+
+    pub fn parse(name: &str) -> Option<Alg> {
+        Alg::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Alg::RS256 => "RS256",
+            Alg::RS384 => "RS384",
+            Alg::RS512 => "RS512",
+            Alg::PS256 => "PS256",
+            Alg::PS384 => "PS384",
+            Alg::PS512 => "PS512",
+            Alg::ES256 => "ES256",
+            Alg::ES384 => "ES384",
+            Alg::EdDSA => "EdDSA",
+        }
+    }
+
+    pub fn family(self) -> KeyFamily {
+        match self {
+            Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => KeyFamily::Rsa,
+            Alg::ES256 => KeyFamily::P256,
+            Alg::ES384 => KeyFamily::P384,
+            Alg::EdDSA => KeyFamily::Ed25519,
+        }
+    }
+
+    pub fn to_jsonwebtoken(self) -> Algorithm {
+        match self {
+            Alg::RS256 => Algorithm::RS256,
+            Alg::RS384 => Algorithm::RS384,
+            Alg::RS512 => Algorithm::RS512,
+            Alg::PS256 => Algorithm::PS256,
+            Alg::PS384 => Algorithm::PS384,
+            Alg::PS512 => Algorithm::PS512,
+            Alg::ES256 => Algorithm::ES256,
+            Alg::ES384 => Algorithm::ES384,
+            Alg::EdDSA => Algorithm::EdDSA,
+        }
+    }
+
+    fn from_jsonwebtoken(alg: &Algorithm) -> Option<Alg> {
+        Alg::ALL.into_iter().find(|a| a.to_jsonwebtoken() == *alg)
+    }
+}
+
+/// RSA modulus bounds (design.md: ≥ 2048 bits, ≤ 8192 bits).
+pub const RSA_MIN_BITS: usize = 2048;
+pub const RSA_MAX_BITS: usize = 8192;
+
+/// A public key parsed once, ready to verify for one algorithm. Send + Sync,
+/// so a verifier can be shared across threads natively.
+#[derive(Clone)]
+pub struct KeyVerifier {
+    alg: Alg,
+    key: std::sync::Arc<PublicKey>,
+}
+
+#[derive(Clone)]
+enum PublicKey {
+    Rsa(Box<RsaPublicKey>),
+    P256(p256::ecdsa::VerifyingKey),
+    P384(p384::ecdsa::VerifyingKey),
+    Ed25519(ed25519_dalek::VerifyingKey),
+}
+
+/// Why a key was refused (the caller maps this to ERR_CONFIG with a message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyError {
+    RsaTooSmall,
+    RsaTooLarge,
+    RsaBadExponent,
+    RsaInvalid,
+    EcInvalidPoint,
+    EdInvalid,
+    WrongFamily,
+}
+
+impl KeyError {
+    pub fn describe(&self) -> &'static str {
+        match self {
+            KeyError::RsaTooSmall => "rsa modulus is smaller than 2048 bits",
+            KeyError::RsaTooLarge => "rsa modulus is larger than 8192 bits",
+            KeyError::RsaBadExponent => "rsa public exponent must be odd and at least 3",
+            KeyError::RsaInvalid => "rsa key is invalid",
+            KeyError::EcInvalidPoint => "ec key is not a valid point on its curve",
+            KeyError::EdInvalid => "ed25519 key is invalid",
+            KeyError::WrongFamily => "key type does not match the algorithm",
+        }
+    }
+}
+
+fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    bytes.get(start..).unwrap_or_default()
+}
+
+/// Parse RSA (n, e) big-endian bytes under our bounds.
+pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<RsaPublicKey, KeyError> {
+    let n = strip_leading_zeros(n);
+    let e = strip_leading_zeros(e);
+    let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+    if bits < RSA_MIN_BITS {
+        return Err(KeyError::RsaTooSmall);
+    }
+    if bits > RSA_MAX_BITS {
+        return Err(KeyError::RsaTooLarge);
+    }
+    // An exponent of more than 8 bytes is never legitimate; rsa caps it at 2^33-1 anyway.
+    let odd = e.last().is_some_and(|b| b & 1 == 1);
+    if !odd || e.len() > 8 || (e.len() == 1 && e.first().is_some_and(|b| *b < 3)) {
+        return Err(KeyError::RsaBadExponent);
+    }
+    let n = BoxedUint::from_be_slice_vartime(n);
+    let e = BoxedUint::from_be_slice_vartime(e);
+    RsaPublicKey::new_with_size_limits(n, e, RSA_MIN_BITS..=RSA_MAX_BITS).map_err(|err| match err {
+        rsa::Error::PublicExponentTooSmall | rsa::Error::PublicExponentTooLarge | rsa::Error::InvalidExponent => {
+            KeyError::RsaBadExponent
+        }
+        _ => KeyError::RsaInvalid,
+    })
+}
+
+impl KeyVerifier {
+    /// Build from a `jsonwebtoken` DecodingKey (RSA as components, EC as an
+    /// uncompressed SEC1 point, Ed25519 as the 32-byte public key).
+    pub fn from_decoding_key(alg: Alg, key: &DecodingKey) -> Result<KeyVerifier, KeyError> {
+        let key = match (alg.family(), key.kind()) {
+            (KeyFamily::Rsa, DecodingKeyKind::RsaModulusExponent { n, e }) => {
+                PublicKey::Rsa(Box::new(rsa_public_key(n, e)?))
+            }
+            (KeyFamily::P256, DecodingKeyKind::SecretOrDer(point)) => PublicKey::P256(
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| KeyError::EcInvalidPoint)?,
+            ),
+            (KeyFamily::P384, DecodingKeyKind::SecretOrDer(point)) => PublicKey::P384(
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| KeyError::EcInvalidPoint)?,
+            ),
+            (KeyFamily::Ed25519, DecodingKeyKind::SecretOrDer(raw)) => {
+                let raw: &[u8; 32] = raw.as_slice().try_into().map_err(|_| KeyError::EdInvalid)?;
+                PublicKey::Ed25519(ed25519_dalek::VerifyingKey::from_bytes(raw).map_err(|_| KeyError::EdInvalid)?)
+            }
+            _ => return Err(KeyError::WrongFamily),
+        };
+        Ok(KeyVerifier { alg, key: std::sync::Arc::new(key) })
+    }
+
+    /// The same parsed key, used with another algorithm of its family.
+    pub fn with_alg(&self, alg: Alg) -> Option<KeyVerifier> {
+        (alg.family() == self.alg.family()).then(|| KeyVerifier { alg, key: self.key.clone() })
+    }
+
+    pub fn alg(&self) -> Alg {
+        self.alg
+    }
+
+    /// Verify `signature` over `message`; `true` only for a valid signature.
+    pub fn verify_signature(&self, message: &[u8], signature: &[u8]) -> bool {
+        // Through jsonwebtoken's JwtVerifier trait, as installed in PROVIDER.
+        signature2::Verifier::verify(self, message, &signature.to_vec()).is_ok()
+    }
+
+    fn check(&self, message: &[u8], signature: &[u8]) -> Result<(), ()> {
+        fn rsa_verify<S: SignatureScheme>(key: &RsaPublicKey, scheme: S, digest: &[u8], sig: &[u8]) -> Result<(), ()> {
+            key.verify(scheme, digest, sig).map_err(|_| ())
+        }
+        match (self.key.as_ref(), self.alg) {
+            (PublicKey::Rsa(k), Alg::RS256) => rsa_verify(k, Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message), signature),
+            (PublicKey::Rsa(k), Alg::RS384) => rsa_verify(k, Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(message), signature),
+            (PublicKey::Rsa(k), Alg::RS512) => rsa_verify(k, Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(message), signature),
+            // RFC 7518 §3.5: salt length = hash length; Pss::new() enforces exactly that.
+            (PublicKey::Rsa(k), Alg::PS256) => rsa_verify(k, Pss::<Sha256>::new(), &Sha256::digest(message), signature),
+            (PublicKey::Rsa(k), Alg::PS384) => rsa_verify(k, Pss::<Sha384>::new(), &Sha384::digest(message), signature),
+            (PublicKey::Rsa(k), Alg::PS512) => rsa_verify(k, Pss::<Sha512>::new(), &Sha512::digest(message), signature),
+            (PublicKey::P256(k), Alg::ES256) => {
+                // R14: raw R‖S of exactly 64 bytes, never DER.
+                let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| ())?;
+                signature3::Verifier::verify(k, message, &sig).map_err(|_| ())
+            }
+            (PublicKey::P384(k), Alg::ES384) => {
+                let sig = p384::ecdsa::Signature::from_slice(signature).map_err(|_| ())?;
+                signature3::Verifier::verify(k, message, &sig).map_err(|_| ())
+            }
+            (PublicKey::Ed25519(k), Alg::EdDSA) => {
+                let sig = ed25519_dalek::Signature::from_slice(signature).map_err(|_| ())?;
+                k.verify_strict(message, &sig).map_err(|_| ())
+            }
+            _ => Err(()),
+        }
+    }
+}
+
+impl signature2::Verifier<Vec<u8>> for KeyVerifier {
+    fn verify(&self, msg: &[u8], signature: &Vec<u8>) -> Result<(), signature2::Error> {
+        self.check(msg, signature).map_err(|_| signature2::Error::new())
+    }
+}
+
+impl JwtVerifier for KeyVerifier {
+    fn algorithm(&self) -> Algorithm {
+        self.alg.to_jsonwebtoken()
+    }
+}
+
+fn verifier_factory(algorithm: &Algorithm, key: &DecodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtVerifier>> {
+    let alg = Alg::from_jsonwebtoken(algorithm).ok_or_else(|| new_error(ErrorKind::InvalidAlgorithm))?;
+    let verifier = KeyVerifier::from_decoding_key(alg, key).map_err(|_| new_error(ErrorKind::InvalidKeyFormat))?;
+    Ok(Box::new(verifier))
+}
+
+fn signer_factory(_: &Algorithm, _: &EncodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtSigner>> {
+    // Signing goes through idjag's own issuers (access tokens, test issuer), not jsonwebtoken::encode.
+    Err(new_error(ErrorKind::InvalidAlgorithm))
+}
+
+fn unsupported_components(_: &[u8]) -> jsonwebtoken::errors::Result<(Vec<u8>, Vec<u8>)> {
+    Err(new_error(ErrorKind::InvalidKeyFormat))
+}
+
+fn unsupported_ec_components(
+    _: &[u8],
+    _: Algorithm,
+) -> jsonwebtoken::errors::Result<(jsonwebtoken::jwk::EllipticCurve, Vec<u8>, Vec<u8>)> {
+    Err(new_error(ErrorKind::InvalidKeyFormat))
+}
+
+fn unsupported_ed_components(_: &[u8], _: &jsonwebtoken::jwk::EllipticCurve) -> jsonwebtoken::errors::Result<Vec<u8>> {
+    Err(new_error(ErrorKind::InvalidKeyFormat))
+}
+
+fn compute_digest(data: &[u8], hash: jsonwebtoken::jwk::ThumbprintHash) -> jsonwebtoken::errors::Result<Vec<u8>> {
+    use jsonwebtoken::jwk::ThumbprintHash;
+    Ok(match hash {
+        ThumbprintHash::SHA256 => Sha256::digest(data).to_vec(),
+        ThumbprintHash::SHA384 => Sha384::digest(data).to_vec(),
+        ThumbprintHash::SHA512 => Sha512::digest(data).to_vec(),
+        _ => return Err(new_error(ErrorKind::InvalidAlgorithm)),
+    })
+}
+
+/// idjag's CryptoProvider for jsonwebtoken.
+pub static PROVIDER: CryptoProvider = CryptoProvider {
+    signer_factory,
+    verifier_factory,
+    key_utils: KeyUtils {
+        rsa_pub_components_from_private_key: unsupported_components,
+        rsa_pub_components_from_public_key: unsupported_components,
+        ec_pub_components_from_private_key: unsupported_ec_components,
+        ed_pub_components_from_private_key: unsupported_ed_components,
+        compute_digest,
+    },
+};
+
+/// Install PROVIDER as jsonwebtoken's process default (idempotent; a provider
+/// installed earlier by the embedding application is left in place).
+pub fn install_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = PROVIDER.install_default();
+    });
+}
+
+/// Verify through the provider's factory exactly as `jsonwebtoken::crypto::verify` does,
+/// for callers holding a DecodingKey rather than a cached KeyVerifier.
+pub fn verify_with_decoding_key(alg: Alg, key: &DecodingKey, message: &[u8], signature: &[u8]) -> bool {
+    match (PROVIDER.verifier_factory)(&alg.to_jsonwebtoken(), key) {
+        Ok(v) => v.verify(message, &signature.to_vec()).is_ok(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alg_names_roundtrip_and_exclude_none_and_hmac() {
+        for a in Alg::ALL {
+            assert_eq!(Alg::parse(a.name()), Some(a));
+        }
+        for bad in ["none", "HS256", "HS384", "HS512", "rs256", "ES512", ""] {
+            assert_eq!(Alg::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn rsa_bounds() {
+        let mut n = vec![0xffu8; 128]; // 1024 bits
+        assert_eq!(rsa_public_key(&n, &[1, 0, 1]).err(), Some(KeyError::RsaTooSmall));
+        n = vec![0xffu8; 1025]; // 8200 bits
+        assert_eq!(rsa_public_key(&n, &[1, 0, 1]).err(), Some(KeyError::RsaTooLarge));
+        let n = vec![0xffu8; 256];
+        assert_eq!(rsa_public_key(&n, &[1, 0, 0]).err(), Some(KeyError::RsaBadExponent));
+        assert_eq!(rsa_public_key(&n, &[1]).err(), Some(KeyError::RsaBadExponent));
+        assert_eq!(rsa_public_key(&n, &[]).err(), Some(KeyError::RsaBadExponent));
+    }
+
+    #[test]
+    fn wrong_family_is_refused() {
+        let k = DecodingKey::from_rsa_raw_components(&[0xff; 256], &[1, 0, 1]);
+        assert_eq!(KeyVerifier::from_decoding_key(Alg::ES256, &k).err(), Some(KeyError::WrongFamily));
+    }
+
+    #[test]
+    fn invalid_ec_point_refused() {
+        let mut point = vec![4u8];
+        point.extend_from_slice(&[1u8; 64]);
+        let k = DecodingKey::from_ec_der(&point);
+        assert_eq!(KeyVerifier::from_decoding_key(Alg::ES256, &k).err(), Some(KeyError::EcInvalidPoint));
+    }
+}

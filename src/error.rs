@@ -1,0 +1,222 @@
+//! Errors: a stable code to switch on, the OAuth error it maps to, a short message.
+//!
+//! Messages are lower-case, never contain the token, and quote at most 64
+//! characters of any attacker-supplied value (design.md → Error codes).
+
+use std::fmt;
+
+/// Stable error codes. The string form (`code()`) never changes once released.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    Config,
+    Malformed,
+    Header,
+    Typ,
+    Alg,
+    Issuer,
+    Key,
+    Signature,
+    Claim,
+    Audience,
+    Client,
+    Expired,
+    NotYetValid,
+    Lifetime,
+    Resource,
+    Scope,
+    Tenant,
+    Replay,
+    Unsupported,
+    Policy,
+}
+
+/// The OAuth 2.0 error a refusal maps to on the wire (RFC 6749 §5.2, RFC 8707).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthError {
+    InvalidGrant,
+    InvalidScope,
+    InvalidTarget,
+    InvalidRequest,
+    InvalidClient,
+}
+
+impl OAuthError {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OAuthError::InvalidGrant => "invalid_grant",
+            OAuthError::InvalidScope => "invalid_scope",
+            OAuthError::InvalidTarget => "invalid_target",
+            OAuthError::InvalidRequest => "invalid_request",
+            OAuthError::InvalidClient => "invalid_client",
+        }
+    }
+}
+
+impl ErrorCode {
+    /// Every code, in the order of design.md's table.
+    pub const ALL: [ErrorCode; 20] = [
+        ErrorCode::Config,
+        ErrorCode::Malformed,
+        ErrorCode::Header,
+        ErrorCode::Typ,
+        ErrorCode::Alg,
+        ErrorCode::Issuer,
+        ErrorCode::Key,
+        ErrorCode::Signature,
+        ErrorCode::Claim,
+        ErrorCode::Audience,
+        ErrorCode::Client,
+        ErrorCode::Expired,
+        ErrorCode::NotYetValid,
+        ErrorCode::Lifetime,
+        ErrorCode::Resource,
+        ErrorCode::Scope,
+        ErrorCode::Tenant,
+        ErrorCode::Replay,
+        ErrorCode::Unsupported,
+        ErrorCode::Policy,
+    ];
+
+    /// The stable string form, e.g. `ERR_AUDIENCE`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorCode::Config => "ERR_CONFIG",
+            ErrorCode::Malformed => "ERR_MALFORMED",
+            ErrorCode::Header => "ERR_HEADER",
+            ErrorCode::Typ => "ERR_TYP",
+            ErrorCode::Alg => "ERR_ALG",
+            ErrorCode::Issuer => "ERR_ISSUER",
+            ErrorCode::Key => "ERR_KEY",
+            ErrorCode::Signature => "ERR_SIGNATURE",
+            ErrorCode::Claim => "ERR_CLAIM",
+            ErrorCode::Audience => "ERR_AUDIENCE",
+            ErrorCode::Client => "ERR_CLIENT",
+            ErrorCode::Expired => "ERR_EXPIRED",
+            ErrorCode::NotYetValid => "ERR_NOT_YET_VALID",
+            ErrorCode::Lifetime => "ERR_LIFETIME",
+            ErrorCode::Resource => "ERR_RESOURCE",
+            ErrorCode::Scope => "ERR_SCOPE",
+            ErrorCode::Tenant => "ERR_TENANT",
+            ErrorCode::Replay => "ERR_REPLAY",
+            ErrorCode::Unsupported => "ERR_UNSUPPORTED",
+            ErrorCode::Policy => "ERR_POLICY",
+        }
+    }
+
+    /// The OAuth error for the token endpoint; `None` for configuration errors.
+    pub fn oauth_error(self) -> Option<OAuthError> {
+        match self {
+            ErrorCode::Config => None,
+            ErrorCode::Resource => Some(OAuthError::InvalidTarget),
+            ErrorCode::Scope => Some(OAuthError::InvalidScope),
+            _ => Some(OAuthError::InvalidGrant),
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A refusal or a configuration error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+    claim: Option<String>,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, message: message.into(), claim: None }
+    }
+
+    /// An error about one claim (or header member) named `claim`.
+    pub fn claim(code: ErrorCode, claim: &str, message: impl Into<String>) -> Self {
+        Error { code, message: message.into(), claim: Some(claim.to_owned()) }
+    }
+
+    pub fn config(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Config, message)
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn claim_name(&self) -> Option<&str> {
+        self.claim.as_deref()
+    }
+
+    pub fn oauth_error(&self) -> Option<OAuthError> {
+        self.code.oauth_error()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.code(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Quote an attacker-supplied value for a message: at most 64 characters,
+/// control characters escaped, so messages stay short and log-safe.
+pub fn quote(value: &str) -> String {
+    const MAX: usize = 64;
+    let mut out = String::with_capacity(value.len().min(MAX) + 5);
+    out.push('"');
+    for (n, ch) in value.chars().enumerate() {
+        if n == MAX {
+            out.push('…');
+            break;
+        }
+        if ch.is_control() {
+            out.extend(ch.escape_default());
+        } else {
+            out.push(ch);
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_stable() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ErrorCode::ALL {
+            assert!(seen.insert(c.code()), "duplicate {}", c.code());
+            assert!(c.code().starts_with("ERR_"));
+        }
+        assert_eq!(ErrorCode::Audience.code(), "ERR_AUDIENCE");
+        assert_eq!(ErrorCode::NotYetValid.code(), "ERR_NOT_YET_VALID");
+    }
+
+    #[test]
+    fn oauth_mapping_follows_design() {
+        assert_eq!(ErrorCode::Config.oauth_error(), None);
+        assert_eq!(ErrorCode::Resource.oauth_error(), Some(OAuthError::InvalidTarget));
+        assert_eq!(ErrorCode::Scope.oauth_error(), Some(OAuthError::InvalidScope));
+        assert_eq!(ErrorCode::Replay.oauth_error(), Some(OAuthError::InvalidGrant));
+    }
+
+    #[test]
+    fn quote_truncates_to_64_chars_and_escapes_controls() {
+        let long = "a".repeat(200);
+        let q = quote(&long);
+        assert_eq!(q.chars().filter(|c| *c == 'a').count(), 64);
+        assert!(quote("x\ny").contains("\\n"));
+    }
+}

@@ -1,0 +1,123 @@
+//! Strict compact-JWS parsing (R6–R8). No cryptography here: the result is
+//! an *unverified* token and is only ever handed to the verifier or the inspector.
+
+use crate::error::{Error, ErrorCode};
+use crate::strict_json::{self, StrictJsonError};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value};
+
+/// A compact JWS split and decoded, signature not checked.
+#[derive(Debug, Clone)]
+pub struct UnverifiedJws<'a> {
+    pub header: Map<String, Value>,
+    pub payload: Map<String, Value>,
+    /// `B64URL(header) "." B64URL(payload)`, the bytes the signature covers.
+    pub signing_input: &'a str,
+    pub signature: Vec<u8>,
+}
+
+fn malformed(message: &str) -> Error {
+    Error::new(ErrorCode::Malformed, message)
+}
+
+/// R6: strict base64url: only `A–Z a–z 0–9 - _`, no padding, no whitespace,
+/// canonical trailing bits.
+pub fn decode_b64url(part: &str) -> Option<Vec<u8>> {
+    if !part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return None;
+    }
+    URL_SAFE_NO_PAD.decode(part).ok()
+}
+
+pub fn encode_b64url(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn decode_json_part(part: &str, what: &str) -> Result<Map<String, Value>, Error> {
+    let bytes = decode_b64url(part).ok_or_else(|| malformed(&format!("{what} is not strict base64url")))?;
+    strict_json::parse_object(&bytes).map_err(|e: StrictJsonError| malformed(&format!("{what} {}", e.describe())))
+}
+
+/// Split and decode a compact JWS. `max_bytes` bounds the whole token.
+pub fn parse_compact(token: &str, max_bytes: usize) -> Result<UnverifiedJws<'_>, Error> {
+    if token.len() > max_bytes {
+        return Err(malformed(&format!("token is larger than {max_bytes} bytes")));
+    }
+    let parts: Vec<&str> = token.split('.').collect();
+    let (h, p, s) = match parts.as_slice() {
+        [h, p, s] => (*h, *p, *s),
+        // R6: five parts is a JWE; we do not decrypt (not configured).
+        [_, _, _, _, _] => {
+            return Err(Error::new(ErrorCode::Unsupported, "encrypted grants (jwe) are not supported"));
+        }
+        _ => return Err(malformed("not a compact jws of three parts")),
+    };
+    if s.is_empty() {
+        return Err(malformed("signature is empty"));
+    }
+    let header = decode_json_part(h, "header")?;
+    let payload = decode_json_part(p, "payload")?;
+    let signature = decode_b64url(s).ok_or_else(|| malformed("signature is not strict base64url"))?;
+    let signing_input = token.get(..h.len() + 1 + p.len()).ok_or_else(|| malformed("not a compact jws"))?;
+    Ok(UnverifiedJws { header, payload, signing_input, signature })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(s: &str) -> String {
+        encode_b64url(s.as_bytes())
+    }
+
+    fn token(h: &str, p: &str) -> String {
+        format!("{}.{}.{}", b64(h), b64(p), b64("sig"))
+    }
+
+    #[test]
+    fn parses_three_parts() {
+        let t = token(r#"{"alg":"ES256"}"#, r#"{"iss":"x"}"#);
+        let j = parse_compact(&t, 16384).expect("valid");
+        assert_eq!(j.header.get("alg"), Some(&Value::from("ES256")));
+        assert_eq!(j.signature, b"sig");
+        assert_eq!(j.signing_input.matches('.').count(), 1);
+    }
+
+    #[test]
+    fn r6_segment_counts() {
+        let code = |t: &str| parse_compact(t, 16384).map(|_| ()).map_err(|e| e.code());
+        assert_eq!(code("a.b"), Err(ErrorCode::Malformed));
+        assert_eq!(code("a.b.c.d"), Err(ErrorCode::Malformed));
+        assert_eq!(code("a.b.c.d.e"), Err(ErrorCode::Unsupported));
+        assert_eq!(code(""), Err(ErrorCode::Malformed));
+    }
+
+    #[test]
+    fn r6_strict_base64url() {
+        assert!(decode_b64url("YQ").is_some());
+        assert!(decode_b64url("YQ==").is_none());
+        assert!(decode_b64url("Y Q").is_none());
+        assert!(decode_b64url("a+b/").is_none());
+        // non-canonical trailing bits ("YR" decodes to 'a' with stray bits)
+        assert!(decode_b64url("YR").is_none());
+        let t = format!("{}.{}.{}=", b64("{}"), b64("{}"), b64("sig"));
+        assert_eq!(parse_compact(&t, 16384).map(|_| ()).map_err(|e| e.code()), Err(ErrorCode::Malformed));
+    }
+
+    #[test]
+    fn r6_empty_signature_and_size_limit() {
+        let t = format!("{}.{}.", b64("{}"), b64("{}"));
+        assert_eq!(parse_compact(&t, 16384).map(|_| ()).map_err(|e| e.code()), Err(ErrorCode::Malformed));
+        let t = token("{}", "{}");
+        assert_eq!(parse_compact(&t, 5).map(|_| ()).map_err(|e| e.code()), Err(ErrorCode::Malformed));
+    }
+
+    #[test]
+    fn r7_r8_json_rules() {
+        let code = |t: &str| parse_compact(t, 16384).map(|_| ()).map_err(|e| e.code());
+        assert_eq!(code(&token("[]", "{}")), Err(ErrorCode::Malformed));
+        assert_eq!(code(&token("{}", "\"x\"")), Err(ErrorCode::Malformed));
+        assert_eq!(code(&token(r#"{"a":1,"a":1}"#, "{}")), Err(ErrorCode::Malformed));
+    }
+}
