@@ -6,3 +6,16 @@ pub mod error;
 pub mod jwk;
 pub mod jws;
 pub mod strict_json;
+pub mod claims;
+pub mod policy;
+pub mod replay;
+pub mod verify;
+
+pub use crypto::Alg;
+pub use error::{Error, ErrorCode, OAuthError};
+pub use policy::{IssuerOptions, ReplayMode, VerifierOptions};
+pub use replay::{MemoryReplayStore, ReplayOutcome, ReplayStore};
+pub use verify::{VerifiedGrant, Verifier, VerifyContext};
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

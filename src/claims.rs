@@ -1,0 +1,276 @@
+//! Typed ID-JAG claims (JAG §3.1), read from a *verified* payload only (R31).
+//! Every presence and type rule of R19, R22, R23–R25 and R28 lives here.
+
+use crate::error::{Error, ErrorCode};
+use serde_json::{Map, Value};
+
+/// The claims idjag interprets; everything else stays in the raw map (R30).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdJagClaims {
+    pub iss: String,
+    pub sub: String,
+    /// `aud` as given: one string, or the array's elements.
+    pub aud: Vec<String>,
+    pub aud_was_array: bool,
+    pub client_id: String,
+    pub jti: String,
+    pub exp: f64,
+    pub iat: f64,
+    pub nbf: Option<f64>,
+    /// `None` when absent; a single string becomes a one-element list.
+    pub resource: Option<Vec<String>>,
+    pub scope: Option<Vec<String>>,
+    pub authorization_details: Option<Vec<Value>>,
+    pub tenant: Option<String>,
+    pub has_cnf: bool,
+}
+
+fn claim_err(name: &str, what: &str) -> Error {
+    Error::claim(ErrorCode::Claim, name, format!("{name} {what}"))
+}
+
+fn required_string(map: &Map<String, Value>, name: &str) -> Result<String, Error> {
+    match map.get(name) {
+        None => Err(claim_err(name, "is missing")),
+        Some(Value::String(s)) if s.is_empty() => Err(claim_err(name, "is empty")),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(claim_err(name, "must be a string")),
+    }
+}
+
+fn optional_string(map: &Map<String, Value>, name: &str) -> Result<Option<String>, Error> {
+    match map.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(claim_err(name, "must be a string")),
+    }
+}
+
+/// NumericDate (RFC 7519 §2): a JSON number, fractions allowed.
+fn numeric_date(map: &Map<String, Value>, name: &str) -> Result<Option<f64>, Error> {
+    match map.get(name) {
+        None => Ok(None),
+        Some(Value::Number(n)) => n.as_f64().filter(|f| f.is_finite()).map(Some).ok_or_else(|| claim_err(name, "is not a valid numericdate")),
+        Some(_) => Err(claim_err(name, "must be a number (numericdate)")),
+    }
+}
+
+fn required_date(map: &Map<String, Value>, name: &str) -> Result<f64, Error> {
+    numeric_date(map, name)?.ok_or_else(|| claim_err(name, "is missing"))
+}
+
+/// RFC 8707 §2: an absolute URI without a fragment.
+pub fn is_resource_uri(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once(':') else { return false };
+    let mut chars = scheme.chars();
+    let scheme_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    scheme_ok && !rest.is_empty() && !s.contains('#') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// RFC 6749 §3.3: `scope-token *( SP scope-token )`, tokens of %x21 / %x23-5B / %x5D-7E.
+pub fn parse_scope(s: &str) -> Option<Vec<String>> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut out: Vec<String> = Vec::new();
+    for token in s.split(' ') {
+        let ok = !token.is_empty()
+            && token.bytes().all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
+        if !ok {
+            return None;
+        }
+        if !out.iter().any(|t| t == token) {
+            out.push(token.to_owned());
+        }
+    }
+    Some(out)
+}
+
+fn string_array(v: &Value) -> Option<Vec<String>> {
+    v.as_array()?.iter().map(|e| e.as_str().map(str::to_owned)).collect()
+}
+
+impl IdJagClaims {
+    /// Read and type-check the claims, in a fixed order so the first defect wins.
+    pub fn from_payload(map: &Map<String, Value>) -> Result<IdJagClaims, Error> {
+        let iss = required_string(map, "iss")?;
+        // R19
+        let sub = required_string(map, "sub")?;
+        // R20 (shape only; the value is checked against our issuer by the verifier)
+        let (aud, aud_was_array) = match map.get("aud") {
+            None => return Err(claim_err("aud", "is missing")),
+            Some(Value::String(s)) => (vec![s.clone()], false),
+            Some(v @ Value::Array(_)) => (string_array(v).ok_or_else(|| claim_err("aud", "must hold only strings"))?, true),
+            Some(_) => return Err(claim_err("aud", "must be a string or an array of strings")),
+        };
+        // R21 (shape), R22
+        let client_id = required_string(map, "client_id")?;
+        let jti = required_string(map, "jti")?;
+        // R23, R24, R25
+        let exp = required_date(map, "exp")?;
+        let iat = required_date(map, "iat")?;
+        let nbf = numeric_date(map, "nbf")?;
+        // R28: the optional claims' types
+        let resource = match map.get("resource") {
+            None => None,
+            Some(Value::String(s)) => Some(vec![s.clone()]),
+            Some(v @ Value::Array(_)) => {
+                let list = string_array(v).ok_or_else(|| claim_err("resource", "must hold only strings"))?;
+                if list.is_empty() {
+                    return Err(claim_err("resource", "must not be an empty array"));
+                }
+                Some(list)
+            }
+            Some(_) => return Err(claim_err("resource", "must be a string or an array of strings")),
+        };
+        if let Some(list) = &resource
+            && !list.iter().all(|r| is_resource_uri(r))
+        {
+            return Err(claim_err("resource", "must be absolute uris without a fragment"));
+        }
+        let scope = match map.get("scope") {
+            None => None,
+            Some(Value::String(s)) => Some(parse_scope(s).ok_or_else(|| claim_err("scope", "is not a valid scope string"))?),
+            Some(_) => return Err(claim_err("scope", "must be a space-separated string")),
+        };
+        let authorization_details = match map.get("authorization_details") {
+            None => None,
+            Some(Value::Array(items)) => {
+                let ok = items.iter().all(|i| i.as_object().and_then(|o| o.get("type")).is_some_and(Value::is_string));
+                if !ok {
+                    return Err(claim_err("authorization_details", "must be objects each with a string type"));
+                }
+                Some(items.clone())
+            }
+            Some(_) => return Err(claim_err("authorization_details", "must be an array")),
+        };
+        let tenant = optional_string(map, "tenant")?;
+        for name in ["aud_tenant", "aud_sub", "email", "acr"] {
+            optional_string(map, name)?;
+        }
+        if let Some(amr) = map.get("amr")
+            && string_array(amr).is_none()
+        {
+            return Err(claim_err("amr", "must be an array of strings"));
+        }
+        numeric_date(map, "auth_time")?;
+        if let Some(act) = map.get("act")
+            && !act.is_object()
+        {
+            return Err(claim_err("act", "must be an object"));
+        }
+        let has_cnf = match map.get("cnf") {
+            None => false,
+            Some(Value::Object(_)) => true,
+            Some(_) => return Err(claim_err("cnf", "must be an object")),
+        };
+        Ok(IdJagClaims {
+            iss,
+            sub,
+            aud,
+            aud_was_array,
+            client_id,
+            jti,
+            exp,
+            iat,
+            nbf,
+            resource,
+            scope,
+            authorization_details,
+            tenant,
+            has_cnf,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn base() -> Value {
+        json!({"iss":"https://idp","sub":"u1","aud":"https://as","client_id":"c1","jti":"j1","exp":200,"iat":100})
+    }
+
+    fn err_claim(v: Value) -> Option<String> {
+        IdJagClaims::from_payload(v.as_object().unwrap()).err().map(|e| {
+            assert_eq!(e.code(), ErrorCode::Claim);
+            e.claim_name().unwrap_or_default().to_owned()
+        })
+    }
+
+    #[test]
+    fn base_parses() {
+        let c = IdJagClaims::from_payload(base().as_object().unwrap()).unwrap();
+        assert_eq!(c.aud, vec!["https://as"]);
+        assert!(!c.aud_was_array);
+        assert_eq!(c.resource, None);
+    }
+
+    #[test]
+    fn r19_r22_required_strings() {
+        for name in ["sub", "client_id", "jti"] {
+            let mut v = base();
+            v.as_object_mut().unwrap().remove(name);
+            assert_eq!(err_claim(v).as_deref(), Some(name));
+            let mut v = base();
+            v[name] = json!("");
+            assert_eq!(err_claim(v).as_deref(), Some(name));
+            let mut v = base();
+            v[name] = json!(7);
+            assert_eq!(err_claim(v).as_deref(), Some(name));
+        }
+    }
+
+    #[test]
+    fn r23_r24_r25_numericdates() {
+        let mut v = base();
+        v["exp"] = json!("200");
+        assert_eq!(err_claim(v).as_deref(), Some("exp"));
+        let mut v = base();
+        v.as_object_mut().unwrap().remove("iat");
+        assert_eq!(err_claim(v).as_deref(), Some("iat"));
+        let mut v = base();
+        v["nbf"] = json!(true);
+        assert_eq!(err_claim(v).as_deref(), Some("nbf"));
+        let mut v = base();
+        v["exp"] = json!(200.5);
+        assert!(err_claim(v).is_none());
+    }
+
+    #[test]
+    fn r28_optional_claim_types() {
+        for (name, bad) in [
+            ("resource", json!(5)),
+            ("resource", json!([])),
+            ("resource", json!(["relative/path"])),
+            ("resource", json!("https://x/#frag")),
+            ("scope", json!(["a"])),
+            ("scope", json!("a  b")),
+            ("scope", json!("a\"b")),
+            ("authorization_details", json!([{"no":"type"}])),
+            ("authorization_details", json!({})),
+            ("tenant", json!(1)),
+            ("email", json!(1)),
+            ("amr", json!("pwd")),
+            ("auth_time", json!("x")),
+            ("act", json!("x")),
+            ("cnf", json!("x")),
+            ("aud", json!(["https://as", 1])),
+            ("aud", json!(1)),
+        ] {
+            let mut v = base();
+            v[name] = bad.clone();
+            assert_eq!(err_claim(v).as_deref(), Some(name), "{name} = {bad}");
+        }
+    }
+
+    #[test]
+    fn scope_parsing() {
+        assert_eq!(parse_scope("a b a"), Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(parse_scope(""), None);
+        assert_eq!(parse_scope(" a"), None);
+        assert_eq!(parse_scope("a\\b"), None);
+    }
+}

@@ -1,0 +1,311 @@
+//! Verifier options (the JSON/JS contract of design.md) and their validation
+//! into a `Config`: trusted issuers, audience, resources, tenants, algorithms.
+
+use crate::crypto::Alg;
+use crate::error::{Error, quote};
+use crate::jwk::KeySet;
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+pub const DEFAULT_CLOCK_TOLERANCE_SEC: u64 = 60;
+pub const DEFAULT_MAX_LIFETIME_SEC: u64 = 300;
+pub const DEFAULT_MAX_TOKEN_BYTES: u64 = 16384;
+/// Upper bounds that catch unit mistakes (milliseconds given as seconds).
+pub const MAX_CLOCK_TOLERANCE_SEC: u64 = 3600;
+pub const MAX_MAX_LIFETIME_SEC: u64 = 86400;
+pub const MAX_MAX_TOKEN_BYTES: u64 = 1 << 20;
+pub const MIN_MAX_TOKEN_BYTES: u64 = 256;
+
+/// One trusted IdP, as configured.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IssuerOptions {
+    pub issuer: String,
+    #[serde(default)]
+    pub jwks: Option<Value>,
+    #[serde(default)]
+    pub jwks_uri: Option<String>,
+    #[serde(default)]
+    pub algorithms: Option<Vec<String>>,
+    #[serde(default)]
+    pub tenant: Option<String>,
+}
+
+/// `VerifierOptions` of design.md. Unknown members are refused (a typo must
+/// not silently disable a check); members only the JS layer uses are skipped.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VerifierOptions {
+    pub audience: String,
+    pub issuers: Vec<IssuerOptions>,
+    #[serde(default)]
+    pub resources: Option<Vec<String>>,
+    #[serde(default)]
+    pub require_resource: Option<bool>,
+    #[serde(default)]
+    pub algorithms: Option<Vec<String>>,
+    #[serde(default)]
+    pub clock_tolerance_sec: Option<u64>,
+    #[serde(default)]
+    pub max_lifetime_sec: Option<u64>,
+    #[serde(default)]
+    pub max_token_bytes: Option<u64>,
+    #[serde(default)]
+    pub replay: Option<String>,
+    /// R36: `authorization_details` is refused unless this is true.
+    #[serde(default)]
+    pub allow_authorization_details: Option<bool>,
+    /// JS-layer only (the store object itself never reaches Rust).
+    #[serde(default, skip_serializing)]
+    pub replay_store: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    pub fetch: Option<IgnoredAny>,
+}
+
+impl VerifierOptions {
+    /// Parse options from JSON text (the same document the JS API takes).
+    pub fn from_json(text: &str) -> Result<VerifierOptions, Error> {
+        serde_json::from_str(text).map_err(|e| Error::config(format!("invalid options: {e}")))
+    }
+
+    pub fn from_value(value: Value) -> Result<VerifierOptions, Error> {
+        serde_json::from_value(value).map_err(|e| Error::config(format!("invalid options: {e}")))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplayMode {
+    /// R29 (EMA): each (iss, jti) accepted once.
+    SingleUse,
+    /// JAG §4.4.3: the client may re-present the grant until it expires.
+    Reusable,
+}
+
+impl ReplayMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReplayMode::SingleUse => "single-use",
+            ReplayMode::Reusable => "reusable",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct IssuerConfig {
+    pub issuer: String,
+    pub keys: Option<KeySet>,
+    pub jwks_uri: Option<String>,
+    /// Effective allow-list for this issuer (already intersected with the global one).
+    pub algorithms: Vec<Alg>,
+    pub tenant: Option<String>,
+}
+
+/// Validated configuration.
+#[derive(Clone)]
+pub struct Config {
+    pub audience: String,
+    pub issuers: Vec<IssuerConfig>,
+    pub resources: Vec<String>,
+    pub require_resource: bool,
+    pub algorithms: Vec<Alg>,
+    pub clock_tolerance: f64,
+    pub max_lifetime: f64,
+    pub max_token_bytes: usize,
+    pub replay: ReplayMode,
+    pub allow_authorization_details: bool,
+}
+
+fn parse_algs(list: &[String], at: &str) -> Result<Vec<Alg>, Error> {
+    if list.is_empty() {
+        return Err(Error::config(format!("{at} must not be empty")));
+    }
+    list.iter()
+        .map(|name| {
+            // R10: none and HMAC are not representable; say so plainly.
+            Alg::parse(name).ok_or_else(|| {
+                Error::config(format!(
+                    "{at}: {} is not an accepted algorithm (use RS256/384/512, PS256/384/512, ES256, ES384 or EdDSA)",
+                    quote(name)
+                ))
+            })
+        })
+        .collect()
+}
+
+fn bounded(value: Option<u64>, default: u64, min: u64, max: u64, name: &str) -> Result<u64, Error> {
+    let v = value.unwrap_or(default);
+    if v < min || v > max {
+        return Err(Error::config(format!("{name} must be between {min} and {max}")));
+    }
+    Ok(v)
+}
+
+impl Config {
+    pub fn from_options(o: VerifierOptions) -> Result<Config, Error> {
+        if o.audience.is_empty() {
+            return Err(Error::config("audience must be this authorization server's issuer identifier"));
+        }
+        let algorithms = match &o.algorithms {
+            Some(list) => parse_algs(list, "algorithms")?,
+            None => Alg::DEFAULT_ALLOWED.to_vec(),
+        };
+        if o.issuers.is_empty() {
+            return Err(Error::config("issuers must list at least one trusted issuer"));
+        }
+        let mut issuers: Vec<IssuerConfig> = Vec::with_capacity(o.issuers.len());
+        for (i, io) in o.issuers.into_iter().enumerate() {
+            let at = format!("issuers[{i}]");
+            if io.issuer.is_empty() {
+                return Err(Error::config(format!("{at}.issuer must not be empty")));
+            }
+            // R18: never trust our own grants.
+            if io.issuer == o.audience {
+                return Err(Error::config(format!("{at}.issuer must not be this server's own issuer")));
+            }
+            if issuers.iter().any(|c| c.issuer == io.issuer) {
+                return Err(Error::config(format!("{at}.issuer is listed twice")));
+            }
+            let keys = match &io.jwks {
+                Some(jwks) => Some(KeySet::parse(jwks, &format!("{at}.jwks"))?),
+                None => None,
+            };
+            if keys.is_none() && io.jwks_uri.is_none() {
+                return Err(Error::config(format!("{at} needs jwks or jwksUri")));
+            }
+            let issuer_algs = match &io.algorithms {
+                Some(list) => {
+                    let own = parse_algs(list, &format!("{at}.algorithms"))?;
+                    if let Some(outside) = own.iter().find(|a| !algorithms.contains(a)) {
+                        return Err(Error::config(format!(
+                            "{at}.algorithms: {} is not in the global algorithms",
+                            outside.name()
+                        )));
+                    }
+                    own
+                }
+                None => algorithms.clone(),
+            };
+            if let Some(t) = &io.tenant
+                && t.is_empty()
+            {
+                return Err(Error::config(format!("{at}.tenant must not be empty")));
+            }
+            issuers.push(IssuerConfig {
+                issuer: io.issuer,
+                keys,
+                jwks_uri: io.jwks_uri,
+                algorithms: issuer_algs,
+                tenant: io.tenant,
+            });
+        }
+        let resources = o.resources.unwrap_or_default();
+        for (i, r) in resources.iter().enumerate() {
+            if !crate::claims::is_resource_uri(r) {
+                return Err(Error::config(format!("resources[{i}] must be an absolute uri without a fragment")));
+            }
+        }
+        let require_resource = o.require_resource.unwrap_or(true);
+        // R33: requiring a resource with nothing registered would refuse every grant.
+        if require_resource && resources.is_empty() {
+            return Err(Error::config("resources must list the registered mcp server resources (or set requireResource: false)"));
+        }
+        let replay = match o.replay.as_deref() {
+            None | Some("single-use") => ReplayMode::SingleUse,
+            Some("reusable") => ReplayMode::Reusable,
+            Some(other) => return Err(Error::config(format!("replay must be 'single-use' or 'reusable', not {}", quote(other)))),
+        };
+        Ok(Config {
+            audience: o.audience,
+            issuers,
+            resources,
+            require_resource,
+            algorithms,
+            clock_tolerance: bounded(o.clock_tolerance_sec, DEFAULT_CLOCK_TOLERANCE_SEC, 0, MAX_CLOCK_TOLERANCE_SEC, "clockToleranceSec")? as f64,
+            max_lifetime: bounded(o.max_lifetime_sec, DEFAULT_MAX_LIFETIME_SEC, 1, MAX_MAX_LIFETIME_SEC, "maxLifetimeSec")? as f64,
+            max_token_bytes: bounded(o.max_token_bytes, DEFAULT_MAX_TOKEN_BYTES, MIN_MAX_TOKEN_BYTES, MAX_MAX_TOKEN_BYTES, "maxTokenBytes")? as usize,
+            replay,
+            allow_authorization_details: o.allow_authorization_details.unwrap_or(false),
+        })
+    }
+
+    /// R17: exact code-point comparison, no normalisation.
+    pub fn issuer(&self, iss: &str) -> Option<&IssuerConfig> {
+        self.issuers.iter().find(|i| i.issuer == iss)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use serde_json::json;
+
+    fn ok_jwks() -> Value {
+        json!({"keys":[{"kty":"EC","crv":"P-256","kid":"ec1",
+            "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+            "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]})
+    }
+
+    fn opts(v: Value) -> Result<Config, Error> {
+        VerifierOptions::from_value(v).and_then(Config::from_options)
+    }
+
+    fn base() -> Value {
+        json!({"audience":"https://as","issuers":[{"issuer":"https://idp","jwks":ok_jwks()}],"resources":["https://mcp/mcp"]})
+    }
+
+    #[test]
+    fn defaults() {
+        let c = opts(base()).unwrap();
+        assert_eq!(c.clock_tolerance, 60.0);
+        assert_eq!(c.max_lifetime, 300.0);
+        assert_eq!(c.max_token_bytes, 16384);
+        assert_eq!(c.replay, ReplayMode::SingleUse);
+        assert!(c.require_resource);
+        assert_eq!(c.algorithms, Alg::DEFAULT_ALLOWED.to_vec());
+    }
+
+    #[test]
+    fn config_errors() {
+        let cases: Vec<(&str, Value)> = vec![
+            ("audience", json!("")),
+            ("issuers", json!([])),
+            ("algorithms", json!(["none"])),
+            ("algorithms", json!(["HS256"])),
+            ("algorithms", json!([])),
+            ("replay", json!("sometimes")),
+            ("clockToleranceSec", json!(-1)),
+            ("clockToleranceSec", json!(60000)),
+            ("resources", json!(["not a uri"])),
+            ("resources", json!([])),
+            ("requireResourcee", json!(true)),
+        ];
+        for (k, v) in cases {
+            let mut o = base();
+            o[k] = v.clone();
+            assert_eq!(opts(o).err().map(|e| e.code()), Some(ErrorCode::Config), "{k}={v}");
+        }
+        let mut o = base();
+        o["issuers"][0]["issuer"] = json!("https://as");
+        assert!(opts(o).is_err(), "issuer equal to audience");
+        let mut o = base();
+        o["issuers"][0]["algorithms"] = json!(["RS512"]);
+        assert!(opts(o).is_err(), "issuer alg outside the global list");
+        let mut o = base();
+        o["issuers"][0].as_object_mut().unwrap().remove("jwks");
+        assert!(opts(o).is_err(), "no keys");
+        let mut o = base();
+        o["issuers"][0]["jwks"]["keys"][0]["d"] = json!("AAAA");
+        assert!(opts(o).is_err(), "private key");
+    }
+
+    #[test]
+    fn require_resource_false_allows_no_registry_and_js_fields_are_ignored() {
+        let mut o = base();
+        o.as_object_mut().unwrap().remove("resources");
+        o["requireResource"] = json!(false);
+        o["replayStore"] = json!({});
+        assert!(opts(o).is_ok());
+    }
+}

@@ -1,0 +1,326 @@
+//! The ordered ID-JAG verification pipeline (rules.md §3; order in docs/internals.md).
+//!
+//! `Verifier::check` runs every check except replay and returns a
+//! `VerifiedGrant`; `Verifier::verify` also consumes (iss, jti) in the
+//! built-in store — only after everything else passed (R29).
+
+use crate::claims::{IdJagClaims, parse_scope};
+use crate::crypto::{Alg, install_provider};
+use crate::error::{Error, ErrorCode, quote};
+use crate::jwk::KeySet;
+use crate::jws::{UnverifiedJws, parse_compact};
+use crate::policy::{Config, ReplayMode, VerifierOptions};
+use crate::replay::{MemoryReplayStore, ReplayOutcome, ReplayStore, replay_key};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::sync::Mutex;
+
+/// The ID-JAG media type (JAG §3.1, §9.1).
+pub const ID_JAG_TYP: &str = "oauth-id-jag+jwt";
+
+/// The request-side facts the grant is checked against.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyContext<'a> {
+    /// The client authenticated at the token endpoint (R21).
+    pub client_id: &'a str,
+    /// Seconds since the epoch: the core never reads a clock.
+    pub now: f64,
+    /// The token request's `scope` parameter (R35).
+    pub scope: Option<&'a str>,
+    /// The token request's RFC 8707 `resource` parameter (R38).
+    pub resource: Option<&'a str>,
+}
+
+/// A grant that passed every check. Only the verifier constructs it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifiedGrant {
+    pub issuer: String,
+    pub subject: String,
+    pub client_id: String,
+    pub audience: String,
+    pub resources: Vec<String>,
+    pub scopes: Vec<String>,
+    pub jti: String,
+    /// The `exp` claim, seconds since the epoch.
+    pub expires_at: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    pub header: Map<String, Value>,
+    pub claims: Map<String, Value>,
+    /// Opaque key for the replay store, derived from (iss, jti).
+    pub replay_key: String,
+    /// Keep the replay key until then (exp + clock tolerance), seconds.
+    pub replay_until: f64,
+}
+
+pub struct Verifier {
+    config: Config,
+    replay_store: Mutex<MemoryReplayStore>,
+}
+
+fn header_err(name: &str, msg: &str) -> Error {
+    Error::claim(ErrorCode::Header, name, msg)
+}
+
+/// R9: compared as a media type: case-insensitive, `application/` optional.
+pub fn typ_matches(typ: &str, expected: &str) -> bool {
+    let lower = typ.to_ascii_lowercase();
+    let bare = lower.strip_prefix("application/").unwrap_or(&lower);
+    bare == expected
+}
+
+impl Verifier {
+    pub fn new(options: VerifierOptions) -> Result<Verifier, Error> {
+        install_provider();
+        let config = Config::from_options(options)?;
+        Ok(Verifier { config, replay_store: Mutex::new(MemoryReplayStore::default()) })
+    }
+
+    /// Replace an issuer's keys (e.g. after the JS layer fetched its `jwksUri`).
+    pub fn set_issuer_jwks(&mut self, issuer: &str, jwks: &Value) -> Result<(), Error> {
+        let keys = KeySet::parse(jwks, "jwks")?;
+        let entry = self
+            .config
+            .issuers
+            .iter_mut()
+            .find(|i| i.issuer == issuer)
+            .ok_or_else(|| Error::config(format!("{} is not a configured issuer", quote(issuer))))?;
+        entry.keys = Some(keys);
+        Ok(())
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn replay_mode(&self) -> ReplayMode {
+        self.config.replay
+    }
+
+    /// Every check, then (single-use mode) consume (iss, jti) in the built-in store.
+    pub fn verify(&self, token: &str, ctx: &VerifyContext) -> Result<VerifiedGrant, Error> {
+        let grant = self.check(token, ctx)?;
+        if self.config.replay == ReplayMode::SingleUse {
+            let mut store = self.replay_store.lock().unwrap_or_else(|p| p.into_inner());
+            match store.consume(&grant.replay_key, grant.replay_until, ctx.now) {
+                ReplayOutcome::Fresh => {}
+                ReplayOutcome::Replayed => return Err(replayed()),
+                ReplayOutcome::Full => return Err(store_full()),
+            }
+        }
+        Ok(grant)
+    }
+
+    /// Every check except replay (the caller consumes `replay_key` in its own store).
+    pub fn check(&self, token: &str, ctx: &VerifyContext) -> Result<VerifiedGrant, Error> {
+        let cfg = &self.config;
+        // R6–R8: structure (size, parts, base64url, JSON objects, duplicates).
+        let jws = parse_compact(token, cfg.max_token_bytes)?;
+        let alg = self.check_header(&jws)?;
+        // R17/R18: `iss` from the unverified payload, only to pick keys.
+        let iss = match jws.payload.get("iss") {
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => return Err(Error::claim(ErrorCode::Issuer, "iss", "iss must be a string")),
+            None => return Err(Error::claim(ErrorCode::Issuer, "iss", "iss is missing")),
+        };
+        if iss == cfg.audience {
+            return Err(Error::claim(ErrorCode::Issuer, "iss", "grant was issued by this server itself"));
+        }
+        let issuer = cfg
+            .issuer(iss)
+            .ok_or_else(|| Error::claim(ErrorCode::Issuer, "iss", format!("issuer {} is not trusted", quote(iss))))?;
+        if !issuer.algorithms.contains(&alg) {
+            return Err(Error::claim(ErrorCode::Alg, "alg", format!("{} is not accepted for this issuer", alg.name())));
+        }
+        // R13/R14: keys of this issuer only; jku/x5u/jwk/x5c never consulted (R12).
+        let keys = issuer
+            .keys
+            .as_ref()
+            .ok_or_else(|| Error::new(ErrorCode::Key, "keys for this issuer are not loaded"))?;
+        let kid = match jws.header.get("kid") {
+            None => None,
+            Some(Value::String(k)) => Some(k.as_str()),
+            Some(_) => return Err(header_err("kid", "kid must be a string")),
+        };
+        let candidates = keys.candidates(alg, kid)?;
+        // R15: the signature must verify under a key of the claimed issuer.
+        let message = jws.signing_input.as_bytes();
+        if !candidates.iter().any(|k| k.verify_signature(message, &jws.signature)) {
+            return Err(Error::new(ErrorCode::Signature, "signature does not verify"));
+        }
+        // R31: from here on, only the verified payload.
+        let claims = IdJagClaims::from_payload(&jws.payload)?;
+        self.check_claims(&claims, ctx, issuer.tenant.as_deref())?;
+        let resources = self.granted_resources(&claims, ctx)?;
+        let scopes = granted_scopes(&claims, ctx)?;
+        let replay_until = claims.exp + cfg.clock_tolerance;
+        Ok(VerifiedGrant {
+            issuer: claims.iss.clone(),
+            subject: claims.sub.clone(),
+            client_id: claims.client_id.clone(),
+            audience: cfg.audience.clone(),
+            resources,
+            scopes,
+            replay_key: replay_key(&claims.iss, &claims.jti),
+            jti: claims.jti,
+            expires_at: claims.exp,
+            tenant: claims.tenant,
+            header: jws.header,
+            claims: jws.payload,
+            replay_until,
+        })
+    }
+
+    fn check_header(&self, jws: &UnverifiedJws) -> Result<Alg, Error> {
+        let h = &jws.header;
+        // R11: we understand no critical extension, so any `crit` is refused.
+        if h.contains_key("crit") {
+            return Err(header_err("crit", "crit extensions are not supported"));
+        }
+        // RFC 7797 unencoded payloads and JWE-only members are not honoured.
+        for name in ["b64", "zip", "enc"] {
+            if h.contains_key(name) {
+                return Err(header_err(name, &format!("header {name} is not supported")));
+            }
+        }
+        // R9
+        match h.get("typ") {
+            Some(Value::String(t)) if typ_matches(t, ID_JAG_TYP) => {}
+            Some(Value::String(t)) => {
+                return Err(Error::claim(ErrorCode::Typ, "typ", format!("typ {} is not {ID_JAG_TYP}", quote(t))));
+            }
+            Some(_) => return Err(Error::claim(ErrorCode::Typ, "typ", "typ must be a string")),
+            None => return Err(Error::claim(ErrorCode::Typ, "typ", "typ is missing")),
+        }
+        // R10: only allow-listed asymmetric algorithms; none/HS* are not representable.
+        let name = match h.get("alg") {
+            Some(Value::String(a)) => a.as_str(),
+            Some(_) => return Err(Error::claim(ErrorCode::Alg, "alg", "alg must be a string")),
+            None => return Err(Error::claim(ErrorCode::Alg, "alg", "alg is missing")),
+        };
+        let alg = Alg::parse(name)
+            .filter(|a| self.config.algorithms.contains(a))
+            .ok_or_else(|| Error::claim(ErrorCode::Alg, "alg", format!("alg {} is not allowed", quote(name))))?;
+        Ok(alg)
+    }
+
+    fn check_claims(&self, c: &IdJagClaims, ctx: &VerifyContext, pinned_tenant: Option<&str>) -> Result<(), Error> {
+        let cfg = &self.config;
+        // R20: exactly our issuer; an array must have exactly one element.
+        let aud_ok = matches!(c.aud.as_slice(), [only] if *only == cfg.audience);
+        if !aud_ok {
+            let msg = if c.aud.len() > 1 {
+                "aud must name only this server".to_owned()
+            } else {
+                format!("aud {} is not this server", quote(c.aud.first().map(String::as_str).unwrap_or("")))
+            };
+            return Err(Error::claim(ErrorCode::Audience, "aud", msg));
+        }
+        // R21: bound to the authenticated client.
+        if c.client_id != ctx.client_id {
+            return Err(Error::claim(ErrorCode::Client, "client_id", "client_id is not the authenticated client"));
+        }
+        let t = cfg.clock_tolerance;
+        // R23
+        if ctx.now >= c.exp + t {
+            return Err(Error::claim(ErrorCode::Expired, "exp", "grant has expired"));
+        }
+        // R25
+        if let Some(nbf) = c.nbf
+            && nbf > ctx.now + t
+        {
+            return Err(Error::claim(ErrorCode::NotYetValid, "nbf", "grant is not valid yet (nbf)"));
+        }
+        // R24
+        if c.iat > ctx.now + t {
+            return Err(Error::claim(ErrorCode::NotYetValid, "iat", "grant is issued in the future (iat)"));
+        }
+        // R27
+        if c.exp <= c.iat {
+            return Err(Error::claim(ErrorCode::Lifetime, "exp", "exp is not after iat"));
+        }
+        if let Some(nbf) = c.nbf
+            && nbf > c.exp
+        {
+            return Err(Error::claim(ErrorCode::Lifetime, "nbf", "nbf is after exp"));
+        }
+        // R26
+        if c.exp - c.iat > cfg.max_lifetime {
+            return Err(Error::claim(ErrorCode::Lifetime, "exp", format!("lifetime exceeds {} seconds", cfg.max_lifetime)));
+        }
+        // R40: the issuer's pinned tenant.
+        if let Some(expected) = pinned_tenant {
+            match c.tenant.as_deref() {
+                Some(t) if t == expected => {}
+                Some(_) => return Err(Error::claim(ErrorCode::Tenant, "tenant", "tenant is not the expected tenant")),
+                None => return Err(Error::claim(ErrorCode::Tenant, "tenant", "tenant is missing")),
+            }
+        }
+        // R42: proof of possession is not implemented, so a bound grant fails closed.
+        if c.has_cnf {
+            return Err(Error::claim(ErrorCode::Unsupported, "cnf", "key-bound grants (cnf) are not supported"));
+        }
+        // R36: authorization_details only when enabled.
+        if c.authorization_details.is_some() && !cfg.allow_authorization_details {
+            return Err(Error::claim(
+                ErrorCode::Unsupported,
+                "authorization_details",
+                "authorization_details is not enabled",
+            ));
+        }
+        Ok(())
+    }
+
+    fn granted_resources(&self, c: &IdJagClaims, ctx: &VerifyContext) -> Result<Vec<String>, Error> {
+        let cfg = &self.config;
+        let list = match &c.resource {
+            // R33
+            None if cfg.require_resource => {
+                return Err(Error::claim(ErrorCode::Resource, "resource", "resource is required"));
+            }
+            None => Vec::new(),
+            Some(list) => list.clone(),
+        };
+        // R32: every value must be a registered MCP server.
+        if !cfg.resources.is_empty()
+            && let Some(unknown) = list.iter().find(|r| !cfg.resources.contains(r))
+        {
+            return Err(Error::claim(ErrorCode::Resource, "resource", format!("resource {} is not registered", quote(unknown))));
+        }
+        // R38: a requested resource must be within the grant's.
+        match ctx.resource {
+            Some(requested) if list.iter().any(|r| r == requested) => Ok(vec![requested.to_owned()]),
+            Some(requested) => Err(Error::claim(
+                ErrorCode::Resource,
+                "resource",
+                format!("requested resource {} is not in the grant", quote(requested)),
+            )),
+            None => Ok(list),
+        }
+    }
+}
+
+/// R34/R35: scopes only narrow: granted = grant ∩ requested.
+fn granted_scopes(c: &IdJagClaims, ctx: &VerifyContext) -> Result<Vec<String>, Error> {
+    let grant = c.scope.clone().unwrap_or_default();
+    match ctx.scope.filter(|s| !s.is_empty()) {
+        None => Ok(grant),
+        Some(requested) => {
+            let requested = parse_scope(requested)
+                .ok_or_else(|| Error::claim(ErrorCode::Scope, "scope", "requested scope is not a valid scope string"))?;
+            if let Some(outside) = requested.iter().find(|r| !grant.contains(r)) {
+                return Err(Error::claim(ErrorCode::Scope, "scope", format!("requested scope {} is not in the grant", quote(outside))));
+            }
+            Ok(requested)
+        }
+    }
+}
+
+fn replayed() -> Error {
+    Error::claim(ErrorCode::Replay, "jti", "grant was already used")
+}
+
+fn store_full() -> Error {
+    Error::claim(ErrorCode::Replay, "jti", "replay store is full")
+}

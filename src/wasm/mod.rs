@@ -1,0 +1,125 @@
+//! wasm-bindgen bindings only: convert, call the core, convert back.
+//! The contract with the JS package is docs/internals.md.
+
+use crate::error::Error;
+use crate::policy::VerifierOptions;
+use crate::replay::{MemoryReplayStore, ReplayStore};
+use crate::verify::{Verifier, VerifyContext};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// Errors cross the boundary as plain objects `{ code, oauthError, message, claim? }`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WasmError<'a> {
+    code: &'static str,
+    oauth_error: Option<&'static str>,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim: Option<&'a str>,
+}
+
+fn to_js_error(e: &Error) -> JsValue {
+    let w = WasmError {
+        code: e.code().code(),
+        oauth_error: e.oauth_error().map(|o| o.as_str()),
+        message: e.message(),
+        claim: e.claim_name(),
+    };
+    serializer_value(&w).unwrap_or_else(|| JsValue::from_str(e.code().code()))
+}
+
+fn serializer_value<T: Serialize>(v: &T) -> Option<JsValue> {
+    // Maps become plain objects, not JS Maps.
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()
+}
+
+fn config_error(msg: String) -> JsValue {
+    to_js_error(&Error::config(msg))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WasmContext {
+    client_id: String,
+    now_sec: f64,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    resource: Option<String>,
+}
+
+#[wasm_bindgen]
+pub struct WasmVerifier {
+    inner: Verifier,
+}
+
+#[wasm_bindgen]
+impl WasmVerifier {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<WasmVerifier, JsValue> {
+        let value: serde_json::Value =
+            serde_wasm_bindgen::from_value(options).map_err(|e| config_error(format!("invalid options: {e}")))?;
+        let options = VerifierOptions::from_value(value).map_err(|e| to_js_error(&e))?;
+        let inner = Verifier::new(options).map_err(|e| to_js_error(&e))?;
+        Ok(WasmVerifier { inner })
+    }
+
+    /// Every check but replay; the JS layer consumes `replayKey` in its store.
+    pub fn verify(&self, token: &str, ctx: JsValue) -> Result<JsValue, JsValue> {
+        let ctx: WasmContext = serde_wasm_bindgen::from_value(ctx)
+            .map_err(|e| to_js_error(&Error::new(crate::ErrorCode::Config, format!("invalid verify context: {e}"))))?;
+        let grant = self
+            .inner
+            .check(
+                token,
+                &VerifyContext {
+                    client_id: &ctx.client_id,
+                    now: ctx.now_sec,
+                    scope: ctx.scope.as_deref(),
+                    resource: ctx.resource.as_deref(),
+                },
+            )
+            .map_err(|e| to_js_error(&e))?;
+        serializer_value(&grant).ok_or_else(|| config_error("could not convert the grant".to_owned()))
+    }
+
+    #[wasm_bindgen(js_name = setIssuerJwks)]
+    pub fn set_issuer_jwks(&mut self, issuer: &str, jwks: JsValue) -> Result<(), JsValue> {
+        let value: serde_json::Value =
+            serde_wasm_bindgen::from_value(jwks).map_err(|e| config_error(format!("invalid jwks: {e}")))?;
+        self.inner.set_issuer_jwks(issuer, &value).map_err(|e| to_js_error(&e))
+    }
+
+    #[wasm_bindgen(js_name = replayMode)]
+    pub fn replay_mode(&self) -> String {
+        self.inner.replay_mode().as_str().to_owned()
+    }
+}
+
+#[wasm_bindgen]
+pub struct WasmReplayCache {
+    inner: MemoryReplayStore,
+}
+
+#[wasm_bindgen]
+impl WasmReplayCache {
+    #[wasm_bindgen(constructor)]
+    pub fn new(max_entries: u32) -> WasmReplayCache {
+        WasmReplayCache { inner: MemoryReplayStore::new(max_entries as usize) }
+    }
+
+    /// 'fresh' | 'replayed' | 'full'
+    pub fn consume(&mut self, key: &str, until_sec: f64, now_sec: f64) -> String {
+        self.inner.consume(key, until_sec, now_sec).as_str().to_owned()
+    }
+
+    pub fn size(&self) -> u32 {
+        u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
+    }
+}
