@@ -115,6 +115,8 @@ pub enum KeyError {
     RsaTooLarge,
     RsaBadExponent,
     RsaInvalid,
+    /// CVE-2017-15361 (ROCA): the modulus has the Infineon fingerprint and is factorable.
+    RsaRoca,
     EcInvalidPoint,
     EdInvalid,
     WrongFamily,
@@ -127,6 +129,7 @@ impl KeyError {
             KeyError::RsaTooLarge => "rsa modulus is larger than 8192 bits",
             KeyError::RsaBadExponent => "rsa public exponent must be odd and at least 3",
             KeyError::RsaInvalid => "rsa key is invalid",
+            KeyError::RsaRoca => "rsa key has the roca (cve-2017-15361) weakness",
             KeyError::EcInvalidPoint => "ec key is not a valid point on its curve",
             KeyError::EdInvalid => "ed25519 key is invalid",
             KeyError::WrongFamily => "key type does not match the algorithm",
@@ -155,6 +158,9 @@ pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<RsaPublicKey, KeyError> {
     if !odd || e.len() > 8 || (e.len() == 1 && e.first().is_some_and(|b| *b < 3)) {
         return Err(KeyError::RsaBadExponent);
     }
+    if has_roca_fingerprint(n) {
+        return Err(KeyError::RsaRoca);
+    }
     let n = BoxedUint::from_be_slice_vartime(n);
     let e = BoxedUint::from_be_slice_vartime(e);
     RsaPublicKey::new_with_size_limits(n, e, RSA_MIN_BITS..=RSA_MAX_BITS).map_err(|err| match err {
@@ -162,6 +168,32 @@ pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<RsaPublicKey, KeyError> {
             KeyError::RsaBadExponent
         }
         _ => KeyError::RsaInvalid,
+    })
+}
+
+/// The small primes of the ROCA fingerprint test (Nemec et al., CCS 2017).
+const ROCA_PRIMES: [u32; 38] = [
+    3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109,
+    113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
+];
+
+/// ROCA moduli are, modulo each small prime p above, a power of 65537; a random
+/// modulus passes all 38 tests with negligible probability.
+pub fn has_roca_fingerprint(n_be: &[u8]) -> bool {
+    ROCA_PRIMES.iter().all(|&p| {
+        let residue = n_be.iter().fold(0u32, |acc, b| (acc * 256 + u32::from(*b)) % p);
+        if residue == 0 {
+            return false;
+        }
+        let g = 65537 % p;
+        let mut x = 1u32;
+        for _ in 0..p {
+            if x == residue {
+                return true;
+            }
+            x = x * g % p;
+        }
+        false
     })
 }
 

@@ -39,8 +39,18 @@ fn decode_json_part(part: &str, what: &str) -> Result<Map<String, Value>, Error>
     strict_json::parse_object(&bytes).map_err(|e: StrictJsonError| malformed(&format!("{what} {}", e.describe())))
 }
 
-/// Split and decode a compact JWS. `max_bytes` bounds the whole token.
-pub fn parse_compact(token: &str, max_bytes: usize) -> Result<UnverifiedJws<'_>, Error> {
+/// A compact JWS split, header decoded, payload left as bytes.
+#[derive(Debug, Clone)]
+pub struct RawJws<'a> {
+    pub header: Map<String, Value>,
+    pub payload: Vec<u8>,
+    pub signing_input: &'a str,
+    pub signature: Vec<u8>,
+}
+
+/// Split a compact JWS and decode its parts (R6, R7 for the header).
+/// The payload may be any bytes; see `parse_compact` for JWT payloads.
+pub fn split_compact(token: &str, max_bytes: usize) -> Result<RawJws<'_>, Error> {
     if token.len() > max_bytes {
         return Err(malformed(&format!("token is larger than {max_bytes} bytes")));
     }
@@ -57,10 +67,18 @@ pub fn parse_compact(token: &str, max_bytes: usize) -> Result<UnverifiedJws<'_>,
         return Err(malformed("signature is empty"));
     }
     let header = decode_json_part(h, "header")?;
-    let payload = decode_json_part(p, "payload")?;
+    let payload = decode_b64url(p).ok_or_else(|| malformed("payload is not strict base64url"))?;
     let signature = decode_b64url(s).ok_or_else(|| malformed("signature is not strict base64url"))?;
     let signing_input = token.get(..h.len() + 1 + p.len()).ok_or_else(|| malformed("not a compact jws"))?;
-    Ok(UnverifiedJws { header, payload, signing_input, signature })
+    Ok(RawJws { header, payload, signing_input, signature })
+}
+
+/// Split and decode a compact JWS whose payload is a JWT claim set (R6–R8).
+pub fn parse_compact(token: &str, max_bytes: usize) -> Result<UnverifiedJws<'_>, Error> {
+    let raw = split_compact(token, max_bytes)?;
+    let payload = strict_json::parse_object(&raw.payload)
+        .map_err(|e: StrictJsonError| malformed(&format!("payload {}", e.describe())))?;
+    Ok(UnverifiedJws { header: raw.header, payload, signing_input: raw.signing_input, signature: raw.signature })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::claims::{IdJagClaims, parse_scope};
 use crate::crypto::{Alg, install_provider};
 use crate::error::{Error, ErrorCode, quote};
 use crate::jwk::KeySet;
-use crate::jws::{UnverifiedJws, parse_compact};
+use crate::jws::parse_compact;
 use crate::policy::{Config, ReplayMode, VerifierOptions};
 use crate::replay::{MemoryReplayStore, ReplayOutcome, ReplayStore, replay_key};
 use serde::Serialize;
@@ -117,7 +117,7 @@ impl Verifier {
         let cfg = &self.config;
         // R6–R8: structure (size, parts, base64url, JSON objects, duplicates).
         let jws = parse_compact(token, cfg.max_token_bytes)?;
-        let alg = self.check_header(&jws)?;
+        let alg = jose_header_alg(&jws.header, &cfg.algorithms, Some(ID_JAG_TYP))?;
         // R17/R18: `iss` from the unverified payload, only to pick keys.
         let iss = match jws.payload.get("iss") {
             Some(Value::String(s)) => s.as_str(),
@@ -138,17 +138,7 @@ impl Verifier {
             .keys
             .as_ref()
             .ok_or_else(|| Error::new(ErrorCode::Key, "keys for this issuer are not loaded"))?;
-        let kid = match jws.header.get("kid") {
-            None => None,
-            Some(Value::String(k)) => Some(k.as_str()),
-            Some(_) => return Err(header_err("kid", "kid must be a string")),
-        };
-        let candidates = keys.candidates(alg, kid)?;
-        // R15: the signature must verify under a key of the claimed issuer.
-        let message = jws.signing_input.as_bytes();
-        if !candidates.iter().any(|k| k.verify_signature(message, &jws.signature)) {
-            return Err(Error::new(ErrorCode::Signature, "signature does not verify"));
-        }
+        verify_signature(&jws.header, alg, jws.signing_input, &jws.signature, keys)?;
         // R31: from here on, only the verified payload.
         let claims = IdJagClaims::from_payload(&jws.payload)?;
         self.check_claims(&claims, ctx, issuer.tenant.as_deref())?;
@@ -170,39 +160,6 @@ impl Verifier {
             claims: jws.payload,
             replay_until,
         })
-    }
-
-    fn check_header(&self, jws: &UnverifiedJws) -> Result<Alg, Error> {
-        let h = &jws.header;
-        // R11: we understand no critical extension, so any `crit` is refused.
-        if h.contains_key("crit") {
-            return Err(header_err("crit", "crit extensions are not supported"));
-        }
-        // RFC 7797 unencoded payloads and JWE-only members are not honoured.
-        for name in ["b64", "zip", "enc"] {
-            if h.contains_key(name) {
-                return Err(header_err(name, &format!("header {name} is not supported")));
-            }
-        }
-        // R9
-        match h.get("typ") {
-            Some(Value::String(t)) if typ_matches(t, ID_JAG_TYP) => {}
-            Some(Value::String(t)) => {
-                return Err(Error::claim(ErrorCode::Typ, "typ", format!("typ {} is not {ID_JAG_TYP}", quote(t))));
-            }
-            Some(_) => return Err(Error::claim(ErrorCode::Typ, "typ", "typ must be a string")),
-            None => return Err(Error::claim(ErrorCode::Typ, "typ", "typ is missing")),
-        }
-        // R10: only allow-listed asymmetric algorithms; none/HS* are not representable.
-        let name = match h.get("alg") {
-            Some(Value::String(a)) => a.as_str(),
-            Some(_) => return Err(Error::claim(ErrorCode::Alg, "alg", "alg must be a string")),
-            None => return Err(Error::claim(ErrorCode::Alg, "alg", "alg is missing")),
-        };
-        let alg = Alg::parse(name)
-            .filter(|a| self.config.algorithms.contains(a))
-            .ok_or_else(|| Error::claim(ErrorCode::Alg, "alg", format!("alg {} is not allowed", quote(name))))?;
-        Ok(alg)
     }
 
     fn check_claims(&self, c: &IdJagClaims, ctx: &VerifyContext, pinned_tenant: Option<&str>) -> Result<(), Error> {
@@ -323,4 +280,72 @@ fn replayed() -> Error {
 
 fn store_full() -> Error {
     Error::claim(ErrorCode::Replay, "jti", "replay store is full")
+}
+
+/// The JOSE header rules shared by every JWS idjag verifies (R9–R12):
+/// no `crit`, no `b64`/`zip`/`enc`, `typ` when one is expected, and an
+/// allow-listed asymmetric `alg` (none/HS* are not representable).
+pub fn jose_header_alg(h: &Map<String, Value>, allowed: &[Alg], expected_typ: Option<&str>) -> Result<Alg, Error> {
+    // R11: we understand no critical extension, so any `crit` is refused.
+    if h.contains_key("crit") {
+        return Err(header_err("crit", "crit extensions are not supported"));
+    }
+    // RFC 7797 unencoded payloads and JWE-only members are not honoured.
+    for name in ["b64", "zip", "enc"] {
+        if h.contains_key(name) {
+            return Err(header_err(name, &format!("header {name} is not supported")));
+        }
+    }
+    // R9
+    if let Some(expected) = expected_typ {
+        match h.get("typ") {
+            Some(Value::String(t)) if typ_matches(t, expected) => {}
+            Some(Value::String(t)) => {
+                return Err(Error::claim(ErrorCode::Typ, "typ", format!("typ {} is not {expected}", quote(t))));
+            }
+            Some(_) => return Err(Error::claim(ErrorCode::Typ, "typ", "typ must be a string")),
+            None => return Err(Error::claim(ErrorCode::Typ, "typ", "typ is missing")),
+        }
+    }
+    // R10
+    let name = match h.get("alg") {
+        Some(Value::String(a)) => a.as_str(),
+        Some(_) => return Err(Error::claim(ErrorCode::Alg, "alg", "alg must be a string")),
+        None => return Err(Error::claim(ErrorCode::Alg, "alg", "alg is missing")),
+    };
+    Alg::parse(name)
+        .filter(|a| allowed.contains(a))
+        .ok_or_else(|| Error::claim(ErrorCode::Alg, "alg", format!("alg {} is not allowed", quote(name))))
+}
+
+/// R13–R15: pick the keys for (`alg`, `kid`) in the trusted set and verify.
+/// `jku`/`x5u`/`jwk`/`x5c` are never consulted (R12).
+pub fn verify_signature(
+    h: &Map<String, Value>,
+    alg: Alg,
+    signing_input: &str,
+    signature: &[u8],
+    keys: &KeySet,
+) -> Result<(), Error> {
+    let kid = match h.get("kid") {
+        None => None,
+        Some(Value::String(k)) => Some(k.as_str()),
+        Some(_) => return Err(header_err("kid", "kid must be a string")),
+    };
+    let candidates = keys.candidates(alg, kid)?;
+    if !candidates.iter().any(|k| k.verify_signature(signing_input.as_bytes(), signature)) {
+        return Err(Error::new(ErrorCode::Signature, "signature does not verify"));
+    }
+    Ok(())
+}
+
+/// Verify a compact JWS with any payload against a trusted key set: the
+/// signature layer of the ID-JAG pipeline on its own (used for access tokens'
+/// building blocks and the Wycheproof JWS vectors). Returns the payload bytes.
+pub fn verify_compact_jws(token: &str, keys: &KeySet, allowed: &[Alg], max_bytes: usize) -> Result<Vec<u8>, Error> {
+    install_provider();
+    let raw = crate::jws::split_compact(token, max_bytes)?;
+    let alg = jose_header_alg(&raw.header, allowed, None)?;
+    verify_signature(&raw.header, alg, raw.signing_input, &raw.signature, keys)?;
+    Ok(raw.payload)
 }
