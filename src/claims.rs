@@ -50,7 +50,11 @@ fn optional_string(map: &Map<String, Value>, name: &str) -> Result<Option<String
 fn numeric_date(map: &Map<String, Value>, name: &str) -> Result<Option<f64>, Error> {
     match map.get(name) {
         None => Ok(None),
-        Some(Value::Number(n)) => n.as_f64().filter(|f| f.is_finite()).map(Some).ok_or_else(|| claim_err(name, "is not a valid numericdate")),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .filter(|f| f.is_finite())
+            .map(Some)
+            .ok_or_else(|| claim_err(name, "is not a valid numericdate")),
         Some(_) => Err(claim_err(name, "must be a number (numericdate)")),
     }
 }
@@ -61,11 +65,16 @@ fn required_date(map: &Map<String, Value>, name: &str) -> Result<f64, Error> {
 
 /// RFC 8707 §2: an absolute URI without a fragment.
 pub fn is_resource_uri(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once(':') else { return false };
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return false;
+    };
     let mut chars = scheme.chars();
     let scheme_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    scheme_ok && !rest.is_empty() && !s.contains('#') && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    scheme_ok
+        && !rest.is_empty()
+        && !s.contains('#')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// RFC 6749 §3.3: `scope-token *( SP scope-token )`, tokens of %x21 / %x23-5B / %x5D-7E.
@@ -76,7 +85,9 @@ pub fn parse_scope(s: &str) -> Option<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for token in s.split(' ') {
         let ok = !token.is_empty()
-            && token.bytes().all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
+            && token
+                .bytes()
+                .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
         if !ok {
             return None;
         }
@@ -88,7 +99,10 @@ pub fn parse_scope(s: &str) -> Option<Vec<String>> {
 }
 
 fn string_array(v: &Value) -> Option<Vec<String>> {
-    v.as_array()?.iter().map(|e| e.as_str().map(str::to_owned)).collect()
+    v.as_array()?
+        .iter()
+        .map(|e| e.as_str().map(str::to_owned))
+        .collect()
 }
 
 impl IdJagClaims {
@@ -101,7 +115,10 @@ impl IdJagClaims {
         let (aud, aud_was_array) = match map.get("aud") {
             None => return Err(claim_err("aud", "is missing")),
             Some(Value::String(s)) => (vec![s.clone()], false),
-            Some(v @ Value::Array(_)) => (string_array(v).ok_or_else(|| claim_err("aud", "must hold only strings"))?, true),
+            Some(v @ Value::Array(_)) => (
+                string_array(v).ok_or_else(|| claim_err("aud", "must hold only strings"))?,
+                true,
+            ),
             Some(_) => return Err(claim_err("aud", "must be a string or an array of strings")),
         };
         // R21 (shape), R22
@@ -116,30 +133,48 @@ impl IdJagClaims {
             None => None,
             Some(Value::String(s)) => Some(vec![s.clone()]),
             Some(v @ Value::Array(_)) => {
-                let list = string_array(v).ok_or_else(|| claim_err("resource", "must hold only strings"))?;
+                let list = string_array(v)
+                    .ok_or_else(|| claim_err("resource", "must hold only strings"))?;
                 if list.is_empty() {
                     return Err(claim_err("resource", "must not be an empty array"));
                 }
                 Some(list)
             }
-            Some(_) => return Err(claim_err("resource", "must be a string or an array of strings")),
+            Some(_) => {
+                return Err(claim_err(
+                    "resource",
+                    "must be a string or an array of strings",
+                ));
+            }
         };
         if let Some(list) = &resource
             && !list.iter().all(|r| is_resource_uri(r))
         {
-            return Err(claim_err("resource", "must be absolute uris without a fragment"));
+            return Err(claim_err(
+                "resource",
+                "must be absolute uris without a fragment",
+            ));
         }
         let scope = match map.get("scope") {
             None => None,
-            Some(Value::String(s)) => Some(parse_scope(s).ok_or_else(|| claim_err("scope", "is not a valid scope string"))?),
+            Some(Value::String(s)) => Some(
+                parse_scope(s).ok_or_else(|| claim_err("scope", "is not a valid scope string"))?,
+            ),
             Some(_) => return Err(claim_err("scope", "must be a space-separated string")),
         };
         let authorization_details = match map.get("authorization_details") {
             None => None,
             Some(Value::Array(items)) => {
-                let ok = items.iter().all(|i| i.as_object().and_then(|o| o.get("type")).is_some_and(Value::is_string));
+                let ok = items.iter().all(|i| {
+                    i.as_object()
+                        .and_then(|o| o.get("type"))
+                        .is_some_and(Value::is_string)
+                });
                 if !ok {
-                    return Err(claim_err("authorization_details", "must be objects each with a string type"));
+                    return Err(claim_err(
+                        "authorization_details",
+                        "must be objects each with a string type",
+                    ));
                 }
                 Some(items.clone())
             }
@@ -194,10 +229,12 @@ mod tests {
     }
 
     fn err_claim(v: Value) -> Option<String> {
-        IdJagClaims::from_payload(v.as_object().unwrap()).err().map(|e| {
-            assert_eq!(e.code(), ErrorCode::Claim);
-            e.claim_name().unwrap_or_default().to_owned()
-        })
+        IdJagClaims::from_payload(v.as_object().unwrap())
+            .err()
+            .map(|e| {
+                assert_eq!(e.code(), ErrorCode::Claim);
+                e.claim_name().unwrap_or_default().to_owned()
+            })
     }
 
     #[test]
@@ -268,7 +305,10 @@ mod tests {
 
     #[test]
     fn scope_parsing() {
-        assert_eq!(parse_scope("a b a"), Some(vec!["a".to_owned(), "b".to_owned()]));
+        assert_eq!(
+            parse_scope("a b a"),
+            Some(vec!["a".to_owned(), "b".to_owned()])
+        );
         assert_eq!(parse_scope(""), None);
         assert_eq!(parse_scope(" a"), None);
         assert_eq!(parse_scope("a\\b"), None);

@@ -36,11 +36,21 @@ pub enum KeyFamily {
 }
 
 impl Alg {
-    pub const ALL: [Alg; 9] =
-        [Alg::RS256, Alg::RS384, Alg::RS512, Alg::PS256, Alg::PS384, Alg::PS512, Alg::ES256, Alg::ES384, Alg::EdDSA];
+    pub const ALL: [Alg; 9] = [
+        Alg::RS256,
+        Alg::RS384,
+        Alg::RS512,
+        Alg::PS256,
+        Alg::PS384,
+        Alg::PS512,
+        Alg::ES256,
+        Alg::ES384,
+        Alg::EdDSA,
+    ];
 
     /// The default allow-list of design.md.
-    pub const DEFAULT_ALLOWED: [Alg; 5] = [Alg::RS256, Alg::PS256, Alg::ES256, Alg::ES384, Alg::EdDSA];
+    pub const DEFAULT_ALLOWED: [Alg; 5] =
+        [Alg::RS256, Alg::PS256, Alg::ES256, Alg::ES384, Alg::EdDSA];
 
     pub fn parse(name: &str) -> Option<Alg> {
         Alg::ALL.into_iter().find(|a| a.name() == name)
@@ -62,7 +72,9 @@ impl Alg {
 
     pub fn family(self) -> KeyFamily {
         match self {
-            Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => KeyFamily::Rsa,
+            Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
+                KeyFamily::Rsa
+            }
             Alg::ES256 => KeyFamily::P256,
             Alg::ES384 => KeyFamily::P384,
             Alg::EdDSA => KeyFamily::Ed25519,
@@ -164,24 +176,26 @@ pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<RsaPublicKey, KeyError> {
     let n = BoxedUint::from_be_slice_vartime(n);
     let e = BoxedUint::from_be_slice_vartime(e);
     RsaPublicKey::new_with_size_limits(n, e, RSA_MIN_BITS..=RSA_MAX_BITS).map_err(|err| match err {
-        rsa::Error::PublicExponentTooSmall | rsa::Error::PublicExponentTooLarge | rsa::Error::InvalidExponent => {
-            KeyError::RsaBadExponent
-        }
+        rsa::Error::PublicExponentTooSmall
+        | rsa::Error::PublicExponentTooLarge
+        | rsa::Error::InvalidExponent => KeyError::RsaBadExponent,
         _ => KeyError::RsaInvalid,
     })
 }
 
 /// The small primes of the ROCA fingerprint test (Nemec et al., CCS 2017).
 const ROCA_PRIMES: [u32; 38] = [
-    3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109,
-    113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
+    3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
+    101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
 ];
 
 /// ROCA moduli are, modulo each small prime p above, a power of 65537; a random
 /// modulus passes all 38 tests with negligible probability.
 pub fn has_roca_fingerprint(n_be: &[u8]) -> bool {
     ROCA_PRIMES.iter().all(|&p| {
-        let residue = n_be.iter().fold(0u32, |acc, b| (acc * 256 + u32::from(*b)) % p);
+        let residue = n_be
+            .iter()
+            .fold(0u32, |acc, b| (acc * 256 + u32::from(*b)) % p);
         if residue == 0 {
             return false;
         }
@@ -206,23 +220,34 @@ impl KeyVerifier {
                 PublicKey::Rsa(Box::new(rsa_public_key(n, e)?))
             }
             (KeyFamily::P256, DecodingKeyKind::SecretOrDer(point)) => PublicKey::P256(
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| KeyError::EcInvalidPoint)?,
+                p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                    .map_err(|_| KeyError::EcInvalidPoint)?,
             ),
             (KeyFamily::P384, DecodingKeyKind::SecretOrDer(point)) => PublicKey::P384(
-                p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| KeyError::EcInvalidPoint)?,
+                p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                    .map_err(|_| KeyError::EcInvalidPoint)?,
             ),
             (KeyFamily::Ed25519, DecodingKeyKind::SecretOrDer(raw)) => {
                 let raw: &[u8; 32] = raw.as_slice().try_into().map_err(|_| KeyError::EdInvalid)?;
-                PublicKey::Ed25519(ed25519_dalek::VerifyingKey::from_bytes(raw).map_err(|_| KeyError::EdInvalid)?)
+                PublicKey::Ed25519(
+                    ed25519_dalek::VerifyingKey::from_bytes(raw)
+                        .map_err(|_| KeyError::EdInvalid)?,
+                )
             }
             _ => return Err(KeyError::WrongFamily),
         };
-        Ok(KeyVerifier { alg, key: std::sync::Arc::new(key) })
+        Ok(KeyVerifier {
+            alg,
+            key: std::sync::Arc::new(key),
+        })
     }
 
     /// The same parsed key, used with another algorithm of its family.
     pub fn with_alg(&self, alg: Alg) -> Option<KeyVerifier> {
-        (alg.family() == self.alg.family()).then(|| KeyVerifier { alg, key: self.key.clone() })
+        (alg.family() == self.alg.family()).then(|| KeyVerifier {
+            alg,
+            key: self.key.clone(),
+        })
     }
 
     pub fn alg(&self) -> Alg {
@@ -236,17 +261,43 @@ impl KeyVerifier {
     }
 
     fn check(&self, message: &[u8], signature: &[u8]) -> Result<(), ()> {
-        fn rsa_verify<S: SignatureScheme>(key: &RsaPublicKey, scheme: S, digest: &[u8], sig: &[u8]) -> Result<(), ()> {
+        fn rsa_verify<S: SignatureScheme>(
+            key: &RsaPublicKey,
+            scheme: S,
+            digest: &[u8],
+            sig: &[u8],
+        ) -> Result<(), ()> {
             key.verify(scheme, digest, sig).map_err(|_| ())
         }
         match (self.key.as_ref(), self.alg) {
-            (PublicKey::Rsa(k), Alg::RS256) => rsa_verify(k, Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(message), signature),
-            (PublicKey::Rsa(k), Alg::RS384) => rsa_verify(k, Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(message), signature),
-            (PublicKey::Rsa(k), Alg::RS512) => rsa_verify(k, Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(message), signature),
+            (PublicKey::Rsa(k), Alg::RS256) => rsa_verify(
+                k,
+                Pkcs1v15Sign::new::<Sha256>(),
+                &Sha256::digest(message),
+                signature,
+            ),
+            (PublicKey::Rsa(k), Alg::RS384) => rsa_verify(
+                k,
+                Pkcs1v15Sign::new::<Sha384>(),
+                &Sha384::digest(message),
+                signature,
+            ),
+            (PublicKey::Rsa(k), Alg::RS512) => rsa_verify(
+                k,
+                Pkcs1v15Sign::new::<Sha512>(),
+                &Sha512::digest(message),
+                signature,
+            ),
             // RFC 7518 §3.5: salt length = hash length; Pss::new() enforces exactly that.
-            (PublicKey::Rsa(k), Alg::PS256) => rsa_verify(k, Pss::<Sha256>::new(), &Sha256::digest(message), signature),
-            (PublicKey::Rsa(k), Alg::PS384) => rsa_verify(k, Pss::<Sha384>::new(), &Sha384::digest(message), signature),
-            (PublicKey::Rsa(k), Alg::PS512) => rsa_verify(k, Pss::<Sha512>::new(), &Sha512::digest(message), signature),
+            (PublicKey::Rsa(k), Alg::PS256) => {
+                rsa_verify(k, Pss::<Sha256>::new(), &Sha256::digest(message), signature)
+            }
+            (PublicKey::Rsa(k), Alg::PS384) => {
+                rsa_verify(k, Pss::<Sha384>::new(), &Sha384::digest(message), signature)
+            }
+            (PublicKey::Rsa(k), Alg::PS512) => {
+                rsa_verify(k, Pss::<Sha512>::new(), &Sha512::digest(message), signature)
+            }
             (PublicKey::P256(k), Alg::ES256) => {
                 // R14: raw R‖S of exactly 64 bytes, never DER.
                 let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| ())?;
@@ -267,7 +318,8 @@ impl KeyVerifier {
 
 impl signature2::Verifier<Vec<u8>> for KeyVerifier {
     fn verify(&self, msg: &[u8], signature: &Vec<u8>) -> Result<(), signature2::Error> {
-        self.check(msg, signature).map_err(|_| signature2::Error::new())
+        self.check(msg, signature)
+            .map_err(|_| signature2::Error::new())
     }
 }
 
@@ -277,13 +329,21 @@ impl JwtVerifier for KeyVerifier {
     }
 }
 
-fn verifier_factory(algorithm: &Algorithm, key: &DecodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtVerifier>> {
-    let alg = Alg::from_jsonwebtoken(algorithm).ok_or_else(|| new_error(ErrorKind::InvalidAlgorithm))?;
-    let verifier = KeyVerifier::from_decoding_key(alg, key).map_err(|_| new_error(ErrorKind::InvalidKeyFormat))?;
+fn verifier_factory(
+    algorithm: &Algorithm,
+    key: &DecodingKey,
+) -> jsonwebtoken::errors::Result<Box<dyn JwtVerifier>> {
+    let alg =
+        Alg::from_jsonwebtoken(algorithm).ok_or_else(|| new_error(ErrorKind::InvalidAlgorithm))?;
+    let verifier = KeyVerifier::from_decoding_key(alg, key)
+        .map_err(|_| new_error(ErrorKind::InvalidKeyFormat))?;
     Ok(Box::new(verifier))
 }
 
-fn signer_factory(_: &Algorithm, _: &EncodingKey) -> jsonwebtoken::errors::Result<Box<dyn JwtSigner>> {
+fn signer_factory(
+    _: &Algorithm,
+    _: &EncodingKey,
+) -> jsonwebtoken::errors::Result<Box<dyn JwtSigner>> {
     // Signing goes through idjag's own issuers (access tokens, test issuer), not jsonwebtoken::encode.
     Err(new_error(ErrorKind::InvalidAlgorithm))
 }
@@ -299,11 +359,17 @@ fn unsupported_ec_components(
     Err(new_error(ErrorKind::InvalidKeyFormat))
 }
 
-fn unsupported_ed_components(_: &[u8], _: &jsonwebtoken::jwk::EllipticCurve) -> jsonwebtoken::errors::Result<Vec<u8>> {
+fn unsupported_ed_components(
+    _: &[u8],
+    _: &jsonwebtoken::jwk::EllipticCurve,
+) -> jsonwebtoken::errors::Result<Vec<u8>> {
     Err(new_error(ErrorKind::InvalidKeyFormat))
 }
 
-fn compute_digest(data: &[u8], hash: jsonwebtoken::jwk::ThumbprintHash) -> jsonwebtoken::errors::Result<Vec<u8>> {
+fn compute_digest(
+    data: &[u8],
+    hash: jsonwebtoken::jwk::ThumbprintHash,
+) -> jsonwebtoken::errors::Result<Vec<u8>> {
     use jsonwebtoken::jwk::ThumbprintHash;
     Ok(match hash {
         ThumbprintHash::SHA256 => Sha256::digest(data).to_vec(),
@@ -337,7 +403,12 @@ pub fn install_provider() {
 
 /// Verify through the provider's factory exactly as `jsonwebtoken::crypto::verify` does,
 /// for callers holding a DecodingKey rather than a cached KeyVerifier.
-pub fn verify_with_decoding_key(alg: Alg, key: &DecodingKey, message: &[u8], signature: &[u8]) -> bool {
+pub fn verify_with_decoding_key(
+    alg: Alg,
+    key: &DecodingKey,
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
     match (PROVIDER.verifier_factory)(&alg.to_jsonwebtoken(), key) {
         Ok(v) => v.verify(message, &signature.to_vec()).is_ok(),
         Err(_) => false,
@@ -361,19 +432,37 @@ mod tests {
     #[test]
     fn rsa_bounds() {
         let mut n = vec![0xffu8; 128]; // 1024 bits
-        assert_eq!(rsa_public_key(&n, &[1, 0, 1]).err(), Some(KeyError::RsaTooSmall));
+        assert_eq!(
+            rsa_public_key(&n, &[1, 0, 1]).err(),
+            Some(KeyError::RsaTooSmall)
+        );
         n = vec![0xffu8; 1025]; // 8200 bits
-        assert_eq!(rsa_public_key(&n, &[1, 0, 1]).err(), Some(KeyError::RsaTooLarge));
+        assert_eq!(
+            rsa_public_key(&n, &[1, 0, 1]).err(),
+            Some(KeyError::RsaTooLarge)
+        );
         let n = vec![0xffu8; 256];
-        assert_eq!(rsa_public_key(&n, &[1, 0, 0]).err(), Some(KeyError::RsaBadExponent));
-        assert_eq!(rsa_public_key(&n, &[1]).err(), Some(KeyError::RsaBadExponent));
-        assert_eq!(rsa_public_key(&n, &[]).err(), Some(KeyError::RsaBadExponent));
+        assert_eq!(
+            rsa_public_key(&n, &[1, 0, 0]).err(),
+            Some(KeyError::RsaBadExponent)
+        );
+        assert_eq!(
+            rsa_public_key(&n, &[1]).err(),
+            Some(KeyError::RsaBadExponent)
+        );
+        assert_eq!(
+            rsa_public_key(&n, &[]).err(),
+            Some(KeyError::RsaBadExponent)
+        );
     }
 
     #[test]
     fn wrong_family_is_refused() {
         let k = DecodingKey::from_rsa_raw_components(&[0xff; 256], &[1, 0, 1]);
-        assert_eq!(KeyVerifier::from_decoding_key(Alg::ES256, &k).err(), Some(KeyError::WrongFamily));
+        assert_eq!(
+            KeyVerifier::from_decoding_key(Alg::ES256, &k).err(),
+            Some(KeyError::WrongFamily)
+        );
     }
 
     #[test]
@@ -381,6 +470,9 @@ mod tests {
         let mut point = vec![4u8];
         point.extend_from_slice(&[1u8; 64]);
         let k = DecodingKey::from_ec_der(&point);
-        assert_eq!(KeyVerifier::from_decoding_key(Alg::ES256, &k).err(), Some(KeyError::EcInvalidPoint));
+        assert_eq!(
+            KeyVerifier::from_decoding_key(Alg::ES256, &k).err(),
+            Some(KeyError::EcInvalidPoint)
+        );
     }
 }

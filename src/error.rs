@@ -131,12 +131,20 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), claim: None }
+        Error {
+            code,
+            message: message.into(),
+            claim: None,
+        }
     }
 
     /// An error about one claim (or header member) named `claim`.
     pub fn claim(code: ErrorCode, claim: &str, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), claim: Some(claim.to_owned()) }
+        Error {
+            code,
+            message: message.into(),
+            claim: Some(claim.to_owned()),
+        }
     }
 
     pub fn config(message: impl Into<String>) -> Self {
@@ -207,9 +215,18 @@ mod tests {
     #[test]
     fn oauth_mapping_follows_design() {
         assert_eq!(ErrorCode::Config.oauth_error(), None);
-        assert_eq!(ErrorCode::Resource.oauth_error(), Some(OAuthError::InvalidTarget));
-        assert_eq!(ErrorCode::Scope.oauth_error(), Some(OAuthError::InvalidScope));
-        assert_eq!(ErrorCode::Replay.oauth_error(), Some(OAuthError::InvalidGrant));
+        assert_eq!(
+            ErrorCode::Resource.oauth_error(),
+            Some(OAuthError::InvalidTarget)
+        );
+        assert_eq!(
+            ErrorCode::Scope.oauth_error(),
+            Some(OAuthError::InvalidScope)
+        );
+        assert_eq!(
+            ErrorCode::Replay.oauth_error(),
+            Some(OAuthError::InvalidGrant)
+        );
     }
 
     #[test]

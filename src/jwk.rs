@@ -41,7 +41,10 @@ impl Jwk {
         {
             return Err("the key's alg differs from the token's alg");
         }
-        self.verifier.as_ref().and_then(|v| v.with_alg(alg)).ok_or("the key type does not match the token's alg")
+        self.verifier
+            .as_ref()
+            .and_then(|v| v.with_alg(alg))
+            .ok_or("the key type does not match the token's alg")
     }
 }
 
@@ -55,7 +58,11 @@ fn config(msg: String) -> Error {
     Error::config(msg)
 }
 
-fn str_member<'a>(jwk: &'a Map<String, Value>, name: &str, at: &str) -> Result<Option<&'a str>, Error> {
+fn str_member<'a>(
+    jwk: &'a Map<String, Value>,
+    name: &str,
+    at: &str,
+) -> Result<Option<&'a str>, Error> {
     match jwk.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -75,11 +82,16 @@ fn key_error(at: &str, e: KeyError) -> Error {
 impl Jwk {
     /// Parse one JWK; `at` names it in error messages (e.g. `issuers[0].jwks.keys[2]`).
     pub fn parse(value: &Value, at: &str) -> Result<Jwk, Error> {
-        let jwk = value.as_object().ok_or_else(|| config(format!("{at} must be an object")))?;
+        let jwk = value
+            .as_object()
+            .ok_or_else(|| config(format!("{at} must be an object")))?;
         if let Some(m) = PRIVATE_MEMBERS.iter().find(|m| jwk.contains_key(**m)) {
-            return Err(config(format!("{at}: private or symmetric key material (\"{m}\") is not accepted; give public keys only")));
+            return Err(config(format!(
+                "{at}: private or symmetric key material (\"{m}\") is not accepted; give public keys only"
+            )));
         }
-        let kty = str_member(jwk, "kty", at)?.ok_or_else(|| config(format!("{at}: kty is missing")))?;
+        let kty =
+            str_member(jwk, "kty", at)?.ok_or_else(|| config(format!("{at}: kty is missing")))?;
         let kid = str_member(jwk, "kid", at)?.map(str::to_owned);
         let alg_name = str_member(jwk, "alg", at)?;
         let alg = alg_name.and_then(Alg::parse);
@@ -92,10 +104,15 @@ impl Jwk {
             Some(_) => unusable = Some("the key's use is not sig"),
         }
         if let Some(ops) = jwk.get("key_ops") {
-            let ops = ops.as_array().ok_or_else(|| config(format!("{at}: key_ops must be an array")))?;
+            let ops = ops
+                .as_array()
+                .ok_or_else(|| config(format!("{at}: key_ops must be an array")))?;
             let mut names = Vec::with_capacity(ops.len());
             for op in ops {
-                names.push(op.as_str().ok_or_else(|| config(format!("{at}: key_ops must hold strings")))?);
+                names.push(
+                    op.as_str()
+                        .ok_or_else(|| config(format!("{at}: key_ops must hold strings")))?,
+                );
             }
             if !names.contains(&"verify") {
                 unusable = Some("the key's key_ops do not include verify");
@@ -107,11 +124,14 @@ impl Jwk {
                 let n = b64_member(jwk, "n", at)?;
                 let e = b64_member(jwk, "e", at)?;
                 let key = DecodingKey::from_rsa_raw_components(&n, &e);
-                let first = alg.filter(|a| a.family() == KeyFamily::Rsa).unwrap_or(Alg::RS256);
+                let first = alg
+                    .filter(|a| a.family() == KeyFamily::Rsa)
+                    .unwrap_or(Alg::RS256);
                 Some(KeyVerifier::from_decoding_key(first, &key).map_err(|e| key_error(at, e))?)
             }
             "EC" => {
-                let crv = str_member(jwk, "crv", at)?.ok_or_else(|| config(format!("{at}: crv is missing")))?;
+                let crv = str_member(jwk, "crv", at)?
+                    .ok_or_else(|| config(format!("{at}: crv is missing")))?;
                 let (alg_for_curve, len) = match crv {
                     "P-256" => (Some(Alg::ES256), 32),
                     "P-384" => (Some(Alg::ES384), 48),
@@ -129,7 +149,10 @@ impl Jwk {
                         point.extend_from_slice(&x);
                         point.extend_from_slice(&y);
                         let key = DecodingKey::from_ec_der(&point);
-                        Some(KeyVerifier::from_decoding_key(curve_alg, &key).map_err(|e| key_error(at, e))?)
+                        Some(
+                            KeyVerifier::from_decoding_key(curve_alg, &key)
+                                .map_err(|e| key_error(at, e))?,
+                        )
                     }
                     None => {
                         unusable = Some("the key's curve is not supported");
@@ -138,17 +161,25 @@ impl Jwk {
                 }
             }
             "OKP" => {
-                let crv = str_member(jwk, "crv", at)?.ok_or_else(|| config(format!("{at}: crv is missing")))?;
+                let crv = str_member(jwk, "crv", at)?
+                    .ok_or_else(|| config(format!("{at}: crv is missing")))?;
                 if crv == "Ed25519" {
                     let x = b64_member(jwk, "x", at)?;
                     let key = DecodingKey::from_ed_der(&x);
-                    Some(KeyVerifier::from_decoding_key(Alg::EdDSA, &key).map_err(|e| key_error(at, e))?)
+                    Some(
+                        KeyVerifier::from_decoding_key(Alg::EdDSA, &key)
+                            .map_err(|e| key_error(at, e))?,
+                    )
                 } else {
                     unusable = Some("the key's curve is not supported");
                     None
                 }
             }
-            "oct" => return Err(config(format!("{at}: symmetric keys (kty oct) are not accepted"))),
+            "oct" => {
+                return Err(config(format!(
+                    "{at}: symmetric keys (kty oct) are not accepted"
+                )));
+            }
             other => {
                 let _ = other;
                 unusable = Some("the key type is not supported");
@@ -159,9 +190,18 @@ impl Jwk {
         if let (Some(a), Some(v)) = (alg, verifier.as_ref())
             && a.family() != v.alg().family()
         {
-            return Err(config(format!("{at}: alg {} does not match kty {}", a.name(), quote(kty))));
+            return Err(config(format!(
+                "{at}: alg {} does not match kty {}",
+                a.name(),
+                quote(kty)
+            )));
         }
-        Ok(Jwk { kid, alg, unusable, verifier })
+        Ok(Jwk {
+            kid,
+            alg,
+            unusable,
+            verifier,
+        })
     }
 }
 
@@ -208,13 +248,28 @@ impl KeySet {
                     .keys
                     .iter()
                     .find(|k| k.kid() == Some(kid))
-                    .ok_or_else(|| Error::claim(ErrorCode::Key, "kid", format!("no key with kid {}", quote(kid))))?;
-                key.verifier_for(alg).map(|v| vec![v]).map_err(|why| Error::claim(ErrorCode::Alg, "alg", why))
+                    .ok_or_else(|| {
+                        Error::claim(
+                            ErrorCode::Key,
+                            "kid",
+                            format!("no key with kid {}", quote(kid)),
+                        )
+                    })?;
+                key.verifier_for(alg)
+                    .map(|v| vec![v])
+                    .map_err(|why| Error::claim(ErrorCode::Alg, "alg", why))
             }
             None => {
-                let found: Vec<KeyVerifier> = self.keys.iter().filter_map(|k| k.verifier_for(alg).ok()).collect();
+                let found: Vec<KeyVerifier> = self
+                    .keys
+                    .iter()
+                    .filter_map(|k| k.verifier_for(alg).ok())
+                    .collect();
                 if found.is_empty() {
-                    return Err(Error::new(ErrorCode::Key, format!("no key usable with {}", alg.name())));
+                    return Err(Error::new(
+                        ErrorCode::Key,
+                        format!("no key usable with {}", alg.name()),
+                    ));
                 }
                 Ok(found)
             }
@@ -239,10 +294,26 @@ mod tests {
         let ks = KeySet::parse(&json!({"keys":[ec_key()]}), "jwks").expect("valid");
         assert_eq!(ks.len(), 1);
         assert!(ks.candidates(Alg::ES256, Some("ec1")).is_ok());
-        assert_eq!(ks.candidates(Alg::ES256, Some("nope")).err().map(|e| e.code()), Some(ErrorCode::Key));
-        assert_eq!(ks.candidates(Alg::RS256, Some("ec1")).err().map(|e| e.code()), Some(ErrorCode::Alg));
-        assert_eq!(ks.candidates(Alg::ES256, None).map(|v| v.len()).ok(), Some(1));
-        assert_eq!(ks.candidates(Alg::ES384, None).err().map(|e| e.code()), Some(ErrorCode::Key));
+        assert_eq!(
+            ks.candidates(Alg::ES256, Some("nope"))
+                .err()
+                .map(|e| e.code()),
+            Some(ErrorCode::Key)
+        );
+        assert_eq!(
+            ks.candidates(Alg::RS256, Some("ec1"))
+                .err()
+                .map(|e| e.code()),
+            Some(ErrorCode::Alg)
+        );
+        assert_eq!(
+            ks.candidates(Alg::ES256, None).map(|v| v.len()).ok(),
+            Some(1)
+        );
+        assert_eq!(
+            ks.candidates(Alg::ES384, None).err().map(|e| e.code()),
+            Some(ErrorCode::Key)
+        );
     }
 
     #[test]
@@ -250,7 +321,9 @@ mod tests {
         for m in PRIVATE_MEMBERS {
             let mut k = ec_key();
             k[m] = json!("AAAA");
-            let e = KeySet::parse(&json!({"keys":[k]}), "jwks").err().expect("refused");
+            let e = KeySet::parse(&json!({"keys":[k]}), "jwks")
+                .err()
+                .expect("refused");
             assert_eq!(e.code(), ErrorCode::Config, "{m}");
         }
     }
@@ -271,14 +344,30 @@ mod tests {
         let mut k = ec_key();
         k["use"] = json!("enc");
         let ks = KeySet::parse(&json!({"keys":[k]}), "jwks").expect("kept");
-        assert_eq!(ks.candidates(Alg::ES256, Some("ec1")).err().map(|e| e.code()), Some(ErrorCode::Alg));
-        assert_eq!(ks.candidates(Alg::ES256, None).err().map(|e| e.code()), Some(ErrorCode::Key));
+        assert_eq!(
+            ks.candidates(Alg::ES256, Some("ec1"))
+                .err()
+                .map(|e| e.code()),
+            Some(ErrorCode::Alg)
+        );
+        assert_eq!(
+            ks.candidates(Alg::ES256, None).err().map(|e| e.code()),
+            Some(ErrorCode::Key)
+        );
         let mut k = ec_key();
         k["key_ops"] = json!(["encrypt"]);
         let ks = KeySet::parse(&json!({"keys":[k]}), "jwks").expect("kept");
-        assert_eq!(ks.candidates(Alg::ES256, Some("ec1")).err().map(|e| e.code()), Some(ErrorCode::Alg));
+        assert_eq!(
+            ks.candidates(Alg::ES256, Some("ec1"))
+                .err()
+                .map(|e| e.code()),
+            Some(ErrorCode::Alg)
+        );
         let mut k = ec_key();
         k["alg"] = json!("RS256");
-        assert!(KeySet::parse(&json!({"keys":[k]}), "jwks").is_err(), "alg of another family");
+        assert!(
+            KeySet::parse(&json!({"keys":[k]}), "jwks").is_err(),
+            "alg of another family"
+        );
     }
 }

@@ -24,7 +24,10 @@ fn malformed(message: &str) -> Error {
 /// R6: strict base64url: only `A–Z a–z 0–9 - _`, no padding, no whitespace,
 /// canonical trailing bits.
 pub fn decode_b64url(part: &str) -> Option<Vec<u8>> {
-    if !part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if !part
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return None;
     }
     URL_SAFE_NO_PAD.decode(part).ok()
@@ -35,8 +38,10 @@ pub fn encode_b64url(bytes: &[u8]) -> String {
 }
 
 fn decode_json_part(part: &str, what: &str) -> Result<Map<String, Value>, Error> {
-    let bytes = decode_b64url(part).ok_or_else(|| malformed(&format!("{what} is not strict base64url")))?;
-    strict_json::parse_object(&bytes).map_err(|e: StrictJsonError| malformed(&format!("{what} {}", e.describe())))
+    let bytes =
+        decode_b64url(part).ok_or_else(|| malformed(&format!("{what} is not strict base64url")))?;
+    strict_json::parse_object(&bytes)
+        .map_err(|e: StrictJsonError| malformed(&format!("{what} {}", e.describe())))
 }
 
 /// A compact JWS split, header decoded, payload left as bytes.
@@ -52,14 +57,19 @@ pub struct RawJws<'a> {
 /// The payload may be any bytes; see `parse_compact` for JWT payloads.
 pub fn split_compact(token: &str, max_bytes: usize) -> Result<RawJws<'_>, Error> {
     if token.len() > max_bytes {
-        return Err(malformed(&format!("token is larger than {max_bytes} bytes")));
+        return Err(malformed(&format!(
+            "token is larger than {max_bytes} bytes"
+        )));
     }
     let parts: Vec<&str> = token.split('.').collect();
     let (h, p, s) = match parts.as_slice() {
         [h, p, s] => (*h, *p, *s),
         // R6: five parts is a JWE; we do not decrypt (not configured).
         [_, _, _, _, _] => {
-            return Err(Error::new(ErrorCode::Unsupported, "encrypted grants (jwe) are not supported"));
+            return Err(Error::new(
+                ErrorCode::Unsupported,
+                "encrypted grants (jwe) are not supported",
+            ));
         }
         _ => return Err(malformed("not a compact jws of three parts")),
     };
@@ -68,9 +78,17 @@ pub fn split_compact(token: &str, max_bytes: usize) -> Result<RawJws<'_>, Error>
     }
     let header = decode_json_part(h, "header")?;
     let payload = decode_b64url(p).ok_or_else(|| malformed("payload is not strict base64url"))?;
-    let signature = decode_b64url(s).ok_or_else(|| malformed("signature is not strict base64url"))?;
-    let signing_input = token.get(..h.len() + 1 + p.len()).ok_or_else(|| malformed("not a compact jws"))?;
-    Ok(RawJws { header, payload, signing_input, signature })
+    let signature =
+        decode_b64url(s).ok_or_else(|| malformed("signature is not strict base64url"))?;
+    let signing_input = token
+        .get(..h.len() + 1 + p.len())
+        .ok_or_else(|| malformed("not a compact jws"))?;
+    Ok(RawJws {
+        header,
+        payload,
+        signing_input,
+        signature,
+    })
 }
 
 /// Split and decode a compact JWS whose payload is a JWT claim set (R6–R8).
@@ -78,7 +96,12 @@ pub fn parse_compact(token: &str, max_bytes: usize) -> Result<UnverifiedJws<'_>,
     let raw = split_compact(token, max_bytes)?;
     let payload = strict_json::parse_object(&raw.payload)
         .map_err(|e: StrictJsonError| malformed(&format!("payload {}", e.describe())))?;
-    Ok(UnverifiedJws { header: raw.header, payload, signing_input: raw.signing_input, signature: raw.signature })
+    Ok(UnverifiedJws {
+        header: raw.header,
+        payload,
+        signing_input: raw.signing_input,
+        signature: raw.signature,
+    })
 }
 
 #[cfg(test)]
@@ -120,15 +143,24 @@ mod tests {
         // non-canonical trailing bits ("YR" decodes to 'a' with stray bits)
         assert!(decode_b64url("YR").is_none());
         let t = format!("{}.{}.{}=", b64("{}"), b64("{}"), b64("sig"));
-        assert_eq!(parse_compact(&t, 16384).map(|_| ()).map_err(|e| e.code()), Err(ErrorCode::Malformed));
+        assert_eq!(
+            parse_compact(&t, 16384).map(|_| ()).map_err(|e| e.code()),
+            Err(ErrorCode::Malformed)
+        );
     }
 
     #[test]
     fn r6_empty_signature_and_size_limit() {
         let t = format!("{}.{}.", b64("{}"), b64("{}"));
-        assert_eq!(parse_compact(&t, 16384).map(|_| ()).map_err(|e| e.code()), Err(ErrorCode::Malformed));
+        assert_eq!(
+            parse_compact(&t, 16384).map(|_| ()).map_err(|e| e.code()),
+            Err(ErrorCode::Malformed)
+        );
         let t = token("{}", "{}");
-        assert_eq!(parse_compact(&t, 5).map(|_| ()).map_err(|e| e.code()), Err(ErrorCode::Malformed));
+        assert_eq!(
+            parse_compact(&t, 5).map(|_| ()).map_err(|e| e.code()),
+            Err(ErrorCode::Malformed)
+        );
     }
 
     #[test]
@@ -136,6 +168,9 @@ mod tests {
         let code = |t: &str| parse_compact(t, 16384).map(|_| ()).map_err(|e| e.code());
         assert_eq!(code(&token("[]", "{}")), Err(ErrorCode::Malformed));
         assert_eq!(code(&token("{}", "\"x\"")), Err(ErrorCode::Malformed));
-        assert_eq!(code(&token(r#"{"a":1,"a":1}"#, "{}")), Err(ErrorCode::Malformed));
+        assert_eq!(
+            code(&token(r#"{"a":1,"a":1}"#, "{}")),
+            Err(ErrorCode::Malformed)
+        );
     }
 }

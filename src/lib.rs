@@ -1,14 +1,22 @@
 //! idjag: Identity Assertion JWT Authorization Grant (ID-JAG) verification.
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 
+pub mod claims;
 pub mod crypto;
 pub mod error;
 pub mod jwk;
 pub mod jws;
-pub mod strict_json;
-pub mod claims;
 pub mod policy;
 pub mod replay;
+pub mod strict_json;
 pub mod verify;
 
 pub use crypto::Alg;

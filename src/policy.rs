@@ -136,7 +136,9 @@ fn parse_algs(list: &[String], at: &str) -> Result<Vec<Alg>, Error> {
 fn bounded(value: Option<u64>, default: u64, min: u64, max: u64, name: &str) -> Result<u64, Error> {
     let v = value.unwrap_or(default);
     if v < min || v > max {
-        return Err(Error::config(format!("{name} must be between {min} and {max}")));
+        return Err(Error::config(format!(
+            "{name} must be between {min} and {max}"
+        )));
     }
     Ok(v)
 }
@@ -144,14 +146,18 @@ fn bounded(value: Option<u64>, default: u64, min: u64, max: u64, name: &str) -> 
 impl Config {
     pub fn from_options(o: VerifierOptions) -> Result<Config, Error> {
         if o.audience.is_empty() {
-            return Err(Error::config("audience must be this authorization server's issuer identifier"));
+            return Err(Error::config(
+                "audience must be this authorization server's issuer identifier",
+            ));
         }
         let algorithms = match &o.algorithms {
             Some(list) => parse_algs(list, "algorithms")?,
             None => Alg::DEFAULT_ALLOWED.to_vec(),
         };
         if o.issuers.is_empty() {
-            return Err(Error::config("issuers must list at least one trusted issuer"));
+            return Err(Error::config(
+                "issuers must list at least one trusted issuer",
+            ));
         }
         let mut issuers: Vec<IssuerConfig> = Vec::with_capacity(o.issuers.len());
         for (i, io) in o.issuers.into_iter().enumerate() {
@@ -161,7 +167,9 @@ impl Config {
             }
             // R18: never trust our own grants.
             if io.issuer == o.audience {
-                return Err(Error::config(format!("{at}.issuer must not be this server's own issuer")));
+                return Err(Error::config(format!(
+                    "{at}.issuer must not be this server's own issuer"
+                )));
             }
             if issuers.iter().any(|c| c.issuer == io.issuer) {
                 return Err(Error::config(format!("{at}.issuer is listed twice")));
@@ -202,18 +210,27 @@ impl Config {
         let resources = o.resources.unwrap_or_default();
         for (i, r) in resources.iter().enumerate() {
             if !crate::claims::is_resource_uri(r) {
-                return Err(Error::config(format!("resources[{i}] must be an absolute uri without a fragment")));
+                return Err(Error::config(format!(
+                    "resources[{i}] must be an absolute uri without a fragment"
+                )));
             }
         }
         let require_resource = o.require_resource.unwrap_or(true);
         // R33: requiring a resource with nothing registered would refuse every grant.
         if require_resource && resources.is_empty() {
-            return Err(Error::config("resources must list the registered mcp server resources (or set requireResource: false)"));
+            return Err(Error::config(
+                "resources must list the registered mcp server resources (or set requireResource: false)",
+            ));
         }
         let replay = match o.replay.as_deref() {
             None | Some("single-use") => ReplayMode::SingleUse,
             Some("reusable") => ReplayMode::Reusable,
-            Some(other) => return Err(Error::config(format!("replay must be 'single-use' or 'reusable', not {}", quote(other)))),
+            Some(other) => {
+                return Err(Error::config(format!(
+                    "replay must be 'single-use' or 'reusable', not {}",
+                    quote(other)
+                )));
+            }
         };
         Ok(Config {
             audience: o.audience,
@@ -221,9 +238,27 @@ impl Config {
             resources,
             require_resource,
             algorithms,
-            clock_tolerance: bounded(o.clock_tolerance_sec, DEFAULT_CLOCK_TOLERANCE_SEC, 0, MAX_CLOCK_TOLERANCE_SEC, "clockToleranceSec")? as f64,
-            max_lifetime: bounded(o.max_lifetime_sec, DEFAULT_MAX_LIFETIME_SEC, 1, MAX_MAX_LIFETIME_SEC, "maxLifetimeSec")? as f64,
-            max_token_bytes: bounded(o.max_token_bytes, DEFAULT_MAX_TOKEN_BYTES, MIN_MAX_TOKEN_BYTES, MAX_MAX_TOKEN_BYTES, "maxTokenBytes")? as usize,
+            clock_tolerance: bounded(
+                o.clock_tolerance_sec,
+                DEFAULT_CLOCK_TOLERANCE_SEC,
+                0,
+                MAX_CLOCK_TOLERANCE_SEC,
+                "clockToleranceSec",
+            )? as f64,
+            max_lifetime: bounded(
+                o.max_lifetime_sec,
+                DEFAULT_MAX_LIFETIME_SEC,
+                1,
+                MAX_MAX_LIFETIME_SEC,
+                "maxLifetimeSec",
+            )? as f64,
+            max_token_bytes: bounded(
+                o.max_token_bytes,
+                DEFAULT_MAX_TOKEN_BYTES,
+                MIN_MAX_TOKEN_BYTES,
+                MAX_MAX_TOKEN_BYTES,
+                "maxTokenBytes",
+            )? as usize,
             replay,
             allow_authorization_details: o.allow_authorization_details.unwrap_or(false),
         })
@@ -284,7 +319,11 @@ mod tests {
         for (k, v) in cases {
             let mut o = base();
             o[k] = v.clone();
-            assert_eq!(opts(o).err().map(|e| e.code()), Some(ErrorCode::Config), "{k}={v}");
+            assert_eq!(
+                opts(o).err().map(|e| e.code()),
+                Some(ErrorCode::Config),
+                "{k}={v}"
+            );
         }
         let mut o = base();
         o["issuers"][0]["issuer"] = json!("https://as");

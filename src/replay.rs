@@ -62,7 +62,11 @@ fn millis(sec: f64) -> i64 {
 
 impl MemoryReplayStore {
     pub fn new(max_entries: usize) -> MemoryReplayStore {
-        MemoryReplayStore { max_entries: max_entries.max(1), entries: HashMap::new(), expiries: BinaryHeap::new() }
+        MemoryReplayStore {
+            max_entries: max_entries.max(1),
+            entries: HashMap::new(),
+            expiries: BinaryHeap::new(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -121,7 +125,11 @@ mod tests {
         let mut s = MemoryReplayStore::new(10);
         assert_eq!(s.consume("k", 200.0, 100.0), ReplayOutcome::Fresh);
         assert_eq!(s.consume("k", 200.0, 150.0), ReplayOutcome::Replayed);
-        assert_eq!(s.consume("k", 300.0, 200.0), ReplayOutcome::Fresh, "expired entries are purged");
+        assert_eq!(
+            s.consume("k", 300.0, 200.0),
+            ReplayOutcome::Fresh,
+            "expired entries are purged"
+        );
     }
 
     #[test]
@@ -130,7 +138,11 @@ mod tests {
         assert_eq!(s.consume("a", 500.0, 100.0), ReplayOutcome::Fresh);
         assert_eq!(s.consume("b", 500.0, 100.0), ReplayOutcome::Fresh);
         assert_eq!(s.consume("c", 500.0, 100.0), ReplayOutcome::Full);
-        assert_eq!(s.consume("a", 500.0, 101.0), ReplayOutcome::Replayed, "a is still remembered");
+        assert_eq!(
+            s.consume("a", 500.0, 101.0),
+            ReplayOutcome::Replayed,
+            "a is still remembered"
+        );
         assert_eq!(s.len(), 2);
         // once a and b expire, room comes back
         assert_eq!(s.consume("c", 900.0, 600.0), ReplayOutcome::Fresh);

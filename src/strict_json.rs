@@ -73,7 +73,9 @@ impl Seed {
         if self.depth >= MAX_DEPTH {
             return Err(E::custom(TOO_DEEP));
         }
-        Ok(Seed { depth: self.depth + 1 })
+        Ok(Seed {
+            depth: self.depth + 1,
+        })
     }
 }
 
@@ -93,7 +95,9 @@ impl<'de> Visitor<'de> for Seed {
         Ok(Value::from(v))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        serde_json::Number::from_f64(v).map(Value::Number).ok_or_else(|| E::custom("non-finite number"))
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("non-finite number"))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_owned()))
@@ -141,26 +145,46 @@ mod tests {
 
     #[test]
     fn r8_rejects_duplicate_members_at_any_depth() {
-        assert_eq!(parse_object(br#"{"a":1,"a":2}"#), Err(StrictJsonError::DuplicateMember));
-        assert_eq!(parse_object(br#"{"x":{"a":1,"a":2}}"#), Err(StrictJsonError::DuplicateMember));
+        assert_eq!(
+            parse_object(br#"{"a":1,"a":2}"#),
+            Err(StrictJsonError::DuplicateMember)
+        );
+        assert_eq!(
+            parse_object(br#"{"x":{"a":1,"a":2}}"#),
+            Err(StrictJsonError::DuplicateMember)
+        );
     }
 
     #[test]
     fn r7_rejects_non_objects_and_bad_utf8() {
         assert_eq!(parse_object(b"[1]"), Err(StrictJsonError::NotAnObject));
         assert_eq!(parse_object(br#""s""#), Err(StrictJsonError::NotAnObject));
-        assert_eq!(parse_object(b"{\"a\":\"\xff\"}"), Err(StrictJsonError::NotUtf8));
+        assert_eq!(
+            parse_object(b"{\"a\":\"\xff\"}"),
+            Err(StrictJsonError::NotUtf8)
+        );
         assert_eq!(parse_object(b"{\"a\":1} x"), Err(StrictJsonError::Syntax));
         assert_eq!(parse_object(b""), Err(StrictJsonError::Syntax));
     }
 
     #[test]
     fn depth_is_bounded() {
-        let ok = format!("{{\"a\":{}1{}}}", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+        let ok = format!(
+            "{{\"a\":{}1{}}}",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
         assert!(parse_object(ok.as_bytes()).is_ok());
-        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(MAX_DEPTH + 5), "]".repeat(MAX_DEPTH + 5));
+        let deep = format!(
+            "{{\"a\":{}1{}}}",
+            "[".repeat(MAX_DEPTH + 5),
+            "]".repeat(MAX_DEPTH + 5)
+        );
         assert_eq!(parse_object(deep.as_bytes()), Err(StrictJsonError::TooDeep));
         let very_deep = format!("{{\"a\":{}1{}}}", "[".repeat(5000), "]".repeat(5000));
-        assert_eq!(parse_object(very_deep.as_bytes()), Err(StrictJsonError::TooDeep));
+        assert_eq!(
+            parse_object(very_deep.as_bytes()),
+            Err(StrictJsonError::TooDeep)
+        );
     }
 }

@@ -74,7 +74,10 @@ impl Verifier {
     pub fn new(options: VerifierOptions) -> Result<Verifier, Error> {
         install_provider();
         let config = Config::from_options(options)?;
-        Ok(Verifier { config, replay_store: Mutex::new(MemoryReplayStore::default()) })
+        Ok(Verifier {
+            config,
+            replay_store: Mutex::new(MemoryReplayStore::default()),
+        })
     }
 
     /// Replace an issuer's keys (e.g. after the JS layer fetched its `jwksUri`).
@@ -85,7 +88,9 @@ impl Verifier {
             .issuers
             .iter_mut()
             .find(|i| i.issuer == issuer)
-            .ok_or_else(|| Error::config(format!("{} is not a configured issuer", quote(issuer))))?;
+            .ok_or_else(|| {
+                Error::config(format!("{} is not a configured issuer", quote(issuer)))
+            })?;
         entry.keys = Some(keys);
         Ok(())
     }
@@ -121,17 +126,35 @@ impl Verifier {
         // R17/R18: `iss` from the unverified payload, only to pick keys.
         let iss = match jws.payload.get("iss") {
             Some(Value::String(s)) => s.as_str(),
-            Some(_) => return Err(Error::claim(ErrorCode::Issuer, "iss", "iss must be a string")),
+            Some(_) => {
+                return Err(Error::claim(
+                    ErrorCode::Issuer,
+                    "iss",
+                    "iss must be a string",
+                ));
+            }
             None => return Err(Error::claim(ErrorCode::Issuer, "iss", "iss is missing")),
         };
         if iss == cfg.audience {
-            return Err(Error::claim(ErrorCode::Issuer, "iss", "grant was issued by this server itself"));
+            return Err(Error::claim(
+                ErrorCode::Issuer,
+                "iss",
+                "grant was issued by this server itself",
+            ));
         }
-        let issuer = cfg
-            .issuer(iss)
-            .ok_or_else(|| Error::claim(ErrorCode::Issuer, "iss", format!("issuer {} is not trusted", quote(iss))))?;
+        let issuer = cfg.issuer(iss).ok_or_else(|| {
+            Error::claim(
+                ErrorCode::Issuer,
+                "iss",
+                format!("issuer {} is not trusted", quote(iss)),
+            )
+        })?;
         if !issuer.algorithms.contains(&alg) {
-            return Err(Error::claim(ErrorCode::Alg, "alg", format!("{} is not accepted for this issuer", alg.name())));
+            return Err(Error::claim(
+                ErrorCode::Alg,
+                "alg",
+                format!("{} is not accepted for this issuer", alg.name()),
+            ));
         }
         // R13/R14: keys of this issuer only; jku/x5u/jwk/x5c never consulted (R12).
         let keys = issuer
@@ -162,7 +185,12 @@ impl Verifier {
         })
     }
 
-    fn check_claims(&self, c: &IdJagClaims, ctx: &VerifyContext, pinned_tenant: Option<&str>) -> Result<(), Error> {
+    fn check_claims(
+        &self,
+        c: &IdJagClaims,
+        ctx: &VerifyContext,
+        pinned_tenant: Option<&str>,
+    ) -> Result<(), Error> {
         let cfg = &self.config;
         // R20: exactly our issuer; an array must have exactly one element.
         let aud_ok = matches!(c.aud.as_slice(), [only] if *only == cfg.audience);
@@ -170,13 +198,20 @@ impl Verifier {
             let msg = if c.aud.len() > 1 {
                 "aud must name only this server".to_owned()
             } else {
-                format!("aud {} is not this server", quote(c.aud.first().map(String::as_str).unwrap_or("")))
+                format!(
+                    "aud {} is not this server",
+                    quote(c.aud.first().map(String::as_str).unwrap_or(""))
+                )
             };
             return Err(Error::claim(ErrorCode::Audience, "aud", msg));
         }
         // R21: bound to the authenticated client.
         if c.client_id != ctx.client_id {
-            return Err(Error::claim(ErrorCode::Client, "client_id", "client_id is not the authenticated client"));
+            return Err(Error::claim(
+                ErrorCode::Client,
+                "client_id",
+                "client_id is not the authenticated client",
+            ));
         }
         let t = cfg.clock_tolerance;
         // R23
@@ -187,15 +222,27 @@ impl Verifier {
         if let Some(nbf) = c.nbf
             && nbf > ctx.now + t
         {
-            return Err(Error::claim(ErrorCode::NotYetValid, "nbf", "grant is not valid yet (nbf)"));
+            return Err(Error::claim(
+                ErrorCode::NotYetValid,
+                "nbf",
+                "grant is not valid yet (nbf)",
+            ));
         }
         // R24
         if c.iat > ctx.now + t {
-            return Err(Error::claim(ErrorCode::NotYetValid, "iat", "grant is issued in the future (iat)"));
+            return Err(Error::claim(
+                ErrorCode::NotYetValid,
+                "iat",
+                "grant is issued in the future (iat)",
+            ));
         }
         // R27
         if c.exp <= c.iat {
-            return Err(Error::claim(ErrorCode::Lifetime, "exp", "exp is not after iat"));
+            return Err(Error::claim(
+                ErrorCode::Lifetime,
+                "exp",
+                "exp is not after iat",
+            ));
         }
         if let Some(nbf) = c.nbf
             && nbf > c.exp
@@ -204,19 +251,39 @@ impl Verifier {
         }
         // R26
         if c.exp - c.iat > cfg.max_lifetime {
-            return Err(Error::claim(ErrorCode::Lifetime, "exp", format!("lifetime exceeds {} seconds", cfg.max_lifetime)));
+            return Err(Error::claim(
+                ErrorCode::Lifetime,
+                "exp",
+                format!("lifetime exceeds {} seconds", cfg.max_lifetime),
+            ));
         }
         // R40: the issuer's pinned tenant.
         if let Some(expected) = pinned_tenant {
             match c.tenant.as_deref() {
                 Some(t) if t == expected => {}
-                Some(_) => return Err(Error::claim(ErrorCode::Tenant, "tenant", "tenant is not the expected tenant")),
-                None => return Err(Error::claim(ErrorCode::Tenant, "tenant", "tenant is missing")),
+                Some(_) => {
+                    return Err(Error::claim(
+                        ErrorCode::Tenant,
+                        "tenant",
+                        "tenant is not the expected tenant",
+                    ));
+                }
+                None => {
+                    return Err(Error::claim(
+                        ErrorCode::Tenant,
+                        "tenant",
+                        "tenant is missing",
+                    ));
+                }
             }
         }
         // R42: proof of possession is not implemented, so a bound grant fails closed.
         if c.has_cnf {
-            return Err(Error::claim(ErrorCode::Unsupported, "cnf", "key-bound grants (cnf) are not supported"));
+            return Err(Error::claim(
+                ErrorCode::Unsupported,
+                "cnf",
+                "key-bound grants (cnf) are not supported",
+            ));
         }
         // R36: authorization_details only when enabled.
         if c.authorization_details.is_some() && !cfg.allow_authorization_details {
@@ -229,12 +296,20 @@ impl Verifier {
         Ok(())
     }
 
-    fn granted_resources(&self, c: &IdJagClaims, ctx: &VerifyContext) -> Result<Vec<String>, Error> {
+    fn granted_resources(
+        &self,
+        c: &IdJagClaims,
+        ctx: &VerifyContext,
+    ) -> Result<Vec<String>, Error> {
         let cfg = &self.config;
         let list = match &c.resource {
             // R33
             None if cfg.require_resource => {
-                return Err(Error::claim(ErrorCode::Resource, "resource", "resource is required"));
+                return Err(Error::claim(
+                    ErrorCode::Resource,
+                    "resource",
+                    "resource is required",
+                ));
             }
             None => Vec::new(),
             Some(list) => list.clone(),
@@ -243,15 +318,24 @@ impl Verifier {
         if !cfg.resources.is_empty()
             && let Some(unknown) = list.iter().find(|r| !cfg.resources.contains(r))
         {
-            return Err(Error::claim(ErrorCode::Resource, "resource", format!("resource {} is not registered", quote(unknown))));
+            return Err(Error::claim(
+                ErrorCode::Resource,
+                "resource",
+                format!("resource {} is not registered", quote(unknown)),
+            ));
         }
         // R38: a requested resource must be within the grant's.
         match ctx.resource {
-            Some(requested) if list.iter().any(|r| r == requested) => Ok(vec![requested.to_owned()]),
+            Some(requested) if list.iter().any(|r| r == requested) => {
+                Ok(vec![requested.to_owned()])
+            }
             Some(requested) => Err(Error::claim(
                 ErrorCode::Resource,
                 "resource",
-                format!("requested resource {} is not in the grant", quote(requested)),
+                format!(
+                    "requested resource {} is not in the grant",
+                    quote(requested)
+                ),
             )),
             None => Ok(list),
         }
@@ -264,10 +348,19 @@ fn granted_scopes(c: &IdJagClaims, ctx: &VerifyContext) -> Result<Vec<String>, E
     match ctx.scope.filter(|s| !s.is_empty()) {
         None => Ok(grant),
         Some(requested) => {
-            let requested = parse_scope(requested)
-                .ok_or_else(|| Error::claim(ErrorCode::Scope, "scope", "requested scope is not a valid scope string"))?;
+            let requested = parse_scope(requested).ok_or_else(|| {
+                Error::claim(
+                    ErrorCode::Scope,
+                    "scope",
+                    "requested scope is not a valid scope string",
+                )
+            })?;
             if let Some(outside) = requested.iter().find(|r| !grant.contains(r)) {
-                return Err(Error::claim(ErrorCode::Scope, "scope", format!("requested scope {} is not in the grant", quote(outside))));
+                return Err(Error::claim(
+                    ErrorCode::Scope,
+                    "scope",
+                    format!("requested scope {} is not in the grant", quote(outside)),
+                ));
             }
             Ok(requested)
         }
@@ -285,7 +378,11 @@ fn store_full() -> Error {
 /// The JOSE header rules shared by every JWS idjag verifies (R9–R12):
 /// no `crit`, no `b64`/`zip`/`enc`, `typ` when one is expected, and an
 /// allow-listed asymmetric `alg` (none/HS* are not representable).
-pub fn jose_header_alg(h: &Map<String, Value>, allowed: &[Alg], expected_typ: Option<&str>) -> Result<Alg, Error> {
+pub fn jose_header_alg(
+    h: &Map<String, Value>,
+    allowed: &[Alg],
+    expected_typ: Option<&str>,
+) -> Result<Alg, Error> {
     // R11: we understand no critical extension, so any `crit` is refused.
     if h.contains_key("crit") {
         return Err(header_err("crit", "crit extensions are not supported"));
@@ -301,7 +398,11 @@ pub fn jose_header_alg(h: &Map<String, Value>, allowed: &[Alg], expected_typ: Op
         match h.get("typ") {
             Some(Value::String(t)) if typ_matches(t, expected) => {}
             Some(Value::String(t)) => {
-                return Err(Error::claim(ErrorCode::Typ, "typ", format!("typ {} is not {expected}", quote(t))));
+                return Err(Error::claim(
+                    ErrorCode::Typ,
+                    "typ",
+                    format!("typ {} is not {expected}", quote(t)),
+                ));
             }
             Some(_) => return Err(Error::claim(ErrorCode::Typ, "typ", "typ must be a string")),
             None => return Err(Error::claim(ErrorCode::Typ, "typ", "typ is missing")),
@@ -315,7 +416,13 @@ pub fn jose_header_alg(h: &Map<String, Value>, allowed: &[Alg], expected_typ: Op
     };
     Alg::parse(name)
         .filter(|a| allowed.contains(a))
-        .ok_or_else(|| Error::claim(ErrorCode::Alg, "alg", format!("alg {} is not allowed", quote(name))))
+        .ok_or_else(|| {
+            Error::claim(
+                ErrorCode::Alg,
+                "alg",
+                format!("alg {} is not allowed", quote(name)),
+            )
+        })
 }
 
 /// R13–R15: pick the keys for (`alg`, `kid`) in the trusted set and verify.
@@ -333,8 +440,14 @@ pub fn verify_signature(
         Some(_) => return Err(header_err("kid", "kid must be a string")),
     };
     let candidates = keys.candidates(alg, kid)?;
-    if !candidates.iter().any(|k| k.verify_signature(signing_input.as_bytes(), signature)) {
-        return Err(Error::new(ErrorCode::Signature, "signature does not verify"));
+    if !candidates
+        .iter()
+        .any(|k| k.verify_signature(signing_input.as_bytes(), signature))
+    {
+        return Err(Error::new(
+            ErrorCode::Signature,
+            "signature does not verify",
+        ));
     }
     Ok(())
 }
@@ -342,7 +455,12 @@ pub fn verify_signature(
 /// Verify a compact JWS with any payload against a trusted key set: the
 /// signature layer of the ID-JAG pipeline on its own (used for access tokens'
 /// building blocks and the Wycheproof JWS vectors). Returns the payload bytes.
-pub fn verify_compact_jws(token: &str, keys: &KeySet, allowed: &[Alg], max_bytes: usize) -> Result<Vec<u8>, Error> {
+pub fn verify_compact_jws(
+    token: &str,
+    keys: &KeySet,
+    allowed: &[Alg],
+    max_bytes: usize,
+) -> Result<Vec<u8>, Error> {
     install_provider();
     let raw = crate::jws::split_compact(token, max_bytes)?;
     let alg = jose_header_alg(&raw.header, allowed, None)?;

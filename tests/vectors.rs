@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 //! The shared vectors file (tests/vectors/grants.json) through the native crate.
 //! The same file runs in Node (ESM/CJS), Chromium, Deno, Bun and workerd.
 
@@ -6,23 +12,35 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 fn vectors() -> Value {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/grants.json"))
-        .expect("tests/vectors/grants.json is committed");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/grants.json"
+    ))
+    .expect("tests/vectors/grants.json is committed");
     serde_json::from_str(&text).expect("vectors are json")
 }
 
 fn set(v: &Value) -> BTreeSet<String> {
-    v.as_array().expect("array").iter().map(|s| s.as_str().expect("string").to_owned()).collect()
+    v.as_array()
+        .expect("array")
+        .iter()
+        .map(|s| s.as_str().expect("string").to_owned())
+        .collect()
 }
 
-fn check_outcome(id: &str, i: usize, got: Result<idjag::VerifiedGrant, Error>, expect: &Value) -> Result<(), String> {
+fn check_outcome(
+    id: &str,
+    i: usize,
+    got: Result<idjag::VerifiedGrant, Error>,
+    expect: &Value,
+) -> Result<(), String> {
     let want_ok = expect["ok"].as_bool().expect("expect.ok");
     match (got, want_ok) {
         (Ok(g), true) => {
-            if let Some(s) = expect.get("subject") {
-                if s.as_str() != Some(g.subject.as_str()) {
-                    return Err(format!("{id}[{i}]: subject {} != {s}", g.subject));
-                }
+            if let Some(s) = expect.get("subject")
+                && s.as_str() != Some(g.subject.as_str())
+            {
+                return Err(format!("{id}[{i}]: subject {} != {s}", g.subject));
             }
             for (name, have) in [("scopes", &g.scopes), ("resources", &g.resources)] {
                 if let Some(want) = expect.get(name) {
@@ -32,30 +50,42 @@ fn check_outcome(id: &str, i: usize, got: Result<idjag::VerifiedGrant, Error>, e
                     }
                 }
             }
-            if let Some(t) = expect.get("tenant") {
-                if t.as_str() != g.tenant.as_deref() {
-                    return Err(format!("{id}[{i}]: tenant {:?} != {t}", g.tenant));
-                }
+            if let Some(t) = expect.get("tenant")
+                && t.as_str() != g.tenant.as_deref()
+            {
+                return Err(format!("{id}[{i}]: tenant {:?} != {t}", g.tenant));
             }
             Ok(())
         }
         (Err(e), false) => {
             if e.code().code() != expect["code"].as_str().expect("expect.code") {
-                return Err(format!("{id}[{i}]: got {} ({}), want {}", e.code(), e.message(), expect["code"]));
+                return Err(format!(
+                    "{id}[{i}]: got {} ({}), want {}",
+                    e.code(),
+                    e.message(),
+                    expect["code"]
+                ));
             }
             let oauth = e.oauth_error().map(|o| o.as_str());
             if oauth != expect["oauthError"].as_str() {
-                return Err(format!("{id}[{i}]: oauthError {oauth:?} != {}", expect["oauthError"]));
+                return Err(format!(
+                    "{id}[{i}]: oauthError {oauth:?} != {}",
+                    expect["oauthError"]
+                ));
             }
-            if let Some(c) = expect.get("claim") {
-                if c.as_str() != e.claim_name() {
-                    return Err(format!("{id}[{i}]: claim {:?} != {c}", e.claim_name()));
-                }
+            if let Some(c) = expect.get("claim")
+                && c.as_str() != e.claim_name()
+            {
+                return Err(format!("{id}[{i}]: claim {:?} != {c}", e.claim_name()));
             }
             Ok(())
         }
         (Ok(_), false) => Err(format!("{id}[{i}]: accepted, want {}", expect["code"])),
-        (Err(e), true) => Err(format!("{id}[{i}]: refused with {} ({})", e.code(), e.message())),
+        (Err(e), true) => Err(format!(
+            "{id}[{i}]: refused with {} ({})",
+            e.code(),
+            e.message()
+        )),
     }
 }
 
@@ -67,8 +97,9 @@ fn every_vector_case_gets_its_expected_verdict() {
     let mut steps = 0;
     for case in v["cases"].as_array().expect("cases") {
         let id = case["id"].as_str().expect("id");
-        let options = VerifierOptions::from_value(configs[case["config"].as_str().expect("config")].clone())
-            .unwrap_or_else(|e| panic!("{id}: config: {e}"));
+        let options =
+            VerifierOptions::from_value(configs[case["config"].as_str().expect("config")].clone())
+                .unwrap_or_else(|e| panic!("{id}: config: {e}"));
         let verifier = Verifier::new(options).unwrap_or_else(|e| panic!("{id}: config: {e}"));
         for (i, step) in case["steps"].as_array().expect("steps").iter().enumerate() {
             let ctx = &step["ctx"];
@@ -88,7 +119,12 @@ fn every_vector_case_gets_its_expected_verdict() {
         }
     }
     assert!(steps > 200, "too few vector steps ran: {steps}");
-    assert!(failures.is_empty(), "{} of {steps} steps failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {steps} steps failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     println!("vectors: {steps} steps passed");
 }
 
@@ -121,7 +157,10 @@ fn every_rule_r6_to_r31_and_every_code_has_a_case() {
             }
         }
     }
-    for r in (6..=31).map(|n| format!("R{n}")).chain(["R40".to_owned(), "R42".to_owned()]) {
+    for r in (6..=31)
+        .map(|n| format!("R{n}"))
+        .chain(["R40".to_owned(), "R42".to_owned()])
+    {
         assert!(rules.contains(&r), "no vector case cites {r}");
     }
     // ERR_CONFIG is covered by configErrors; ERR_POLICY has no producer before the policy engine.

@@ -36,7 +36,8 @@ fn to_js_error(e: &Error) -> JsValue {
 
 fn serializer_value<T: Serialize>(v: &T) -> Option<JsValue> {
     // Maps become plain objects, not JS Maps.
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).ok()
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .ok()
 }
 
 fn config_error(msg: String) -> JsValue {
@@ -63,8 +64,8 @@ pub struct WasmVerifier {
 impl WasmVerifier {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmVerifier, JsValue> {
-        let value: serde_json::Value =
-            serde_wasm_bindgen::from_value(options).map_err(|e| config_error(format!("invalid options: {e}")))?;
+        let value: serde_json::Value = serde_wasm_bindgen::from_value(options)
+            .map_err(|e| config_error(format!("invalid options: {e}")))?;
         let options = VerifierOptions::from_value(value).map_err(|e| to_js_error(&e))?;
         let inner = Verifier::new(options).map_err(|e| to_js_error(&e))?;
         Ok(WasmVerifier { inner })
@@ -72,8 +73,12 @@ impl WasmVerifier {
 
     /// Every check but replay; the JS layer consumes `replayKey` in its store.
     pub fn verify(&self, token: &str, ctx: JsValue) -> Result<JsValue, JsValue> {
-        let ctx: WasmContext = serde_wasm_bindgen::from_value(ctx)
-            .map_err(|e| to_js_error(&Error::new(crate::ErrorCode::Config, format!("invalid verify context: {e}"))))?;
+        let ctx: WasmContext = serde_wasm_bindgen::from_value(ctx).map_err(|e| {
+            to_js_error(&Error::new(
+                crate::ErrorCode::Config,
+                format!("invalid verify context: {e}"),
+            ))
+        })?;
         let grant = self
             .inner
             .check(
@@ -86,14 +91,17 @@ impl WasmVerifier {
                 },
             )
             .map_err(|e| to_js_error(&e))?;
-        serializer_value(&grant).ok_or_else(|| config_error("could not convert the grant".to_owned()))
+        serializer_value(&grant)
+            .ok_or_else(|| config_error("could not convert the grant".to_owned()))
     }
 
     #[wasm_bindgen(js_name = setIssuerJwks)]
     pub fn set_issuer_jwks(&mut self, issuer: &str, jwks: JsValue) -> Result<(), JsValue> {
-        let value: serde_json::Value =
-            serde_wasm_bindgen::from_value(jwks).map_err(|e| config_error(format!("invalid jwks: {e}")))?;
-        self.inner.set_issuer_jwks(issuer, &value).map_err(|e| to_js_error(&e))
+        let value: serde_json::Value = serde_wasm_bindgen::from_value(jwks)
+            .map_err(|e| config_error(format!("invalid jwks: {e}")))?;
+        self.inner
+            .set_issuer_jwks(issuer, &value)
+            .map_err(|e| to_js_error(&e))
     }
 
     #[wasm_bindgen(js_name = replayMode)]
@@ -111,12 +119,17 @@ pub struct WasmReplayCache {
 impl WasmReplayCache {
     #[wasm_bindgen(constructor)]
     pub fn new(max_entries: u32) -> WasmReplayCache {
-        WasmReplayCache { inner: MemoryReplayStore::new(max_entries as usize) }
+        WasmReplayCache {
+            inner: MemoryReplayStore::new(max_entries as usize),
+        }
     }
 
     /// 'fresh' | 'replayed' | 'full'
     pub fn consume(&mut self, key: &str, until_sec: f64, now_sec: f64) -> String {
-        self.inner.consume(key, until_sec, now_sec).as_str().to_owned()
+        self.inner
+            .consume(key, until_sec, now_sec)
+            .as_str()
+            .to_owned()
     }
 
     pub fn size(&self) -> u32 {
