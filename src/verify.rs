@@ -467,3 +467,43 @@ pub fn verify_compact_jws(
     verify_signature(&raw.header, alg, raw.signing_input, &raw.signature, keys)?;
     Ok(raw.payload)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verifier_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Verifier>();
+    }
+
+    #[test]
+    fn typ_is_compared_as_a_media_type() {
+        assert!(typ_matches("oauth-id-jag+jwt", ID_JAG_TYP));
+        assert!(typ_matches("application/OAUTH-ID-JAG+JWT", ID_JAG_TYP));
+        assert!(!typ_matches("at+jwt", ID_JAG_TYP));
+        assert!(!typ_matches("oauth-id-jag+jwt; x=y", ID_JAG_TYP));
+        assert!(!typ_matches("text/oauth-id-jag+jwt", ID_JAG_TYP));
+    }
+
+    #[test]
+    fn header_rules_refuse_crit_b64_and_unlisted_algs() {
+        let h = |v: serde_json::Value| v.as_object().cloned().unwrap_or_default();
+        let allowed = Alg::DEFAULT_ALLOWED;
+        let code = |m: &Map<String, Value>| jose_header_alg(m, &allowed, Some(ID_JAG_TYP)).err().map(|e| e.code());
+        let ok = serde_json::json!({"alg":"ES256","typ":"oauth-id-jag+jwt"});
+        assert_eq!(code(&h(ok.clone())), None);
+        let mut v = ok.clone();
+        v["crit"] = serde_json::json!(["exp"]);
+        assert_eq!(code(&h(v)), Some(ErrorCode::Header));
+        let mut v = ok.clone();
+        v["b64"] = serde_json::json!(false);
+        assert_eq!(code(&h(v)), Some(ErrorCode::Header));
+        for bad in ["none", "HS256", "RS512", "ES512"] {
+            let mut v = ok.clone();
+            v["alg"] = serde_json::json!(bad);
+            assert_eq!(code(&h(v)), Some(ErrorCode::Alg), "{bad}");
+        }
+    }
+}
