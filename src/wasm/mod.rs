@@ -6,6 +6,7 @@ use crate::policy::VerifierOptions;
 use crate::replay::{MemoryReplayStore, ReplayStore};
 use crate::verify::{Verifier, VerifyContext};
 use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
@@ -72,7 +73,10 @@ impl WasmVerifier {
     }
 
     /// Every check but replay; the JS layer consumes `replayKey` in its store.
-    pub fn verify(&self, token: &str, ctx: JsValue) -> Result<JsValue, JsValue> {
+    /// The token arrives as a JsValue: it comes straight from a request body, so a
+    /// non-string must be refused here, and an oversized one before it is copied in.
+    pub fn verify(&self, token: JsValue, ctx: JsValue) -> Result<JsValue, JsValue> {
+        let token = self.token_string(&token)?;
         let ctx: WasmContext = serde_wasm_bindgen::from_value(ctx).map_err(|e| {
             to_js_error(&Error::new(
                 crate::ErrorCode::Config,
@@ -82,7 +86,7 @@ impl WasmVerifier {
         let grant = self
             .inner
             .check(
-                token,
+                &token,
                 &VerifyContext {
                     client_id: &ctx.client_id,
                     now: ctx.now_sec,
@@ -93,6 +97,22 @@ impl WasmVerifier {
             .map_err(|e| to_js_error(&e))?;
         serializer_value(&grant)
             .ok_or_else(|| config_error("could not convert the grant".to_owned()))
+    }
+
+    fn token_string(&self, token: &JsValue) -> Result<String, JsValue> {
+        let max = self.inner.config().max_token_bytes;
+        let Some(js) = token.dyn_ref::<js_sys::JsString>() else {
+            return Err(to_js_error(&Error::new(crate::ErrorCode::Malformed, "token must be a string")));
+        };
+        // UTF-8 length ≥ UTF-16 length, so this refuses before copying into wasm memory.
+        if js.length() as usize > max {
+            return Err(to_js_error(&Error::new(
+                crate::ErrorCode::Malformed,
+                format!("token is larger than {max} bytes"),
+            )));
+        }
+        js.as_string()
+            .ok_or_else(|| to_js_error(&Error::new(crate::ErrorCode::Malformed, "token is not valid unicode")))
     }
 
     #[wasm_bindgen(js_name = setIssuerJwks)]

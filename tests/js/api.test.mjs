@@ -108,6 +108,17 @@ describe('IdJagVerifier', () => {
     assert.equal(e2.code, 'ERR_MALFORMED');
   });
 
+  test('a token that is not a string is ERR_MALFORMED (never handed to wasm)', async () => {
+    const v = new IdJagVerifier(options());
+    for (const token of [123, undefined, null, {}, ['a.b.c'], new String('a.b.c')]) {
+      const e = await refusal(v.verify(token, { clientId: CLIENT, now }));
+      assert.equal(e.code, 'ERR_MALFORMED');
+      assert.equal(e.oauthError, 'invalid_grant');
+    }
+    const g = await v.verify(await mint(), { clientId: CLIENT, now }); // the instance is intact
+    assert.equal(g.subject, 'user-1');
+  });
+
   test('now defaults to the wall clock', async () => {
     const v = new IdJagVerifier(options());
     const e = await refusal(v.verify(await mint(), { clientId: CLIENT })); // minted for 2026-01-01
@@ -156,6 +167,14 @@ describe('replay (R29)', () => {
     assert.throws(() => s.consume('b', until), (e) => e instanceof IdJagError && e.code === 'ERR_REPLAY' && e.message === 'replay store is full');
     // An expired entry frees its place.
     assert.equal(s.consume('c', until + 120_000, until + 1), true);
+  });
+
+  test('MemoryReplayStore: bad arguments are TypeErrors', () => {
+    const s = new MemoryReplayStore();
+    assert.throws(() => s.consume(42, Date.now()), TypeError);
+    assert.throws(() => s.consume('k', Number.NaN), TypeError);
+    assert.throws(() => s.consume('k', Date.now(), 'now'), TypeError);
+    assert.equal(s.size, 0);
   });
 
   test('MemoryReplayStore: maxEntries must be a positive integer', () => {

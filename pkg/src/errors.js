@@ -1,0 +1,71 @@
+// IdJagError and the stable error codes (design.md "Error codes").
+// The codes and their OAuth mapping are decided by the Rust core; this module only
+// turns the plain objects the wasm bindings throw into real Error subclasses.
+
+/** The 20 stable error codes, in the order of design.md. */
+export const ERROR_CODES = Object.freeze([
+  'ERR_CONFIG',
+  'ERR_MALFORMED',
+  'ERR_HEADER',
+  'ERR_TYP',
+  'ERR_ALG',
+  'ERR_ISSUER',
+  'ERR_KEY',
+  'ERR_SIGNATURE',
+  'ERR_CLAIM',
+  'ERR_AUDIENCE',
+  'ERR_CLIENT',
+  'ERR_EXPIRED',
+  'ERR_NOT_YET_VALID',
+  'ERR_LIFETIME',
+  'ERR_RESOURCE',
+  'ERR_SCOPE',
+  'ERR_TENANT',
+  'ERR_REPLAY',
+  'ERR_UNSUPPORTED',
+  'ERR_POLICY',
+]);
+
+export class IdJagError extends Error {
+  /**
+   * @param {string} code one of ERROR_CODES
+   * @param {string} message short, lower-case, never the token
+   * @param {{ oauthError?: string | null, claim?: string, cause?: unknown }} [options]
+   */
+  constructor(code, message, options = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'IdJagError';
+    this.code = code;
+    this.oauthError = options.oauthError ?? null;
+    if (options.claim !== undefined) this.claim = options.claim;
+  }
+}
+
+// The wasm bindings throw `{ code, oauthError, message, claim? }` (docs/internals.md).
+function isWasmError(e) {
+  return e !== null && typeof e === 'object' && !(e instanceof Error) && typeof e.code === 'string';
+}
+
+/** Converts what a wasm call threw into an IdJagError; anything else (a trap, a TypeError) is returned as is. */
+export function fromWasm(e) {
+  if (!isWasmError(e)) return e;
+  return new IdJagError(e.code, typeof e.message === 'string' ? e.message : e.code, {
+    oauthError: e.oauthError ?? null,
+    claim: typeof e.claim === 'string' ? e.claim : undefined,
+  });
+}
+
+/** Runs a wasm call, rethrowing a WasmError as IdJagError. */
+export function callWasm(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw fromWasm(e);
+  }
+}
+
+// Errors raised by the JS layer itself (I/O: replay store, JWKS fetch, options it owns).
+export const configError = (message, cause) => new IdJagError('ERR_CONFIG', message, { oauthError: null, cause });
+export const replayError = (message, cause) => new IdJagError('ERR_REPLAY', message, { oauthError: 'invalid_grant', cause });
+export const malformed = (message) => new IdJagError('ERR_MALFORMED', message, { oauthError: 'invalid_grant' });
+export const keyError = (message, cause) => new IdJagError('ERR_KEY', message, { oauthError: 'invalid_grant', cause });

@@ -1,0 +1,27 @@
+// Builds pkg/dist/idjag.cjs (the `require('idjag')` entry for Node, including Node 20.0
+// which has no require(esm)) from the ESM sources, and its type declarations.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const pkg = fileURLToPath(new URL('../pkg/', import.meta.url));
+mkdirSync(`${pkg}dist`, { recursive: true });
+
+await build({
+  entryPoints: [`${pkg}src/entry-cjs.js`],
+  outfile: `${pkg}dist/idjag.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // The wasm-bindgen glue mentions import.meta.url (only for `init()` without arguments,
+  // which the CJS entry never calls); give it a real value anyway.
+  banner: { js: '"use strict";\nvar __idjag_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+  define: { 'import.meta.url': '__idjag_import_meta_url' },
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+// Same declarations; the .d.cts extension tells TypeScript this entry is CommonJS.
+copyFileSync(`${pkg}index.d.ts`, `${pkg}dist/idjag.d.cts`);
+console.log('[build] pkg/dist/idjag.cjs');

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the npm package's generated parts and prints the wasm size raw and gzipped:
+#   cargo build (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -O3 (npm binaryen)
+#   -> pkg/wasm/{idjag.js,idjag_bg.wasm}, then pkg/dist/idjag.cjs (CommonJS entry).
+# Needs scripts/setup.sh first (`make build` runs it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+say() { printf '[build] %s\n' "$*"; }
+
+wbg="$root/.tools/bin/wasm-bindgen"
+wasm_opt="$root/node_modules/.bin/wasm-opt" # binaryen >= 132 from npm; Debian's 108 corrupts the output
+[[ -x $wbg ]] || { echo "error: $wbg missing; run make setup" >&2; exit 1; }
+[[ -x $wasm_opt ]] || { echo "error: $wasm_opt missing; run make setup" >&2; exit 1; }
+
+cargo build --release --target wasm32-unknown-unknown --lib
+
+input="${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/release/idjag.wasm"
+out=pkg/wasm
+
+# wasm-bindgen + wasm-opt take a while; skip them when neither the cargo output nor the tools changed.
+fingerprint=$({ sha256sum "$input" scripts/build.sh; "$wbg" --version; "$wasm_opt" --version; } | sha256sum | cut -d' ' -f1)
+if [[ -f $out/idjag_bg.wasm && -f $out/idjag.js && "$(cat "$out/.fingerprint" 2>/dev/null)" == "$fingerprint" ]]; then
+  say "pkg/wasm is up to date"
+else
+  rm -rf "$out.tmp"
+  "$wbg" --target web --out-dir "$out.tmp" --out-name idjag "$input"
+  # The features rustc enables by default for wasm32-unknown-unknown. wasm-opt refuses, loudly,
+  # a module that uses a feature not enabled here.
+  "$wasm_opt" -O3 \
+    --enable-bulk-memory --enable-bulk-memory-opt --enable-sign-ext --enable-nontrapping-float-to-int \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$out.tmp/idjag_bg.wasm" -o "$out.tmp/idjag_bg.opt.wasm"
+  mv "$out.tmp/idjag_bg.opt.wasm" "$out.tmp/idjag_bg.wasm"
+  printf '%s\n' "$fingerprint" > "$out.tmp/.fingerprint"
+  rm -rf "$out" && mv "$out.tmp" "$out"
+fi
+
+node scripts/build-cjs.mjs
+
+raw=$(wc -c < "$out/idjag_bg.wasm")
+gz=$(gzip -9 -c "$out/idjag_bg.wasm" | wc -c)
+say "pkg/wasm/idjag_bg.wasm: $raw bytes raw, $gz bytes gzipped (gzip -9)"

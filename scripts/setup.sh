@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Installs everything `make build` / `make test` need. Idempotent: a second run does nothing.
+#   - the wasm32-unknown-unknown Rust target
+#   - wasm-bindgen-cli at exactly the version Cargo.toml pins, in .tools/bin
+#     (cached in ${XDG_CACHE_HOME:-~/.cache}/idjag so fresh clones skip the 2-minute build)
+#   - the npm devDependencies (jose, binaryen, esbuild, typescript, workerd, deno, bun, playwright-core)
+#   - chromium and redis-server from apt, only when missing
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+say() { printf '[setup] %s\n' "$*"; }
+
+# 1. Rust target.
+if ! rustup target list --installed | grep -qx 'wasm32-unknown-unknown'; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen-cli, pinned to the library version.
+wbg_ver=$(scripts/wasm-bindgen-version.sh)
+wbg_bin="$root/.tools/bin/wasm-bindgen"
+cache_dir="${XDG_CACHE_HOME:-$HOME/.cache}/idjag"
+cache_bin="$cache_dir/wasm-bindgen-$wbg_ver"
+have_ver() { [[ -x "$1" ]] && [[ "$("$1" --version 2>/dev/null)" == "wasm-bindgen $wbg_ver" ]]; }
+if ! have_ver "$wbg_bin"; then
+  mkdir -p "$root/.tools/bin"
+  if have_ver "$cache_bin"; then
+    say "wasm-bindgen $wbg_ver from the cache ($cache_bin)"
+    cp "$cache_bin" "$wbg_bin.tmp" && mv "$wbg_bin.tmp" "$wbg_bin"
+  else
+    say "building wasm-bindgen-cli $wbg_ver (takes a couple of minutes, once per machine)"
+    # --locked fails for wasm-bindgen-cli here; the exact --version pin is what matters.
+    # A private target dir keeps this build off the project's target/ lock.
+    CARGO_TARGET_DIR="$root/.tools/build" \
+      cargo install wasm-bindgen-cli --version "$wbg_ver" --no-default-features --root "$root/.tools" --force
+    rm -rf "$root/.tools/build"
+    have_ver "$wbg_bin" || { echo "error: .tools/bin/wasm-bindgen does not report version $wbg_ver" >&2; exit 1; }
+    if mkdir -p "$cache_dir" 2>/dev/null && cp "$wbg_bin" "$cache_bin.tmp.$$" 2>/dev/null; then
+      mv "$cache_bin.tmp.$$" "$cache_bin"
+    fi
+  fi
+fi
+
+# 3. npm devDependencies (workspace: pkg/ is linked as node_modules/idjag).
+stamp=node_modules/.idjag-setup-stamp
+want=$(cat package.json pkg/package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+if [[ ! -f $stamp ]] || [[ "$(cat "$stamp")" != "$want" ]] || [[ ! -e node_modules/idjag ]]; then
+  if [[ -f package-lock.json ]]; then
+    say "npm ci"
+    npm ci --no-audit --no-fund
+  else
+    say "npm install (no package-lock.json yet)"
+    npm install --no-audit --no-fund
+  fi
+  want=$(cat package.json pkg/package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
+  printf '%s\n' "$want" > "$stamp"
+fi
+
+# 4. System packages for the browser and replay-store tests, only when missing.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if (( ${#missing[@]} )); then
+  sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  say "apt-get install ${missing[*]}"
+  "${sudo[@]}" apt-get update
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+say "ok (wasm-bindgen $wbg_ver, node $(node --version))"
