@@ -16,6 +16,7 @@ pub mod jwk;
 pub mod jws;
 pub mod policy;
 pub mod replay;
+pub mod sign;
 pub mod strict_json;
 pub mod verify;
 
