@@ -13,16 +13,19 @@ wasm_opt="$root/node_modules/.bin/wasm-opt" # binaryen >= 132 from npm; Debian's
 [[ -x $wbg ]] || { echo "error: $wbg missing; run make setup" >&2; exit 1; }
 [[ -x $wasm_opt ]] || { echo "error: $wasm_opt missing; run make setup" >&2; exit 1; }
 
-cargo build --release --target wasm32-unknown-unknown --lib
-
-input="${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/release/idjag.wasm"
-out=pkg/wasm
-
-# wasm-bindgen + wasm-opt take a while; skip them when neither the cargo output nor the tools changed.
-fingerprint=$({ sha256sum "$input" scripts/build.sh; "$wbg" --version; "$wasm_opt" --version; } | sha256sum | cut -d' ' -f1)
-if [[ -f $out/idjag_bg.wasm && -f $out/idjag.js && "$(cat "$out/.fingerprint" 2>/dev/null)" == "$fingerprint" ]]; then
-  say "pkg/wasm is up to date"
-else
+# Two builds of the same crate: the verifier (+ inspect) for every entry, kept small,
+# and the full build with signing (test issuer, access-token issuer) for `idjag/testing`.
+build_variant() {
+  local out=$1; shift
+  cargo build --release --target wasm32-unknown-unknown --lib "$@"
+  local input="${CARGO_TARGET_DIR:-$root/target}/wasm32-unknown-unknown/release/idjag.wasm"
+  # wasm-bindgen + wasm-opt take a while; skip them when neither the cargo output nor the tools changed.
+  local fingerprint
+  fingerprint=$({ sha256sum "$input" scripts/build.sh; "$wbg" --version; "$wasm_opt" --version; } | sha256sum | cut -d' ' -f1)
+  if [[ -f $out/idjag_bg.wasm && -f $out/idjag.js && "$(cat "$out/.fingerprint" 2>/dev/null)" == "$fingerprint" ]]; then
+    say "$out is up to date"
+    return
+  fi
   rm -rf "$out.tmp"
   "$wbg" --target web --out-dir "$out.tmp" --out-name idjag "$input"
   # The features rustc enables by default for wasm32-unknown-unknown. wasm-opt refuses, loudly,
@@ -34,10 +37,17 @@ else
   mv "$out.tmp/idjag_bg.opt.wasm" "$out.tmp/idjag_bg.wasm"
   printf '%s\n' "$fingerprint" > "$out.tmp/.fingerprint"
   rm -rf "$out" && mv "$out.tmp" "$out"
-fi
+}
+
+# TEMPORARY (until idjag/testing loads pkg/wasm-full): one full build.
+build_variant pkg/wasm --features signing
+out=pkg/wasm
 
 node scripts/build-cjs.mjs
 
 raw=$(wc -c < "$out/idjag_bg.wasm")
 gz=$(gzip -9 -c "$out/idjag_bg.wasm" | wc -c)
 say "pkg/wasm/idjag_bg.wasm: $raw bytes raw, $gz bytes gzipped (gzip -9)"
+if [[ -f pkg/wasm-full/idjag_bg.wasm ]]; then
+  say "pkg/wasm-full/idjag_bg.wasm (with signing, for idjag/testing): $(wc -c < pkg/wasm-full/idjag_bg.wasm) bytes raw, $(gzip -9 -c pkg/wasm-full/idjag_bg.wasm | wc -c) bytes gzipped"
+fi

@@ -13,11 +13,15 @@ pub mod claims;
 pub mod crypto;
 pub mod error;
 pub mod jwk;
+pub mod inspect;
 pub mod jws;
 pub mod policy;
 pub mod replay;
+#[cfg(feature = "signing")]
 pub mod sign;
 pub mod strict_json;
+#[cfg(feature = "signing")]
+pub mod testing;
 pub mod verify;
 
 pub use crypto::Alg;

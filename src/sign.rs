@@ -65,12 +65,12 @@ fn uint(jwk: &Map<String, Value>, name: &str) -> Result<BoxedUint, Error> {
 }
 
 impl SigningKey {
-    /// A fresh key for `alg` (RSA keys are 2048-bit; generating one in wasm takes a while).
+    /// A fresh key for `alg` (ES256, ES384 or EdDSA; RSA keys must be imported).
     pub fn generate(alg: Alg, kid: Option<String>) -> Result<SigningKey, Error> {
         let key = match alg.family() {
-            KeyFamily::Rsa => PrivateKey::Rsa(Box::new(
-                RsaPrivateKey::new(&mut SysRng, 2048).map_err(|_| sign_err("rsa key generation failed"))?,
-            )),
+            // RSA key generation (prime search) would double the wasm size; RSA
+            // signing keys are imported with `from_jwk` instead.
+            KeyFamily::Rsa => return Err(sign_err("rsa keys are not generated here: pass a private jwk")),
             KeyFamily::P256 => loop {
                 if let Ok(k) = p256::ecdsa::SigningKey::from_slice(&random_bytes::<32>()?) {
                     break PrivateKey::P256(k);
@@ -296,12 +296,17 @@ mod tests {
     }
 
     #[test]
-    fn rsa_keys_sign_verifiably() {
-        roundtrip(Alg::RS256);
-        let k = SigningKey::generate(Alg::PS256, None).unwrap();
-        let token = k.sign_jwt("JWT", &Map::new(), None).unwrap();
-        let keys = KeySet::parse(&json!({"keys":[k.public_jwk()]}), "jwks").unwrap();
-        assert!(crate::verify::verify_compact_jws(&token, &keys, &Alg::ALL, 1 << 16).is_ok());
+    fn rsa_keys_import_and_sign_verifiably() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys/idp.private.jwks.json")).unwrap();
+        let set: Value = serde_json::from_str(&text).unwrap();
+        let rsa = set["keys"].as_array().unwrap().iter().find(|k| k["kty"] == "RSA").unwrap().clone();
+        for alg in [Alg::RS256, Alg::PS256] {
+            let k = SigningKey::from_jwk(&rsa, Some(alg)).unwrap();
+            let token = k.sign_jwt("JWT", &Map::new(), None).unwrap();
+            let keys = KeySet::parse(&json!({"keys":[k.public_jwk()]}), "jwks").unwrap();
+            assert!(crate::verify::verify_compact_jws(&token, &keys, &Alg::ALL, 1 << 16).is_ok());
+        }
+        assert!(SigningKey::generate(Alg::RS256, None).is_err());
     }
 
     #[test]

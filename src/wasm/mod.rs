@@ -6,6 +6,9 @@ use crate::policy::VerifierOptions;
 use crate::replay::{MemoryReplayStore, ReplayStore};
 use crate::verify::{Verifier, VerifyContext};
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "signing")]
+mod testing;
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -156,3 +159,40 @@ impl WasmReplayCache {
         u32::try_from(self.inner.len()).unwrap_or(u32::MAX)
     }
 }
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct WasmExpect {
+    #[serde(default)]
+    audience: Option<String>,
+    #[serde(default)]
+    resource: Option<String>,
+    #[serde(default)]
+    client_id: Option<String>,
+    #[serde(default)]
+    now_sec: Option<f64>,
+}
+
+/// Decode a grant WITHOUT verifying it, with lint findings (see docs/internals.md).
+#[wasm_bindgen]
+pub fn inspect(token: JsValue, expect: JsValue) -> Result<JsValue, JsValue> {
+    let token = token
+        .as_string()
+        .ok_or_else(|| to_js_error(&Error::new(crate::ErrorCode::Malformed, "token must be a string")))?;
+    let expect: WasmExpect = if expect.is_undefined() || expect.is_null() {
+        WasmExpect::default()
+    } else {
+        serde_wasm_bindgen::from_value(expect).map_err(|e| config_error(format!("invalid expect: {e}")))?
+    };
+    let result = crate::inspect::inspect(
+        &token,
+        &crate::inspect::Expect {
+            audience: expect.audience.as_deref(),
+            resource: expect.resource.as_deref(),
+            client_id: expect.client_id.as_deref(),
+            now: expect.now_sec,
+        },
+    );
+    serializer_value(&result).ok_or_else(|| config_error("could not convert the inspection".to_owned()))
+}
+

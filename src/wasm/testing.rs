@@ -1,0 +1,74 @@
+//! Bindings for the test issuer (`idjag/testing`), only in the `signing` build.
+
+use super::{config_error, serializer_value, to_js_error};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct WasmTestIssuerOptions {
+    issuer: String,
+    #[serde(default)]
+    alg: Option<String>,
+    #[serde(default)]
+    kid: Option<String>,
+    #[serde(default)]
+    private_jwk: Option<serde_json::Value>,
+}
+
+/// The test issuer of `idjag/testing`.
+#[wasm_bindgen]
+pub struct WasmTestIssuer {
+    inner: crate::testing::TestIssuer,
+}
+
+#[wasm_bindgen]
+impl WasmTestIssuer {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<WasmTestIssuer, JsValue> {
+        let o: WasmTestIssuerOptions =
+            serde_wasm_bindgen::from_value(options).map_err(|e| config_error(format!("invalid test issuer options: {e}")))?;
+        let alg = match o.alg.as_deref() {
+            None => None,
+            Some(name) => Some(crate::Alg::parse(name).ok_or_else(|| config_error(format!("unsupported alg {}", crate::error::quote(name))))?),
+        };
+        let inner = crate::testing::TestIssuer::new(&o.issuer, alg, o.kid, o.private_jwk.as_ref()).map_err(|e| to_js_error(&e))?;
+        Ok(WasmTestIssuer { inner })
+    }
+
+    pub fn issuer(&self) -> String {
+        self.inner.issuer().to_owned()
+    }
+
+    pub fn jwks(&self) -> Result<JsValue, JsValue> {
+        serializer_value(&self.inner.jwks()).ok_or_else(|| config_error("could not convert the jwks".to_owned()))
+    }
+
+    #[wasm_bindgen(js_name = privateJwk)]
+    pub fn private_jwk(&self) -> Result<JsValue, JsValue> {
+        serializer_value(&self.inner.private_jwk()).ok_or_else(|| config_error("could not convert the jwk".to_owned()))
+    }
+
+    pub fn mint(&mut self, params: JsValue) -> Result<String, JsValue> {
+        let p: crate::testing::MintParams =
+            serde_wasm_bindgen::from_value(params).map_err(|e| config_error(format!("invalid mint params: {e}")))?;
+        self.inner.mint(&p).map_err(|e| to_js_error(&e))
+    }
+}
+
+#[derive(Serialize)]
+struct VariantInfo {
+    name: &'static str,
+    code: Option<&'static str>,
+    description: &'static str,
+}
+
+/// [{ name, code, description }] for every test-issuer variant.
+#[wasm_bindgen(js_name = testVariants)]
+pub fn test_variants() -> Result<JsValue, JsValue> {
+    let list: Vec<VariantInfo> = crate::testing::VARIANTS
+        .iter()
+        .map(|v| VariantInfo { name: v.name, code: v.code.map(|c| c.code()), description: v.description })
+        .collect();
+    serializer_value(&list).ok_or_else(|| config_error("could not convert the variants".to_owned()))
+}
