@@ -9,6 +9,7 @@
     )
 )]
 
+pub mod access_token;
 pub mod claims;
 pub mod crypto;
 pub mod error;

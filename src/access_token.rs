@@ -1,0 +1,293 @@
+//! RFC 9068 JWT access tokens: minted by the authorization server after a
+//! grant verified (A1–A10), checked by the MCP server on every call (V1–V8).
+
+use crate::claims::parse_scope;
+use crate::crypto::Alg;
+use crate::error::{Error, ErrorCode, quote};
+use crate::jwk::KeySet;
+use crate::jws::parse_compact;
+use crate::verify::{jose_header_alg, verify_signature};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// RFC 9068 §2.1 media type (`application/at+jwt` accepted too, V2).
+pub const AT_TYP: &str = "at+jwt";
+
+/// What an MCP server learns from a valid access token (maps onto the MCP SDK's AuthInfo).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessTokenInfo {
+    pub issuer: String,
+    pub subject: String,
+    pub client_id: String,
+    /// The resource (MCP server) the token is for.
+    pub resource: String,
+    pub scopes: Vec<String>,
+    /// `exp`, seconds since the epoch.
+    pub expires_at: f64,
+    pub jti: String,
+    pub claims: Map<String, Value>,
+}
+
+/// Checks an access token for one MCP server (resource).
+pub struct AccessTokenVerifier {
+    issuer: String,
+    resource: String,
+    keys: KeySet,
+    algorithms: Vec<Alg>,
+    clock_tolerance: f64,
+    max_token_bytes: usize,
+}
+
+fn invalid(code: ErrorCode, claim: &str, msg: impl Into<String>) -> Error {
+    Error::claim(code, claim, msg)
+}
+
+impl AccessTokenVerifier {
+    /// `issuer`: the authorization server's issuer (V4). `resource`: this MCP server's
+    /// canonical URI (V5). `jwks`: the authorization server's public keys (V6).
+    pub fn new(issuer: &str, resource: &str, jwks: &Value, algorithms: Option<&[Alg]>, clock_tolerance_sec: u64) -> Result<Self, Error> {
+        crate::crypto::install_provider();
+        if issuer.is_empty() || resource.is_empty() {
+            return Err(Error::config("issuer and resource are required"));
+        }
+        Ok(AccessTokenVerifier {
+            issuer: issuer.to_owned(),
+            resource: resource.to_owned(),
+            keys: KeySet::parse(jwks, "jwks")?,
+            algorithms: algorithms.map(<[Alg]>::to_vec).unwrap_or_else(|| Alg::DEFAULT_ALLOWED.to_vec()),
+            clock_tolerance: clock_tolerance_sec.min(crate::policy::MAX_CLOCK_TOLERANCE_SEC) as f64,
+            max_token_bytes: crate::policy::DEFAULT_MAX_TOKEN_BYTES as usize,
+        })
+    }
+
+    /// V2–V8. `required_scopes`: every one must be granted, else ERR_SCOPE (403 insufficient_scope).
+    pub fn verify(&self, token: &str, now: f64, required_scopes: &[&str]) -> Result<AccessTokenInfo, Error> {
+        let jws = parse_compact(token, self.max_token_bytes)?;
+        // V2: only at+jwt, so an ID-JAG or an ID token presented as a bearer token is refused (S16).
+        let alg = jose_header_alg(&jws.header, &self.algorithms, Some(AT_TYP))?;
+        // V6
+        verify_signature(&jws.header, alg, jws.signing_input, &jws.signature, &self.keys)?;
+        let c = &jws.payload;
+        let string = |name: &str| -> Result<String, Error> {
+            match c.get(name) {
+                Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+                Some(_) => Err(invalid(ErrorCode::Claim, name, format!("{name} must be a non-empty string"))),
+                None => Err(invalid(ErrorCode::Claim, name, format!("{name} is missing"))),
+            }
+        };
+        let number = |name: &str| -> Result<Option<f64>, Error> {
+            match c.get(name) {
+                None => Ok(None),
+                Some(Value::Number(n)) => Ok(n.as_f64()),
+                Some(_) => Err(invalid(ErrorCode::Claim, name, format!("{name} must be a number"))),
+            }
+        };
+        // V4
+        let iss = string("iss")?;
+        if iss != self.issuer {
+            return Err(invalid(ErrorCode::Issuer, "iss", format!("issuer {} is not this server's authorization server", quote(&iss))));
+        }
+        // V5: aud (string or array) contains this MCP server.
+        let aud_ok = match c.get("aud") {
+            Some(Value::String(s)) => *s == self.resource,
+            Some(Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(self.resource.as_str())),
+            _ => false,
+        };
+        if !aud_ok {
+            return Err(invalid(ErrorCode::Audience, "aud", "token was not issued for this resource"));
+        }
+        let sub = string("sub")?;
+        let client_id = string("client_id")?;
+        let jti = string("jti")?;
+        let exp = number("exp")?.ok_or_else(|| invalid(ErrorCode::Claim, "exp", "exp is missing"))?;
+        number("iat")?.ok_or_else(|| invalid(ErrorCode::Claim, "iat", "iat is missing"))?;
+        // V7
+        if now >= exp + self.clock_tolerance {
+            return Err(invalid(ErrorCode::Expired, "exp", "token has expired"));
+        }
+        if let Some(nbf) = number("nbf")?
+            && nbf > now + self.clock_tolerance
+        {
+            return Err(invalid(ErrorCode::NotYetValid, "nbf", "token is not valid yet"));
+        }
+        let scopes = match c.get("scope") {
+            None => Vec::new(),
+            Some(Value::String(s)) => parse_scope(s).ok_or_else(|| invalid(ErrorCode::Claim, "scope", "scope is malformed"))?,
+            Some(_) => return Err(invalid(ErrorCode::Claim, "scope", "scope must be a string")),
+        };
+        // V8
+        if let Some(missing) = required_scopes.iter().find(|r| !scopes.iter().any(|s| s == *r)) {
+            return Err(invalid(ErrorCode::Scope, "scope", format!("scope {} is required", quote(missing))));
+        }
+        Ok(AccessTokenInfo {
+            issuer: iss,
+            subject: sub,
+            client_id,
+            resource: self.resource.clone(),
+            scopes,
+            expires_at: exp,
+            jti,
+            claims: jws.payload.clone(),
+        })
+    }
+}
+
+#[cfg(feature = "signing")]
+pub use issuer::{AccessTokenIssuer, MintedAccessToken};
+
+#[cfg(feature = "signing")]
+mod issuer {
+    use super::AT_TYP;
+    use crate::error::{Error, ErrorCode};
+    use crate::sign::{SigningKey, random_id};
+    use crate::verify::VerifiedGrant;
+    use serde::Serialize;
+    use serde_json::{Map, Value, json};
+
+    /// Mints RFC 9068 access tokens for verified grants.
+    pub struct AccessTokenIssuer {
+        issuer: String,
+        key: SigningKey,
+        lifetime: f64,
+    }
+
+    #[derive(Debug, Clone, Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct MintedAccessToken {
+        pub access_token: String,
+        pub expires_in: f64,
+        pub scope: String,
+        pub resource: String,
+        pub jti: String,
+    }
+
+    impl AccessTokenIssuer {
+        pub fn new(issuer: &str, key: SigningKey, lifetime_sec: u64) -> Result<Self, Error> {
+            if issuer.is_empty() || lifetime_sec == 0 {
+                return Err(Error::config("issuer and a positive lifetime are required"));
+            }
+            Ok(AccessTokenIssuer { issuer: issuer.to_owned(), key, lifetime: lifetime_sec as f64 })
+        }
+
+        /// The public JWK Set for the MCP servers (A10: published at `jwks_uri`).
+        pub fn jwks(&self) -> Value {
+            json!({ "keys": [self.key.public_jwk()] })
+        }
+
+        /// A3–A8, R50: one token per resource, audience-restricted to it.
+        pub fn mint(&self, grant: &VerifiedGrant, now: f64) -> Result<MintedAccessToken, Error> {
+            // A4/R50: the token names exactly one MCP server; a grant for several needs a `resource` choice.
+            let resource = match grant.resources.as_slice() {
+                [only] => only.clone(),
+                [] => return Err(Error::claim(ErrorCode::Resource, "resource", "the grant names no resource to issue a token for")),
+                _ => return Err(Error::claim(ErrorCode::Resource, "resource", "the grant names several resources: request one")),
+            };
+            let now = now.floor();
+            let jti = random_id()?;
+            let scope = grant.scopes.join(" ");
+            let mut c = Map::new();
+            c.insert("iss".into(), json!(self.issuer));
+            c.insert("sub".into(), json!(grant.subject));
+            c.insert("aud".into(), json!(resource));
+            c.insert("client_id".into(), json!(grant.client_id));
+            c.insert("iat".into(), json!(now));
+            c.insert("exp".into(), json!(now + self.lifetime));
+            c.insert("jti".into(), json!(jti));
+            if !scope.is_empty() {
+                c.insert("scope".into(), json!(scope));
+            }
+            // A8: authentication facts copied from the grant.
+            for k in ["auth_time", "acr", "amr"] {
+                if let Some(v) = grant.claims.get(k) {
+                    c.insert(k.into(), v.clone());
+                }
+            }
+            let access_token = self.key.sign_jwt(AT_TYP, &c, None)?;
+            Ok(MintedAccessToken { access_token, expires_in: self.lifetime, scope, resource, jti })
+        }
+    }
+}
+
+#[cfg(all(test, feature = "signing"))]
+mod tests {
+    use super::*;
+    use crate::crypto::Alg;
+    use crate::sign::SigningKey;
+    use crate::testing::{MintParams, TestIssuer};
+    use crate::{Verifier, VerifierOptions, VerifyContext};
+    use serde_json::json;
+
+    const NOW: f64 = 1_767_225_600.0;
+
+    fn grant() -> crate::VerifiedGrant {
+        let mut idp = TestIssuer::new("https://idp.test", None, None, None).unwrap();
+        let v = Verifier::new(
+            VerifierOptions::from_value(json!({"audience":"https://as.test","issuers":[{"issuer":"https://idp.test","jwks":idp.jwks()}],"resources":["https://mcp.test/mcp"]})).unwrap(),
+        )
+        .unwrap();
+        let t = idp
+            .mint(&MintParams {
+                audience: "https://as.test".into(),
+                client_id: "c1".into(),
+                subject: Some("alice".into()),
+                resource: Some(json!("https://mcp.test/mcp")),
+                scope: Some("files.read files.write".into()),
+                now_sec: NOW,
+                lifetime_sec: None,
+                jti: None,
+                tenant: None,
+                claims: None,
+                variant: None,
+            })
+            .unwrap();
+        v.verify(&t, &VerifyContext { client_id: "c1", now: NOW, scope: Some("files.read"), resource: None }).unwrap()
+    }
+
+    #[test]
+    fn mint_then_verify_round_trip_and_v_rules() {
+        let issuer = AccessTokenIssuer::new("https://as.test", SigningKey::generate(Alg::ES256, None).unwrap(), 300).unwrap();
+        let at = issuer.mint(&grant(), NOW).unwrap();
+        assert_eq!(at.scope, "files.read", "granted = grant ∩ requested");
+        let v = AccessTokenVerifier::new("https://as.test", "https://mcp.test/mcp", &issuer.jwks(), None, 60).unwrap();
+        let info = v.verify(&at.access_token, NOW + 10.0, &["files.read"]).unwrap();
+        assert_eq!(info.subject, "alice");
+        assert_eq!(info.client_id, "c1");
+        // V8: a scope the token lacks
+        assert_eq!(v.verify(&at.access_token, NOW, &["files.write"]).unwrap_err().code(), ErrorCode::Scope);
+        // V7
+        assert_eq!(v.verify(&at.access_token, NOW + 400.0, &[]).unwrap_err().code(), ErrorCode::Expired);
+        // V5: another MCP server
+        let other = AccessTokenVerifier::new("https://as.test", "https://other.test/mcp", &issuer.jwks(), None, 60).unwrap();
+        assert_eq!(other.verify(&at.access_token, NOW, &[]).unwrap_err().code(), ErrorCode::Audience);
+        // V4: another authorization server
+        let wrong_iss = AccessTokenVerifier::new("https://as2.test", "https://mcp.test/mcp", &issuer.jwks(), None, 60).unwrap();
+        assert_eq!(wrong_iss.verify(&at.access_token, NOW, &[]).unwrap_err().code(), ErrorCode::Issuer);
+        // V6: keys of another issuer
+        let stranger = AccessTokenIssuer::new("https://as.test", SigningKey::generate(Alg::ES256, Some(issuer.jwks()["keys"][0]["kid"].as_str().unwrap().into())).unwrap(), 300).unwrap();
+        let forged = stranger.mint(&grant(), NOW).unwrap();
+        assert_eq!(v.verify(&forged.access_token, NOW, &[]).unwrap_err().code(), ErrorCode::Signature);
+    }
+
+    #[test]
+    fn s16_an_id_jag_is_not_an_access_token() {
+        let mut idp = TestIssuer::new("https://as.test", None, None, None).unwrap();
+        let idjag = idp
+            .mint(&MintParams {
+                audience: "https://mcp.test/mcp".into(),
+                client_id: "c1".into(),
+                subject: None,
+                resource: None,
+                scope: None,
+                now_sec: NOW,
+                lifetime_sec: None,
+                jti: None,
+                tenant: None,
+                claims: None,
+                variant: None,
+            })
+            .unwrap();
+        let v = AccessTokenVerifier::new("https://as.test", "https://mcp.test/mcp", &idp.jwks(), None, 60).unwrap();
+        assert_eq!(v.verify(&idjag, NOW, &[]).unwrap_err().code(), ErrorCode::Typ);
+    }
+}
