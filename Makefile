@@ -4,7 +4,10 @@
 #   make build          cargo (wasm32) -> wasm-bindgen -> wasm-opt -> pkg/wasm + pkg/dist; prints the wasm size
 #   make test           setup + build + cargo test + clippy + node --test tests/js/ + types + cross-runtime harnesses
 #   make test-runtimes  the cross-runtime harnesses only (tests/runtimes/run-all.sh)
-#   make demo           setup + build + node examples/demo.mjs
+#   make test-conformance  the MCP conformance scenario auth/cross-app-access-complete-flow
+#   make test-browser   the Grant Inspector (www/) in headless Chromium (tests/browser/, Playwright)
+#   make demo           setup + build + node examples/demo.mjs, then serve the Grant Inspector on
+#                       http://127.0.0.1:$(PORT)/ until Ctrl-C (PORT=8787; ONCE=1 skips serving)
 #   make clean          remove build outputs (keeps .tools and node_modules; `make distclean` removes those too)
 #
 # Every target works from a fresh clone and is idempotent.
@@ -13,7 +16,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: setup build test test-rust test-clippy test-js test-types test-runtimes demo clean distclean
+.PHONY: setup build test test-rust test-clippy test-js test-types test-runtimes test-conformance test-browser demo clean distclean
 
 setup:
 	scripts/setup.sh
@@ -21,7 +24,7 @@ setup:
 build: setup
 	scripts/build.sh
 
-test: build test-rust test-clippy test-js test-types test-runtimes
+test: build test-rust test-clippy test-js test-types test-runtimes test-conformance test-browser
 	@echo "[test] all green"
 
 # The native Rust tests and lints (the lead's suites).
@@ -39,6 +42,12 @@ test-js: build
 # The published .d.ts files, compiled against a small usage file.
 test-types: build
 	node_modules/.bin/tsc --noEmit -p tests/types/tsconfig.json
+	node_modules/.bin/tsc --noEmit -p tests/types/tsconfig.sdk.json
+
+# The MCP conformance suite's auth/cross-app-access-complete-flow scenario against
+# examples/conformance-client.mjs (idjag's client helpers + the MCP SDK client); offline.
+test-conformance: build
+	scripts/conformance.sh
 
 # Chromium, Deno, Bun, workerd, ... (tests/runtimes/, when present).
 test-runtimes: build
@@ -48,8 +57,16 @@ test-runtimes: build
 	  echo "[test-runtimes] tests/runtimes/run-all.sh not present: skipped"; \
 	fi
 
+# The Grant Inspector page in Chromium: decode, verify, playground variants, discovery, 375 px.
+# Screenshots go to tests/browser/artifacts/ (git-ignored).
+test-browser: build
+	node --test tests/browser/
+
+PORT ?= 8787
 demo: build
 	node examples/demo.mjs
+	@if [[ -n "$(ONCE)" ]]; then exit 0; fi; \
+	  echo; PORT="$(PORT)" exec node scripts/serve-www.mjs
 
 clean:
 	rm -rf pkg/wasm pkg/wasm.tmp pkg/dist

@@ -260,3 +260,286 @@ export declare class IdJagVerifier {
    */
   verify(token: string, ctx: VerifyContext): Promise<VerifiedGrant>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inspecting a grant (decoding without verifying)
+
+/**
+ * The stable finding codes of {@link inspect}, each citing a rule of the rulebook
+ * (`docs/internals.md` "Inspect and the test issuer"). A code never changes once released.
+ */
+export type FindingCode =
+  | 'malformed'
+  | 'jwe'
+  | 'typ-missing'
+  | 'typ-wrong'
+  | 'typ-access-token'
+  | 'typ-id-token'
+  | 'alg-none'
+  | 'alg-hmac'
+  | 'alg-unusual'
+  | 'crit'
+  | 'b64'
+  | 'header-key-reference'
+  | 'kid-missing'
+  | 'claim-missing'
+  | 'claim-type'
+  | 'aud-multiple'
+  | 'aud-mismatch'
+  | 'resource-missing'
+  | 'resource-mismatch'
+  | 'client-mismatch'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'lifetime-invalid'
+  | 'lifetime-long'
+  | 'expires-in'
+  | 'cnf'
+  | 'authorization-details'
+  | 'pii'
+  | 'act';
+
+/** One observation about a grant. */
+export interface Finding {
+  /** What was found, stable across releases. */
+  code: FindingCode;
+  /** `error`: a verifier will refuse the grant; `warning`: it may; `info`: worth knowing. */
+  severity: 'error' | 'warning' | 'info';
+  /** A short sentence for people; names near misses (a trailing slash, letter case, …). */
+  message: string;
+  /** The rulebook id the finding cites (`R20`, `S16`, …). */
+  rule: string;
+  /** The claim concerned, where there is one. */
+  claim?: string;
+}
+
+/** What the caller expects of the grant. Every member is optional. */
+export interface InspectExpect {
+  /** The authorization server's `issuer` (from its RFC 8414 metadata): `aud` should equal it. */
+  audience?: string | undefined;
+  /** The MCP server's resource identifier (from its RFC 9728 metadata). */
+  resource?: string | undefined;
+  /** The client's `client_id` at the authorization server. */
+  clientId?: string | undefined;
+  /** The time to judge `exp`/`nbf`/`iat` against; default `new Date()`. */
+  now?: Date | undefined;
+}
+
+/** The decoded — NOT verified — grant and the findings about it. */
+export interface InspectResult {
+  /** The JOSE header, or `null` when it could not be decoded. Untrusted. */
+  header: Record<string, unknown> | null;
+  /** The claims, or `null` when they could not be decoded. Untrusted. */
+  claims: Record<string, unknown> | null;
+  /** What a verifier would think of it, in the order the checks ran. */
+  findings: Finding[];
+}
+
+/**
+ * Decodes a grant **without verifying its signature** and lints it: wrong `typ` (an access
+ * token or ID token passed as a grant), `alg` outside the usual allow-list, missing claims,
+ * `aud`/`resource`/`client_id` mismatches (including trailing-slash and case traps), remaining
+ * lifetime, `cnf`/`authorization_details` an authorization server may refuse, PII present.
+ *
+ * Nothing it returns can be trusted — anyone can write any claims into an unsigned token. Use
+ * it to look at a grant before exchanging it, or to explain a refusal; decide with
+ * {@link IdJagVerifier.verify}. Never throws for a string token: a malformed one gives a
+ * `malformed` finding.
+ *
+ * @example
+ * ```ts
+ * const { claims, findings } = inspect(grant, { audience: as.issuer, resource: mcpServerUrl });
+ * for (const f of findings) console.log(`${f.severity} ${f.code} (${f.rule}): ${f.message}`);
+ * ```
+ * @throws TypeError when `token` is not a string or `expect` is malformed.
+ */
+export declare function inspect(token: string, expect?: InspectExpect): InspectResult;
+
+// ---------------------------------------------------------------------------------------------
+// Client side: discovery, token exchange at the IdP, jwt-bearer at the MCP authorization server
+
+/**
+ * A `fetch`-compatible function. The helpers call it as `fetch(url, init)` with a string URL,
+ * `redirect: 'manual'` (redirects are refused) and an `AbortSignal` (10 s timeout).
+ */
+export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+
+/** Options common to the client helpers. */
+export interface ClientRequestOptions {
+  /** The fetch to use; default `globalThis.fetch`. */
+  fetch?: FetchLike | undefined;
+  /** Aborts the request (besides the built-in 10 s timeout). */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * A remote server's answer the helpers cannot use. Thrown for an OAuth error response
+ * (RFC 6749 §5.2: `error` is the server's code, e.g. `invalid_grant`) and for a response or
+ * metadata document that breaks the protocol (`error` is `invalid_response` or
+ * `invalid_metadata`; `rule` cites the check, e.g. `C2`, `RFC 8414 §3.3`). Never contains a
+ * token. Network failures and timeouts reject with a plain `Error` instead; invalid arguments
+ * (an `http:` URL on a non-loopback host, a missing option) throw {@link IdJagError}
+ * `ERR_CONFIG` before any request is made.
+ */
+export declare class OAuthResponseError extends Error {
+  /** Normally created by the library. */
+  constructor(
+    message: string,
+    details: { error: string; errorDescription?: string; errorUri?: string; status: number; rule?: string; url?: string; cause?: unknown },
+  );
+  /** Always `'OAuthResponseError'`. */
+  readonly name: 'OAuthResponseError';
+  /** The server's OAuth `error` code, or `invalid_response` / `invalid_metadata`. */
+  readonly error: string;
+  /** The server's `error_description` (at most 200 characters). */
+  readonly errorDescription?: string;
+  /** The server's `error_uri`. */
+  readonly errorUri?: string;
+  /** The HTTP status of the response. */
+  readonly status: number;
+  /** The rule the response breaks (`C1`–`C7`, `RFC 9728 §3.3`, …), for protocol violations. */
+  readonly rule?: string;
+  /** The URL of a metadata document at fault. */
+  readonly url?: string;
+}
+
+/** Options of {@link discover}. */
+export interface DiscoverOptions extends ClientRequestOptions {
+  /**
+   * The protected-resource metadata URL from the server's `WWW-Authenticate: Bearer
+   * resource_metadata="…"` header, when you have it; else the well-known URLs are tried.
+   */
+  resourceMetadataUrl?: string | URL | undefined;
+}
+
+/** What {@link discover} found. */
+export interface DiscoveryResult {
+  /** The MCP server's resource identifier (the metadata's `resource`, equal to the URL given). */
+  resource: string;
+  /** The authorization server's issuer identifier: the `audience` of the token exchange. */
+  authorizationServer: string;
+  /** The authorization server's RFC 8414 metadata (`token_endpoint`, …), identity-checked. */
+  metadata: Record<string, unknown> & { issuer: string; token_endpoint?: string };
+  /** Whether `authorization_grant_profiles_supported` lists `urn:ietf:params:oauth:grant-profile:id-jag`. */
+  supportsIdJag: boolean;
+  /** The RFC 9728 protected-resource metadata. */
+  resourceMetadata: Record<string, unknown> & { resource: string; authorization_servers: string[] };
+}
+
+/**
+ * Discovers the authorization server of an MCP server: RFC 9728 protected-resource metadata
+ * (`/.well-known/oauth-protected-resource` inserted before the path, then at the root), whose
+ * `resource` must equal `mcpServerUrl` exactly; then the RFC 8414 metadata of its first
+ * authorization server (`/.well-known/oauth-authorization-server`, falling back to
+ * `openid-configuration`), whose `issuer` must equal the URL it was fetched for.
+ *
+ * @throws {@link OAuthResponseError} (`invalid_metadata`) when a document is missing or fails an identity check.
+ * @throws {@link IdJagError} `ERR_CONFIG` for a URL that is not https (or http on a loopback host).
+ */
+export declare function discover(mcpServerUrl: string | URL, options?: DiscoverOptions): Promise<DiscoveryResult>;
+
+/** The RFC 8693 subject token types an IdP accepts for an ID-JAG. */
+export type SubjectTokenType =
+  | 'urn:ietf:params:oauth:token-type:id_token'
+  | 'urn:ietf:params:oauth:token-type:saml2'
+  | 'urn:ietf:params:oauth:token-type:refresh_token';
+
+/** Options of {@link requestIdJag}. Client authentication: `clientSecret` (HTTP Basic), `clientAssertion` (private_key_jwt), or neither (a public client: `client_id` in the body). */
+export interface RequestIdJagOptions extends ClientRequestOptions {
+  /** The IdP's token endpoint. */
+  tokenEndpoint: string | URL;
+  /** The MCP authorization server's issuer identifier ({@link DiscoveryResult.authorizationServer}). */
+  audience: string;
+  /** The MCP server's resource identifier ({@link DiscoveryResult.resource}). */
+  resource?: string | undefined;
+  /** Space-separated scopes at the MCP server. */
+  scope?: string | undefined;
+  /** The user's ID token (or SAML assertion, or IdP refresh token). A secret: never logged. */
+  subjectToken: string;
+  /** The type of `subjectToken`. */
+  subjectTokenType: SubjectTokenType | (string & {});
+  /** The client's id at the IdP. */
+  clientId: string;
+  /** The client's secret at the IdP, sent with `client_secret_basic`. */
+  clientSecret?: string | undefined;
+  /** A signed client assertion (RFC 7523 §2.2, `private_key_jwt`). Not with `clientSecret`. */
+  clientAssertion?: string | undefined;
+  /**
+   * The client's id at the MCP authorization server, when you know it: the grant's
+   * `client_id` is then checked by {@link inspect} (`client-mismatch`). It often differs
+   * from `clientId` (the id at the IdP), so it is not checked unless given.
+   */
+  grantClientId?: string | undefined;
+}
+
+/** What {@link requestIdJag} returns. */
+export interface IdJagResponse {
+  /** The ID-JAG. A credential: do not log it, keep it no longer than `expiresIn`. */
+  grant: string;
+  /** The grant's lifetime in seconds, when the IdP said. */
+  expiresIn?: number;
+  /** The granted scopes (the requested ones when the IdP did not say). */
+  scope?: string;
+  /** {@link inspect} findings against the requested audience, resource (and `grantClientId`). */
+  findings: Finding[];
+}
+
+/**
+ * RFC 8693 token exchange at the IdP: trades the user's identity assertion for an ID-JAG
+ * (`requested_token_type=urn:ietf:params:oauth:token-type:id-jag`). Checks the response:
+ * HTTP 200 JSON (C1), `issued_token_type` is `urn:ietf:params:oauth:token-type:id-jag` (C2),
+ * a compact token (C3), `token_type` `N_A` case-insensitively (C4), `expires_in` positive (C7).
+ * The grant is decoded, not verified — the MCP authorization server verifies it (C12).
+ *
+ * @example With `@modelcontextprotocol/client`'s `CrossAppAccessProvider`:
+ * ```ts
+ * assertion: async (ctx) => (await requestIdJag({
+ *   tokenEndpoint: IDP_TOKEN_ENDPOINT, audience: ctx.authorizationServerUrl, resource: ctx.resourceUrl,
+ *   scope: ctx.scope, subjectToken: idToken, subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
+ *   clientId: IDP_CLIENT_ID, clientSecret: IDP_CLIENT_SECRET, fetch: ctx.fetchFn,
+ * })).grant
+ * ```
+ * @throws {@link OAuthResponseError} for an OAuth error response or a response breaking C1–C7.
+ * @throws {@link IdJagError} `ERR_CONFIG` for invalid options (before any request).
+ */
+export declare function requestIdJag(options: RequestIdJagOptions): Promise<IdJagResponse>;
+
+/** Options of {@link exchangeIdJag}. */
+export interface ExchangeIdJagOptions extends ClientRequestOptions {
+  /** The MCP authorization server's `token_endpoint` ({@link DiscoveryResult.metadata}). */
+  tokenEndpoint: string | URL;
+  /** The ID-JAG from {@link requestIdJag}. */
+  grant: string;
+  /** The client's id at the MCP authorization server. */
+  clientId: string;
+  /** The client's secret there (not with `authMethod: 'none'`). */
+  clientSecret?: string | undefined;
+  /** How the client authenticates; default `client_secret_basic` (HTTP Basic). */
+  authMethod?: 'client_secret_basic' | 'client_secret_post' | 'none' | undefined;
+  /** Narrows the scopes of the access token. */
+  scope?: string | undefined;
+  /** The RFC 8707 resource the access token is for. */
+  resource?: string | undefined;
+}
+
+/** An access token from {@link exchangeIdJag}. */
+export interface AccessTokenResponse {
+  /** The access token. A credential: never log it. */
+  accessToken: string;
+  /** `Bearer`, or `DPoP` for a sender-constrained token. */
+  tokenType: 'Bearer' | 'DPoP';
+  /** Lifetime in seconds, when the server said. */
+  expiresIn?: number;
+  /** The granted scopes (the requested ones when the server did not say). */
+  scope?: string;
+}
+
+/**
+ * RFC 7523 jwt-bearer request at the MCP authorization server
+ * (`grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=<ID-JAG>`): trades the
+ * grant for an access token. Requires `access_token` and `token_type` Bearer or DPoP.
+ *
+ * @throws {@link OAuthResponseError} for an OAuth error response (`invalid_grant`, …) or an unusable response.
+ * @throws {@link IdJagError} `ERR_CONFIG` for invalid options (before any request).
+ */
+export declare function exchangeIdJag(options: ExchangeIdJagOptions): Promise<AccessTokenResponse>;

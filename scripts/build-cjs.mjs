@@ -1,15 +1,16 @@
 // Builds pkg/dist/idjag.cjs (the `require('idjag')` entry for Node, including Node 20.0
-// which has no require(esm)) from the ESM sources, and its type declarations.
+// which has no require(esm)) from the ESM sources, and its type declarations; likewise
+// pkg/dist/testing.cjs for `require('idjag/testing')`.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const pkg = fileURLToPath(new URL('../pkg/', import.meta.url));
 mkdirSync(`${pkg}dist`, { recursive: true });
 
-await build({
-  entryPoints: [`${pkg}src/entry-cjs.js`],
-  outfile: `${pkg}dist/idjag.cjs`,
+for (const [entry, out] of [['entry-cjs', 'idjag'], ['entry-testing-cjs', 'testing']]) await build({
+  entryPoints: [`${pkg}src/${entry}.js`],
+  outfile: `${pkg}dist/${out}.cjs`,
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -24,4 +25,7 @@ await build({
 
 // Same declarations; the .d.cts extension tells TypeScript this entry is CommonJS.
 copyFileSync(`${pkg}index.d.ts`, `${pkg}dist/idjag.d.cts`);
-console.log('[build] pkg/dist/idjag.cjs');
+// testing.d.ts imports its shared types from './index.js'; in dist/ they are './idjag.cjs'.
+const testingTypes = readFileSync(`${pkg}testing.d.ts`, 'utf8').replaceAll("from './index.js'", "from './idjag.cjs'");
+writeFileSync(`${pkg}dist/testing.d.cts`, testingTypes);
+console.log('[build] pkg/dist/idjag.cjs, pkg/dist/testing.cjs');

@@ -39,8 +39,8 @@ build_variant() {
   rm -rf "$out" && mv "$out.tmp" "$out"
 }
 
-# TEMPORARY (until idjag/testing loads pkg/wasm-full): one full build.
-build_variant pkg/wasm --features signing
+build_variant pkg/wasm --no-default-features
+build_variant pkg/wasm-full --features signing
 out=pkg/wasm
 
 node scripts/build-cjs.mjs

@@ -3,7 +3,8 @@
 #   - the wasm32-unknown-unknown Rust target
 #   - wasm-bindgen-cli at exactly the version Cargo.toml pins, in .tools/bin
 #     (cached in ${XDG_CACHE_HOME:-~/.cache}/idjag so fresh clones skip the 2-minute build)
-#   - the npm devDependencies (jose, binaryen, esbuild, typescript, workerd, deno, bun, playwright-core)
+#   - the npm devDependencies (jose, binaryen, esbuild, typescript, workerd, deno, bun, playwright-core,
+#     @modelcontextprotocol/client and /conformance)
 #   - chromium and redis-server from apt, only when missing
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -173,7 +173,9 @@ fn rule_of(claim: &str) -> &'static str {
 
 /// A short hint for the mistakes people make with identifiers.
 fn near_miss(got: &str, want: &str) -> &'static str {
-    if got.trim_end_matches('/') == want.trim_end_matches('/') {
+    if got == want {
+        ""
+    } else if got.trim_end_matches('/') == want.trim_end_matches('/') {
         " (only a trailing slash differs: comparison is exact)"
     } else if got.eq_ignore_ascii_case(want) {
         " (only letter case differs: comparison is exact)"
@@ -210,9 +212,10 @@ fn claim_findings(c: &Map<String, Value>, expect: &Expect, f: &mut Findings) {
     if aud.len() > 1 {
         f.claim("aud-multiple", Severity::Error, "R20", "aud", "aud names several audiences; an id-jag must name exactly one authorization server".into());
     }
+    // A multi-valued aud is already reported as aud-multiple.
     if let Some(want) = expect.audience
-        && !aud.is_empty()
-        && !(aud.len() == 1 && aud.first() == Some(&want))
+        && aud.len() == 1
+        && aud.first() != Some(&want)
     {
         let got = aud.first().copied().unwrap_or_default();
         f.claim("aud-mismatch", Severity::Error, "R20", "aud", format!("aud is {} but the authorization server's issuer is {}{}", crate::error::quote(got), crate::error::quote(want), near_miss(got, want)));
@@ -323,6 +326,15 @@ mod tests {
         let f = i.findings.iter().find(|f| f.code == "aud-mismatch").expect("aud-mismatch");
         assert!(f.message.contains("trailing slash"), "{}", f.message);
         assert_eq!(f.rule, "R20");
+    }
+
+    #[test]
+    fn two_element_aud_is_aud_multiple_only() {
+        let mut c = good();
+        c["aud"] = json!(["https://as", "https://other"]);
+        let found = codes(&token(H(), c), &Expect { audience: Some("https://as"), ..Default::default() });
+        assert!(found.contains(&"aud-multiple"));
+        assert!(!found.contains(&"aud-mismatch"), "{found:?}");
     }
 
     #[test]

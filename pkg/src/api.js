@@ -3,3 +3,5 @@
 export { IdJagError, ERROR_CODES } from './errors.js';
 export { IdJagVerifier } from './verifier.js';
 export { MemoryReplayStore } from './replay.js';
+export { inspect } from './inspect.js';
+export { OAuthResponseError, discover, requestIdJag, exchangeIdJag } from './client.js';

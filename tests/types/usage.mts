@@ -69,3 +69,64 @@ export const bad: ErrorCode = 'ERR_NOPE';
 void verifier.verify('t', {});
 // @ts-expect-error HS256 is not an algorithm the verifier can accept
 export const badAlg: VerifierOptions['algorithms'] = ['HS256'];
+
+// --- inspect and the client helpers (issue 4) ---
+import {
+  OAuthResponseError,
+  discover,
+  exchangeIdJag,
+  inspect,
+  requestIdJag,
+  type AccessTokenResponse,
+  type DiscoveryResult,
+  type Finding,
+  type FindingCode,
+  type IdJagResponse,
+  type InspectResult,
+} from 'idjag';
+
+const inspected: InspectResult = inspect('a.b.c', { audience: 'https://as.example', resource: 'https://mcp.example/mcp', clientId: 'c', now: new Date() });
+const firstFinding: Finding | undefined = inspected.findings[0];
+const findingCode: FindingCode | undefined = firstFinding?.code;
+const severity: 'error' | 'warning' | 'info' | undefined = firstFinding?.severity;
+export const inspectedSummary = [inspected.header?.['alg'], inspected.claims?.['sub'], findingCode, severity, firstFinding?.rule, firstFinding?.claim];
+inspect('a.b.c');
+// @ts-expect-error inspect takes a string token
+inspect(42);
+// @ts-expect-error no such finding code
+export const badFinding: FindingCode = 'aud-wrong';
+
+export async function clientFlow(idToken: string): Promise<string> {
+  const found: DiscoveryResult = await discover('https://mcp.example/mcp', { fetch: globalThis.fetch, signal: AbortSignal.timeout(5000) });
+  const profile: boolean = found.supportsIdJag;
+  const tokenEndpoint: string | undefined = found.metadata.token_endpoint;
+  const jag: IdJagResponse = await requestIdJag({
+    tokenEndpoint: 'https://idp.example/token',
+    audience: found.authorizationServer,
+    resource: found.resource,
+    scope: 'files:read',
+    subjectToken: idToken,
+    subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
+    clientId: 'idp-client',
+    clientSecret: 'secret',
+    grantClientId: 'mcp-client',
+  });
+  const errors: Finding[] = jag.findings.filter((f) => f.severity === 'error');
+  const lifetime: number | undefined = jag.expiresIn;
+  try {
+    const at: AccessTokenResponse = await exchangeIdJag({
+      tokenEndpoint: tokenEndpoint ?? 'https://as.example/token',
+      grant: jag.grant,
+      clientId: 'mcp-client',
+      clientSecret: 'secret',
+      authMethod: 'client_secret_post',
+    });
+    const type: 'Bearer' | 'DPoP' = at.tokenType;
+    return `${profile} ${errors.length} ${lifetime} ${type} ${at.accessToken} ${at.expiresIn} ${at.scope}`;
+  } catch (e) {
+    if (e instanceof OAuthResponseError) return `${e.name} ${e.error} ${e.errorDescription} ${e.status} ${e.rule}`;
+    throw e;
+  }
+}
+// @ts-expect-error unknown auth method
+void exchangeIdJag({ tokenEndpoint: 'https://as.example/token', grant: 'g', clientId: 'c', authMethod: 'private_key_jwt' });

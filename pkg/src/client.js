@@ -1,0 +1,449 @@
+// Client-side helpers for Enterprise-Managed Authorization (spec/rules.md §4, §5, §5.4):
+//
+//   discover(mcpServerUrl)   RFC 9728 protected-resource metadata → RFC 8414 AS metadata
+//   requestIdJag(options)    RFC 8693 token exchange at the IdP → the ID-JAG (checks C1–C5, C7)
+//   exchangeIdJag(options)   RFC 7523 jwt-bearer at the MCP authorization server → access token
+//
+// I/O only: the grant is looked at with inspect() (the Rust core), never verified here (C12).
+// Every URL must be https, or http on a loopback host (T4). Tokens, secrets and assertions
+// never appear in an error message (C10).
+import { IdJagError } from './errors.js';
+import { inspect } from './inspect.js';
+
+const TOKEN_TYPE_ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
+const GRANT_TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const GRANT_JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const GRANT_PROFILE_ID_JAG = 'urn:ietf:params:oauth:grant-profile:id-jag';
+const CLIENT_ASSERTION_TYPE_JWT = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+const TIMEOUT_MS = 10_000;
+const MAX_BYTES = 1 << 20;
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
+
+/**
+ * What a remote server answered that this client cannot use: an OAuth error response
+ * (RFC 6749 §5.2; `error` is the server's code), or a response or metadata document that
+ * breaks the protocol (`error` is `invalid_response` or `invalid_metadata`, `rule` the
+ * rulebook id). Never carries a token.
+ */
+export class OAuthResponseError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ error: string, errorDescription?: string, errorUri?: string, status: number, rule?: string, url?: string, cause?: unknown }} details
+   */
+  constructor(message, details) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'OAuthResponseError';
+    this.error = details.error;
+    if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription;
+    if (details.errorUri !== undefined) this.errorUri = details.errorUri;
+    this.status = details.status;
+    if (details.rule !== undefined) this.rule = details.rule;
+    if (details.url !== undefined) this.url = details.url;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// URLs and HTTP
+
+/** Loopback hosts for which plain http is accepted: 127.0.0.0/8, ::1, localhost. */
+function isLoopback(hostname) {
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** Parses a caller-supplied URL: absolute, https (http on loopback), no credentials, no fragment. */
+function checkUrl(value, what) {
+  if (typeof value !== 'string' && !(value instanceof URL)) throw configError(`${what} must be a url string`);
+  let url;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw configError(`${what} is not an absolute url`);
+  }
+  const problem = urlProblem(url);
+  if (problem) throw configError(`${what} ${problem}`);
+  return url;
+}
+
+/** Why `url` may not be used (T4, RFC 6749 §3.1), or null. */
+function urlProblem(url) {
+  if (url.protocol === 'http:') {
+    if (!isLoopback(url.hostname)) return 'must use https (http only on loopback hosts)';
+  } else if (url.protocol !== 'https:') {
+    return 'must use https';
+  }
+  if (url.username || url.password) return 'must not carry credentials';
+  if (url.hash) return 'must not have a fragment';
+  return null;
+}
+
+function configError(message) {
+  return new IdJagError('ERR_CONFIG', message, { oauthError: null });
+}
+
+function pickFetch(fetchImpl) {
+  if (fetchImpl === undefined) {
+    if (typeof globalThis.fetch !== 'function') throw configError('no global fetch; pass options.fetch');
+    return (url, init) => globalThis.fetch(url, init);
+  }
+  if (typeof fetchImpl !== 'function') throw configError('fetch must be a function');
+  return fetchImpl;
+}
+
+// At most 200 characters of anything a remote server chose, one line.
+function clip(value, max = 200) {
+  const s = String(value).replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+/**
+ * One HTTP exchange: resolves to `{ status, body }` where body is the parsed JSON (or
+ * undefined when the response is not JSON). Network failures and timeouts reject with an
+ * Error naming the URL only. Redirects are refused.
+ */
+async function request(fetchImpl, url, init, signal) {
+  const timeout = AbortSignal.timeout(TIMEOUT_MS);
+  const combined = signal ? anySignal([signal, timeout]) : timeout;
+  let res;
+  try {
+    // 'manual' rather than 'error': not every runtime (workerd) implements 'error'.
+    res = await fetchImpl(url.href, { ...init, redirect: 'manual', signal: combined });
+  } catch (e) {
+    const why = timeout.aborted ? `timed out after ${TIMEOUT_MS} ms` : signal?.aborted ? 'aborted' : 'failed';
+    throw new Error(`request to ${url.origin}${url.pathname} ${why}`, { cause: e });
+  }
+  if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+    res.body?.cancel?.().catch(() => {});
+    throw new OAuthResponseError(`${url.origin}${url.pathname} answered with a redirect, which is not followed`, {
+      error: 'invalid_response', status: res.status, url: url.href,
+    });
+  }
+  const declared = Number(res.headers?.get?.('content-length'));
+  if (declared > MAX_BYTES) {
+    res.body?.cancel?.().catch(() => {});
+    throw new OAuthResponseError(`response from ${url.origin}${url.pathname} is too large`, { error: 'invalid_response', status: res.status, url: url.href });
+  }
+  let text;
+  try {
+    text = await res.text();
+  } catch (e) {
+    throw new Error(`reading the response of ${url.origin}${url.pathname} failed`, { cause: e });
+  }
+  if (text.length > MAX_BYTES) {
+    throw new OAuthResponseError(`response from ${url.origin}${url.pathname} is too large`, { error: 'invalid_response', status: res.status, url: url.href });
+  }
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, body };
+}
+
+function anySignal(signals) {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals);
+  const controller = new AbortController();
+  for (const s of signals) {
+    if (s.aborted) {
+      controller.abort(s.reason);
+      break;
+    }
+    s.addEventListener('abort', () => controller.abort(s.reason), { once: true });
+  }
+  return controller.signal;
+}
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+// ---------------------------------------------------------------------------------------------
+// Discovery (RFC 9728, RFC 8414, spec/rules.md §5.4, §6.3)
+
+/** RFC 9728 §3.1 / RFC 8414 §3.1: insert the well-known path between the host and the path. */
+function wellKnownInserted(url, suffix) {
+  let path = url.pathname;
+  if (path === '/') path = '';
+  return new URL(`${url.origin}/.well-known/${suffix}${path}${url.search}`);
+}
+
+// The near misses people make, for identity-check messages.
+function nearMiss(actual, expected) {
+  if (typeof actual !== 'string') return '';
+  if (actual.replace(/\/+$/, '') === expected.replace(/\/+$/, '')) return ' (they differ only by a trailing slash)';
+  if (actual.toLowerCase() === expected.toLowerCase()) return ' (they differ only in letter case)';
+  return '';
+}
+
+async function fetchMetadata(fetchImpl, url, signal) {
+  return request(fetchImpl, url, { method: 'GET', headers: { accept: 'application/json' } }, signal);
+}
+
+/**
+ * Discovers an MCP server's authorization server: RFC 9728 protected-resource metadata
+ * (`resource` must equal `mcpServerUrl`), then the RFC 8414 metadata of its first
+ * authorization server (`issuer` must equal the URL it was fetched for), falling back to
+ * OpenID Connect discovery.
+ *
+ * @param {string | URL} mcpServerUrl the MCP server's resource identifier (e.g. https://mcp.example.com/mcp)
+ * @param {{ fetch?: typeof fetch, resourceMetadataUrl?: string | URL, signal?: AbortSignal }} [options]
+ */
+export async function discover(mcpServerUrl, options = {}) {
+  if (options === null || typeof options !== 'object') throw configError('options must be an object');
+  const serverUrl = checkUrl(mcpServerUrl, 'mcpServerUrl');
+  const resourceId = String(mcpServerUrl);
+  const fetchImpl = pickFetch(options.fetch);
+
+  // 1. Protected-resource metadata: from WWW-Authenticate's resource_metadata when the caller
+  //    has it, else the path-inserted well-known URL, then the root one (MCP discovery order).
+  const prmUrls = options.resourceMetadataUrl !== undefined
+    ? [checkUrl(options.resourceMetadataUrl, 'resourceMetadataUrl')]
+    : [wellKnownInserted(serverUrl, 'oauth-protected-resource')];
+  if (options.resourceMetadataUrl === undefined && (serverUrl.pathname !== '/' || serverUrl.search)) {
+    prmUrls.push(new URL(`${serverUrl.origin}/.well-known/oauth-protected-resource`));
+  }
+  const prm = await firstDocument(fetchImpl, prmUrls, 'protected resource metadata', options.signal);
+  if (prm.doc.resource !== resourceId) {
+    throw metadataError(
+      `protected resource metadata names resource ${quote(prm.doc.resource)}, not ${quote(resourceId)}${nearMiss(prm.doc.resource, resourceId)}`,
+      'RFC 9728 §3.3', prm,
+    );
+  }
+  const servers = prm.doc.authorization_servers;
+  if (!Array.isArray(servers) || servers.length === 0 || !servers.every((s) => typeof s === 'string')) {
+    throw metadataError('protected resource metadata has no authorization_servers', 'RFC 9728 §2', prm);
+  }
+  const authorizationServer = servers[0];
+  let asUrl;
+  try {
+    asUrl = new URL(authorizationServer);
+  } catch {
+    throw metadataError(`authorization server ${quote(authorizationServer)} is not an absolute url`, 'RFC 8414 §2', prm);
+  }
+  const asProblem = urlProblem(asUrl);
+  if (asProblem || asUrl.search) {
+    throw metadataError(`authorization server ${quote(authorizationServer)} ${asProblem ?? 'must not have a query'}`, 'RFC 8414 §2', prm);
+  }
+
+  // 2. Authorization-server metadata: RFC 8414 path insertion, then OIDC discovery (inserted,
+  //    then appended), as the MCP authorization spec orders them.
+  const asUrls = [wellKnownInserted(asUrl, 'oauth-authorization-server'), wellKnownInserted(asUrl, 'openid-configuration')];
+  if (asUrl.pathname !== '/') {
+    asUrls.push(new URL(`${asUrl.href.replace(/\/+$/, '')}/.well-known/openid-configuration`));
+  }
+  const as = await firstDocument(fetchImpl, asUrls, 'authorization server metadata', options.signal);
+  if (as.doc.issuer !== authorizationServer) {
+    throw metadataError(
+      `authorization server metadata names issuer ${quote(as.doc.issuer)}, not ${quote(authorizationServer)}${nearMiss(as.doc.issuer, authorizationServer)}`,
+      'RFC 8414 §3.3', as,
+    );
+  }
+  const profiles = as.doc.authorization_grant_profiles_supported;
+  return {
+    resource: prm.doc.resource,
+    authorizationServer,
+    metadata: as.doc,
+    supportsIdJag: Array.isArray(profiles) && profiles.includes(GRANT_PROFILE_ID_JAG),
+    resourceMetadata: prm.doc,
+  };
+}
+
+async function firstDocument(fetchImpl, urls, what, signal) {
+  const misses = [];
+  for (const url of urls) {
+    const { status, body } = await fetchMetadata(fetchImpl, url, signal);
+    if (status === 200 && isObject(body)) return { url: url.href, status, doc: body };
+    if (status === 200) {
+      throw new OAuthResponseError(`${what} at ${url.href} is not a json object`, { error: 'invalid_metadata', status, url: url.href });
+    }
+    misses.push(`${url.href} (http ${status})`);
+  }
+  throw new OAuthResponseError(`no ${what} found: ${misses.join(', ')}`, { error: 'invalid_metadata', status: 404, url: urls[0].href });
+}
+
+function metadataError(message, rule, at) {
+  return new OAuthResponseError(message, { error: 'invalid_metadata', status: at.status, rule, url: at.url });
+}
+
+// Values from metadata are chosen by the server; keep them short in messages.
+function quote(v) {
+  return typeof v === 'string' ? JSON.stringify(clip(v, 64)) : String(v === undefined ? 'nothing' : typeof v);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Token requests
+
+function requireString(options, name, { optional = false } = {}) {
+  const v = options[name];
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== 'string' || v.length === 0) throw configError(`${name} must be a non-empty string`);
+  return v;
+}
+
+// RFC 6749 §2.3.1: client_id and client_secret are form-urlencoded, then joined and base64ed.
+function formEncode(s) {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function basicAuth(clientId, clientSecret) {
+  return `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret)}`)}`;
+}
+
+/** Parses an error response (C1, RFC 6749 §5.2) into an OAuthResponseError. */
+function errorResponse(status, body, endpoint) {
+  if (isObject(body) && typeof body.error === 'string' && body.error.length > 0) {
+    const description = typeof body.error_description === 'string' ? clip(body.error_description) : undefined;
+    return new OAuthResponseError(
+      `${endpoint} refused the request: ${clip(body.error, 64)}${description ? ` (${description})` : ''}`,
+      {
+        error: clip(body.error, 64),
+        errorDescription: description,
+        errorUri: typeof body.error_uri === 'string' ? clip(body.error_uri) : undefined,
+        status,
+      },
+    );
+  }
+  return new OAuthResponseError(`${endpoint} answered http ${status} without an oauth error`, { error: 'invalid_response', status, rule: 'C1' });
+}
+
+// An error object sent with HTTP 200 (a protocol violation, but unambiguous): report the error.
+function isErrorBody(body) {
+  return isObject(body) && typeof body.error === 'string' && body.access_token === undefined;
+}
+
+function violation(message, status, rule) {
+  return new OAuthResponseError(message, { error: 'invalid_response', status, rule });
+}
+
+function checkExpiresIn(body, status, rule) {
+  if (body.expires_in === undefined) return undefined;
+  if (typeof body.expires_in !== 'number' || !Number.isFinite(body.expires_in) || body.expires_in <= 0) {
+    throw violation('expires_in is not a positive number', status, rule);
+  }
+  return body.expires_in;
+}
+
+/**
+ * RFC 8693 token exchange at the IdP for an ID-JAG (spec/rules.md §4). Checks the response
+ * (C1–C5, C7) and returns the grant with its inspect() findings. The grant is not verified
+ * (C12): the MCP authorization server does that.
+ *
+ * @param {object} options see index.d.ts (RequestIdJagOptions)
+ */
+export async function requestIdJag(options) {
+  if (options === null || typeof options !== 'object') throw configError('options must be an object');
+  const tokenEndpoint = checkUrl(options.tokenEndpoint, 'tokenEndpoint');
+  const audience = requireString(options, 'audience');
+  const resource = requireString(options, 'resource', { optional: true });
+  const scope = requireString(options, 'scope', { optional: true });
+  const subjectToken = requireString(options, 'subjectToken');
+  const subjectTokenType = requireString(options, 'subjectTokenType');
+  const clientId = requireString(options, 'clientId');
+  const clientSecret = requireString(options, 'clientSecret', { optional: true });
+  const clientAssertion = requireString(options, 'clientAssertion', { optional: true });
+  const grantClientId = requireString(options, 'grantClientId', { optional: true });
+  if (clientSecret !== undefined && clientAssertion !== undefined) {
+    throw configError('give clientSecret or clientAssertion, not both'); // T1
+  }
+  const fetchImpl = pickFetch(options.fetch);
+
+  const form = new URLSearchParams();
+  form.set('grant_type', GRANT_TOKEN_EXCHANGE);
+  form.set('requested_token_type', TOKEN_TYPE_ID_JAG);
+  form.set('audience', audience);
+  if (resource !== undefined) form.set('resource', resource);
+  if (scope !== undefined) form.set('scope', scope);
+  form.set('subject_token', subjectToken);
+  form.set('subject_token_type', subjectTokenType);
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (clientSecret !== undefined) {
+    headers.authorization = basicAuth(clientId, clientSecret);
+  } else if (clientAssertion !== undefined) {
+    form.set('client_id', clientId);
+    form.set('client_assertion_type', CLIENT_ASSERTION_TYPE_JWT);
+    form.set('client_assertion', clientAssertion);
+  } else {
+    form.set('client_id', clientId); // public client (RFC 6749 §2.3, §3.2.1)
+  }
+
+  const { status, body } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
+  const endpoint = 'the token exchange endpoint';
+  if (status !== 200 || isErrorBody(body)) throw errorResponse(status, body, endpoint); // C1
+  if (!isObject(body)) throw violation(`${endpoint} answered http 200 without a json object`, status, 'C1');
+  if (body.issued_token_type !== TOKEN_TYPE_ID_JAG) {
+    throw violation(`issued_token_type is ${quote(body.issued_token_type)}, not ${TOKEN_TYPE_ID_JAG}`, status, 'C2');
+  }
+  const grant = body.access_token;
+  if (typeof grant !== 'string' || grant.length === 0) throw violation('access_token (the grant) is missing or empty', status, 'C3');
+  const segments = grant.split('.').length;
+  if (segments !== 3 && segments !== 5) throw violation('access_token (the grant) is not a compact JWS or JWE', status, 'C3');
+  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'n_a') {
+    throw violation(`token_type is ${quote(body.token_type)}, not N_A`, status, 'C4');
+  }
+  const expiresIn = checkExpiresIn(body, status, 'C7');
+  if (body.scope !== undefined && typeof body.scope !== 'string') throw violation('scope is not a string', status, 'C5');
+
+  const expect = { audience };
+  if (resource !== undefined) expect.resource = resource;
+  if (grantClientId !== undefined) expect.clientId = grantClientId;
+  const { findings } = inspect(grant, expect);
+  const result = { grant };
+  if (expiresIn !== undefined) result.expiresIn = expiresIn;
+  const granted = body.scope ?? scope; // C5: absent means as requested
+  if (granted !== undefined) result.scope = granted;
+  result.findings = findings;
+  return result;
+}
+
+/**
+ * RFC 7523 jwt-bearer request at the MCP authorization server (spec/rules.md §5): trades the
+ * ID-JAG for an access token.
+ *
+ * @param {object} options see index.d.ts (ExchangeIdJagOptions)
+ */
+export async function exchangeIdJag(options) {
+  if (options === null || typeof options !== 'object') throw configError('options must be an object');
+  const tokenEndpoint = checkUrl(options.tokenEndpoint, 'tokenEndpoint');
+  const grant = requireString(options, 'grant');
+  const clientId = requireString(options, 'clientId');
+  const authMethod = options.authMethod ?? 'client_secret_basic';
+  if (!AUTH_METHODS.includes(authMethod)) throw configError(`authMethod must be one of ${AUTH_METHODS.join(', ')}`);
+  const clientSecret = requireString(options, 'clientSecret', { optional: authMethod === 'none' });
+  if (authMethod === 'none' && clientSecret !== undefined) throw configError('authMethod none takes no clientSecret');
+  const scope = requireString(options, 'scope', { optional: true });
+  const resource = requireString(options, 'resource', { optional: true });
+  const fetchImpl = pickFetch(options.fetch);
+
+  const form = new URLSearchParams();
+  form.set('grant_type', GRANT_JWT_BEARER);
+  form.set('assertion', grant);
+  if (scope !== undefined) form.set('scope', scope);
+  if (resource !== undefined) form.set('resource', resource);
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (authMethod === 'client_secret_basic') {
+    headers.authorization = basicAuth(clientId, clientSecret);
+  } else {
+    form.set('client_id', clientId);
+    if (authMethod === 'client_secret_post') form.set('client_secret', clientSecret);
+  }
+
+  const { status, body } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
+  const endpoint = 'the authorization server';
+  if (status !== 200 || isErrorBody(body)) throw errorResponse(status, body, endpoint);
+  if (!isObject(body)) throw violation(`${endpoint} answered http 200 without a json object`, status, 'RFC 6749 §5.1');
+  const accessToken = body.access_token;
+  if (typeof accessToken !== 'string' || accessToken.length === 0) {
+    throw violation('access_token is missing or empty', status, 'RFC 6749 §5.1');
+  }
+  const tokenType = typeof body.token_type === 'string' ? body.token_type.toLowerCase() : undefined;
+  if (tokenType !== 'bearer' && tokenType !== 'dpop') {
+    throw violation(`token_type is ${quote(body.token_type)}, not Bearer or DPoP`, status, 'RFC 6749 §5.1');
+  }
+  const expiresIn = checkExpiresIn(body, status, 'RFC 6749 §5.1');
+  if (body.scope !== undefined && typeof body.scope !== 'string') throw violation('scope is not a string', status, 'RFC 6749 §5.1');
+  const result = { accessToken, tokenType: tokenType === 'bearer' ? 'Bearer' : 'DPoP' };
+  if (expiresIn !== undefined) result.expiresIn = expiresIn;
+  const granted = body.scope ?? scope; // absent means as requested
+  if (granted !== undefined) result.scope = granted;
+  return result;
+}

@@ -1,0 +1,88 @@
+// `idjag/testing`: a test identity provider (src/sign.rs via WasmTestIssuer). It generates a
+// key (getrandom), publishes its JWKS, and mints valid grants and the broken variants a
+// verifier must refuse. For tests only: its keys live in memory, nothing here is secret-safe.
+//
+// It runs on the *full* wasm build (pkg/wasm-full: the verifier plus signing), which the
+// runtime entries (entry-testing-*.js) instantiate; `idjag` itself loads the smaller
+// verifier-only build. The JS error classes are shared, so errors stay `instanceof IdJagError`.
+import { WasmTestIssuer, testVariants } from '../wasm-full/idjag.js';
+import { callWasm } from './errors.js';
+
+let variantsCache = null;
+
+function nowSec(now, what) {
+  const d = now ?? new Date();
+  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new TypeError(`${what}: now must be a valid Date`);
+  return d.getTime() / 1000;
+}
+
+export class TestIssuer {
+  #core;
+
+  /** @param {{ issuer: string, alg?: string, kid?: string, privateJwk?: object }} options */
+  constructor(options) {
+    if (options === null || typeof options !== 'object') throw new TypeError('new TestIssuer(options): options must be an object');
+    if (typeof options.issuer !== 'string') throw new TypeError('new TestIssuer(options): issuer must be a string');
+    for (const name of ['alg', 'kid']) {
+      if (options[name] !== undefined && typeof options[name] !== 'string') {
+        throw new TypeError(`new TestIssuer(options): ${name} must be a string`);
+      }
+    }
+    const core = {};
+    for (const name of ['issuer', 'alg', 'kid', 'privateJwk']) if (options[name] !== undefined) core[name] = options[name];
+    this.#core = callWasm(() => new WasmTestIssuer(core));
+  }
+
+  /** The `iss` of every grant it mints. */
+  get issuer() {
+    return this.#core.issuer();
+  }
+
+  /** Its public keys, as `{ keys: [...] }`: give them to IdJagVerifier (`issuers[].jwks`). */
+  jwks() {
+    return callWasm(() => this.#core.jwks());
+  }
+
+  /** The private key as a JWK, to persist and pass back as `privateJwk`. A secret. */
+  privateJwk() {
+    return callWasm(() => this.#core.privateJwk());
+  }
+
+  /**
+   * Mints a valid grant (or, with `params.variant`, a broken one).
+   * @param {{ audience: string, clientId: string, now?: Date, subject?: string, resource?: string | string[], scope?: string, lifetimeSec?: number, jti?: string, tenant?: string, claims?: object, variant?: string }} params
+   * @returns {string}
+   */
+  mint(params) {
+    if (params === null || typeof params !== 'object') throw new TypeError('mint(params): params must be an object');
+    const { now, ...rest } = params;
+    for (const name of ['audience', 'clientId']) {
+      if (typeof rest[name] !== 'string') throw new TypeError(`mint(params): ${name} must be a string`);
+    }
+    const core = { ...rest, nowSec: nowSec(now, 'mint(params)') };
+    for (const k of Object.keys(core)) if (core[k] === undefined) delete core[k];
+    return callWasm(() => this.#core.mint(core));
+  }
+
+  /**
+   * Mints the broken variant `name` (see {@link TestIssuer.variants}); `'valid'` mints a good grant,
+   * `'replayed'` returns the previous valid grant again.
+   */
+  mintVariant(name, params) {
+    if (typeof name !== 'string') throw new TypeError('mintVariant(name, params): name must be a string');
+    if (params === null || typeof params !== 'object') throw new TypeError('mintVariant(name, params): params must be an object');
+    return this.mint({ ...params, variant: name });
+  }
+
+  /**
+   * Every variant it can mint: `{ name, code, description }`, where `code` is what a default
+   * IdJagVerifier answers (`null` for `valid`).
+   * @returns {ReadonlyArray<{ name: string, code: string | null, description: string }>}
+   */
+  static get variants() {
+    if (variantsCache === null) {
+      variantsCache = Object.freeze(callWasm(() => testVariants()).map((v) => Object.freeze({ ...v })));
+    }
+    return variantsCache;
+  }
+}
