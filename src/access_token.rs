@@ -46,7 +46,13 @@ fn invalid(code: ErrorCode, claim: &str, msg: impl Into<String>) -> Error {
 impl AccessTokenVerifier {
     /// `issuer`: the authorization server's issuer (V4). `resource`: this MCP server's
     /// canonical URI (V5). `jwks`: the authorization server's public keys (V6).
-    pub fn new(issuer: &str, resource: &str, jwks: &Value, algorithms: Option<&[Alg]>, clock_tolerance_sec: u64) -> Result<Self, Error> {
+    pub fn new(
+        issuer: &str,
+        resource: &str,
+        jwks: &Value,
+        algorithms: Option<&[Alg]>,
+        clock_tolerance_sec: u64,
+    ) -> Result<Self, Error> {
         crate::crypto::install_provider();
         if issuer.is_empty() || resource.is_empty() {
             return Err(Error::config("issuer and resource are required"));
@@ -55,38 +61,70 @@ impl AccessTokenVerifier {
             issuer: issuer.to_owned(),
             resource: resource.to_owned(),
             keys: KeySet::parse(jwks, "jwks")?,
-            algorithms: algorithms.map(<[Alg]>::to_vec).unwrap_or_else(|| Alg::DEFAULT_ALLOWED.to_vec()),
+            algorithms: algorithms
+                .map(<[Alg]>::to_vec)
+                .unwrap_or_else(|| Alg::DEFAULT_ALLOWED.to_vec()),
             clock_tolerance: clock_tolerance_sec.min(crate::policy::MAX_CLOCK_TOLERANCE_SEC) as f64,
             max_token_bytes: crate::policy::DEFAULT_MAX_TOKEN_BYTES as usize,
         })
     }
 
     /// V2–V8. `required_scopes`: every one must be granted, else ERR_SCOPE (403 insufficient_scope).
-    pub fn verify(&self, token: &str, now: f64, required_scopes: &[&str]) -> Result<AccessTokenInfo, Error> {
+    pub fn verify(
+        &self,
+        token: &str,
+        now: f64,
+        required_scopes: &[&str],
+    ) -> Result<AccessTokenInfo, Error> {
         let jws = parse_compact(token, self.max_token_bytes)?;
         // V2: only at+jwt, so an ID-JAG or an ID token presented as a bearer token is refused (S16).
         let alg = jose_header_alg(&jws.header, &self.algorithms, Some(AT_TYP))?;
         // V6
-        verify_signature(&jws.header, alg, jws.signing_input, &jws.signature, &self.keys)?;
+        verify_signature(
+            &jws.header,
+            alg,
+            jws.signing_input,
+            &jws.signature,
+            &self.keys,
+        )?;
         let c = &jws.payload;
         let string = |name: &str| -> Result<String, Error> {
             match c.get(name) {
                 Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-                Some(_) => Err(invalid(ErrorCode::Claim, name, format!("{name} must be a non-empty string"))),
-                None => Err(invalid(ErrorCode::Claim, name, format!("{name} is missing"))),
+                Some(_) => Err(invalid(
+                    ErrorCode::Claim,
+                    name,
+                    format!("{name} must be a non-empty string"),
+                )),
+                None => Err(invalid(
+                    ErrorCode::Claim,
+                    name,
+                    format!("{name} is missing"),
+                )),
             }
         };
         let number = |name: &str| -> Result<Option<f64>, Error> {
             match c.get(name) {
                 None => Ok(None),
                 Some(Value::Number(n)) => Ok(n.as_f64()),
-                Some(_) => Err(invalid(ErrorCode::Claim, name, format!("{name} must be a number"))),
+                Some(_) => Err(invalid(
+                    ErrorCode::Claim,
+                    name,
+                    format!("{name} must be a number"),
+                )),
             }
         };
         // V4
         let iss = string("iss")?;
         if iss != self.issuer {
-            return Err(invalid(ErrorCode::Issuer, "iss", format!("issuer {} is not this server's authorization server", quote(&iss))));
+            return Err(invalid(
+                ErrorCode::Issuer,
+                "iss",
+                format!(
+                    "issuer {} is not this server's authorization server",
+                    quote(&iss)
+                ),
+            ));
         }
         // V5: aud (string or array) contains this MCP server.
         let aud_ok = match c.get("aud") {
@@ -95,12 +133,17 @@ impl AccessTokenVerifier {
             _ => false,
         };
         if !aud_ok {
-            return Err(invalid(ErrorCode::Audience, "aud", "token was not issued for this resource"));
+            return Err(invalid(
+                ErrorCode::Audience,
+                "aud",
+                "token was not issued for this resource",
+            ));
         }
         let sub = string("sub")?;
         let client_id = string("client_id")?;
         let jti = string("jti")?;
-        let exp = number("exp")?.ok_or_else(|| invalid(ErrorCode::Claim, "exp", "exp is missing"))?;
+        let exp =
+            number("exp")?.ok_or_else(|| invalid(ErrorCode::Claim, "exp", "exp is missing"))?;
         number("iat")?.ok_or_else(|| invalid(ErrorCode::Claim, "iat", "iat is missing"))?;
         // V7
         if now >= exp + self.clock_tolerance {
@@ -109,16 +152,28 @@ impl AccessTokenVerifier {
         if let Some(nbf) = number("nbf")?
             && nbf > now + self.clock_tolerance
         {
-            return Err(invalid(ErrorCode::NotYetValid, "nbf", "token is not valid yet"));
+            return Err(invalid(
+                ErrorCode::NotYetValid,
+                "nbf",
+                "token is not valid yet",
+            ));
         }
         let scopes = match c.get("scope") {
             None => Vec::new(),
-            Some(Value::String(s)) => parse_scope(s).ok_or_else(|| invalid(ErrorCode::Claim, "scope", "scope is malformed"))?,
+            Some(Value::String(s)) => parse_scope(s)
+                .ok_or_else(|| invalid(ErrorCode::Claim, "scope", "scope is malformed"))?,
             Some(_) => return Err(invalid(ErrorCode::Claim, "scope", "scope must be a string")),
         };
         // V8
-        if let Some(missing) = required_scopes.iter().find(|r| !scopes.iter().any(|s| s == *r)) {
-            return Err(invalid(ErrorCode::Scope, "scope", format!("scope {} is required", quote(missing))));
+        if let Some(missing) = required_scopes
+            .iter()
+            .find(|r| !scopes.iter().any(|s| s == *r))
+        {
+            return Err(invalid(
+                ErrorCode::Scope,
+                "scope",
+                format!("scope {} is required", quote(missing)),
+            ));
         }
         Ok(AccessTokenInfo {
             issuer: iss,
@@ -167,7 +222,11 @@ mod issuer {
             if issuer.is_empty() || lifetime_sec == 0 {
                 return Err(Error::config("issuer and a positive lifetime are required"));
             }
-            Ok(AccessTokenIssuer { issuer: issuer.to_owned(), key, lifetime: lifetime_sec as f64 })
+            Ok(AccessTokenIssuer {
+                issuer: issuer.to_owned(),
+                key,
+                lifetime: lifetime_sec as f64,
+            })
         }
 
         /// The public JWK Set for the MCP servers (A10: published at `jwks_uri`).
@@ -180,8 +239,20 @@ mod issuer {
             // A4/R50: the token names exactly one MCP server; a grant for several needs a `resource` choice.
             let resource = match grant.resources.as_slice() {
                 [only] => only.clone(),
-                [] => return Err(Error::claim(ErrorCode::Resource, "resource", "the grant names no resource to issue a token for")),
-                _ => return Err(Error::claim(ErrorCode::Resource, "resource", "the grant names several resources: request one")),
+                [] => {
+                    return Err(Error::claim(
+                        ErrorCode::Resource,
+                        "resource",
+                        "the grant names no resource to issue a token for",
+                    ));
+                }
+                _ => {
+                    return Err(Error::claim(
+                        ErrorCode::Resource,
+                        "resource",
+                        "the grant names several resources: request one",
+                    ));
+                }
             };
             let now = now.floor();
             let jti = random_id()?;
@@ -204,7 +275,13 @@ mod issuer {
                 }
             }
             let access_token = self.key.sign_jwt(AT_TYP, &c, None)?;
-            Ok(MintedAccessToken { access_token, expires_in: self.lifetime, scope, resource, jti })
+            Ok(MintedAccessToken {
+                access_token,
+                expires_in: self.lifetime,
+                scope,
+                resource,
+                jti,
+            })
         }
     }
 }
@@ -234,39 +311,103 @@ mod tests {
                 resource: Some(json!("https://mcp.test/mcp")),
                 scope: Some("files.read files.write".into()),
                 now_sec: NOW,
-                lifetime_sec: None,
-                jti: None,
-                tenant: None,
-                claims: None,
-                variant: None,
+                ..Default::default()
             })
             .unwrap();
-        v.verify(&t, &VerifyContext { client_id: "c1", now: NOW, scope: Some("files.read"), resource: None }).unwrap()
+        v.verify(
+            &t,
+            &VerifyContext {
+                client_id: "c1",
+                now: NOW,
+                scope: Some("files.read"),
+                resource: None,
+            },
+        )
+        .unwrap()
     }
 
     #[test]
     fn mint_then_verify_round_trip_and_v_rules() {
-        let issuer = AccessTokenIssuer::new("https://as.test", SigningKey::generate(Alg::ES256, None).unwrap(), 300).unwrap();
+        let issuer = AccessTokenIssuer::new(
+            "https://as.test",
+            SigningKey::generate(Alg::ES256, None).unwrap(),
+            300,
+        )
+        .unwrap();
         let at = issuer.mint(&grant(), NOW).unwrap();
         assert_eq!(at.scope, "files.read", "granted = grant ∩ requested");
-        let v = AccessTokenVerifier::new("https://as.test", "https://mcp.test/mcp", &issuer.jwks(), None, 60).unwrap();
-        let info = v.verify(&at.access_token, NOW + 10.0, &["files.read"]).unwrap();
+        let v = AccessTokenVerifier::new(
+            "https://as.test",
+            "https://mcp.test/mcp",
+            &issuer.jwks(),
+            None,
+            60,
+        )
+        .unwrap();
+        let info = v
+            .verify(&at.access_token, NOW + 10.0, &["files.read"])
+            .unwrap();
         assert_eq!(info.subject, "alice");
         assert_eq!(info.client_id, "c1");
         // V8: a scope the token lacks
-        assert_eq!(v.verify(&at.access_token, NOW, &["files.write"]).unwrap_err().code(), ErrorCode::Scope);
+        assert_eq!(
+            v.verify(&at.access_token, NOW, &["files.write"])
+                .unwrap_err()
+                .code(),
+            ErrorCode::Scope
+        );
         // V7
-        assert_eq!(v.verify(&at.access_token, NOW + 400.0, &[]).unwrap_err().code(), ErrorCode::Expired);
+        assert_eq!(
+            v.verify(&at.access_token, NOW + 400.0, &[])
+                .unwrap_err()
+                .code(),
+            ErrorCode::Expired
+        );
         // V5: another MCP server
-        let other = AccessTokenVerifier::new("https://as.test", "https://other.test/mcp", &issuer.jwks(), None, 60).unwrap();
-        assert_eq!(other.verify(&at.access_token, NOW, &[]).unwrap_err().code(), ErrorCode::Audience);
+        let other = AccessTokenVerifier::new(
+            "https://as.test",
+            "https://other.test/mcp",
+            &issuer.jwks(),
+            None,
+            60,
+        )
+        .unwrap();
+        assert_eq!(
+            other.verify(&at.access_token, NOW, &[]).unwrap_err().code(),
+            ErrorCode::Audience
+        );
         // V4: another authorization server
-        let wrong_iss = AccessTokenVerifier::new("https://as2.test", "https://mcp.test/mcp", &issuer.jwks(), None, 60).unwrap();
-        assert_eq!(wrong_iss.verify(&at.access_token, NOW, &[]).unwrap_err().code(), ErrorCode::Issuer);
+        let wrong_iss = AccessTokenVerifier::new(
+            "https://as2.test",
+            "https://mcp.test/mcp",
+            &issuer.jwks(),
+            None,
+            60,
+        )
+        .unwrap();
+        assert_eq!(
+            wrong_iss
+                .verify(&at.access_token, NOW, &[])
+                .unwrap_err()
+                .code(),
+            ErrorCode::Issuer
+        );
         // V6: keys of another issuer
-        let stranger = AccessTokenIssuer::new("https://as.test", SigningKey::generate(Alg::ES256, Some(issuer.jwks()["keys"][0]["kid"].as_str().unwrap().into())).unwrap(), 300).unwrap();
+        let stranger = AccessTokenIssuer::new(
+            "https://as.test",
+            SigningKey::generate(
+                Alg::ES256,
+                Some(issuer.jwks()["keys"][0]["kid"].as_str().unwrap().into()),
+            )
+            .unwrap(),
+            300,
+        )
+        .unwrap();
         let forged = stranger.mint(&grant(), NOW).unwrap();
-        assert_eq!(v.verify(&forged.access_token, NOW, &[]).unwrap_err().code(), ErrorCode::Signature);
+        assert_eq!(
+            v.verify(&forged.access_token, NOW, &[]).unwrap_err().code(),
+            ErrorCode::Signature
+        );
     }
 
     #[test]
@@ -276,18 +417,21 @@ mod tests {
             .mint(&MintParams {
                 audience: "https://mcp.test/mcp".into(),
                 client_id: "c1".into(),
-                subject: None,
-                resource: None,
-                scope: None,
                 now_sec: NOW,
-                lifetime_sec: None,
-                jti: None,
-                tenant: None,
-                claims: None,
-                variant: None,
+                ..Default::default()
             })
             .unwrap();
-        let v = AccessTokenVerifier::new("https://as.test", "https://mcp.test/mcp", &idp.jwks(), None, 60).unwrap();
-        assert_eq!(v.verify(&idjag, NOW, &[]).unwrap_err().code(), ErrorCode::Typ);
+        let v = AccessTokenVerifier::new(
+            "https://as.test",
+            "https://mcp.test/mcp",
+            &idp.jwks(),
+            None,
+            60,
+        )
+        .unwrap();
+        assert_eq!(
+            v.verify(&idjag, NOW, &[]).unwrap_err().code(),
+            ErrorCode::Typ
+        );
     }
 }

@@ -56,10 +56,29 @@ struct Findings(Vec<Finding>);
 
 impl Findings {
     fn add(&mut self, code: &'static str, severity: Severity, rule: &'static str, message: String) {
-        self.0.push(Finding { code, severity, message, rule, claim: None });
+        self.0.push(Finding {
+            code,
+            severity,
+            message,
+            rule,
+            claim: None,
+        });
     }
-    fn claim(&mut self, code: &'static str, severity: Severity, rule: &'static str, claim: &str, message: String) {
-        self.0.push(Finding { code, severity, message, rule, claim: Some(claim.to_owned()) });
+    fn claim(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        rule: &'static str,
+        claim: &str,
+        message: String,
+    ) {
+        self.0.push(Finding {
+            code,
+            severity,
+            message,
+            rule,
+            claim: Some(claim.to_owned()),
+        });
     }
 }
 
@@ -73,36 +92,82 @@ pub fn inspect(token: &str, expect: &Expect) -> Inspection {
     let mut f = Findings(Vec::new());
     let token = token.trim();
     if token.len() > MAX_INSPECT_BYTES {
-        f.add("malformed", Severity::Error, "R6", format!("token is larger than {MAX_INSPECT_BYTES} bytes"));
-        return Inspection { header: None, claims: None, findings: f.0 };
+        f.add(
+            "malformed",
+            Severity::Error,
+            "R6",
+            format!("token is larger than {MAX_INSPECT_BYTES} bytes"),
+        );
+        return Inspection {
+            header: None,
+            claims: None,
+            findings: f.0,
+        };
     }
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() == 5 {
-        f.add("jwe", Severity::Error, "R6", "an encrypted grant (jwe): its content cannot be shown, and idjag does not accept it".into());
+        f.add(
+            "jwe",
+            Severity::Error,
+            "R6",
+            "an encrypted grant (jwe): its content cannot be shown, and idjag does not accept it"
+                .into(),
+        );
         let header = parts.first().and_then(|h| decode_object(h).ok());
-        return Inspection { header, claims: None, findings: f.0 };
+        return Inspection {
+            header,
+            claims: None,
+            findings: f.0,
+        };
     }
     if parts.len() != 3 {
-        f.add("malformed", Severity::Error, "R6", format!("a compact jws has 3 dot-separated parts, this has {}", parts.len()));
-        return Inspection { header: None, claims: None, findings: f.0 };
+        f.add(
+            "malformed",
+            Severity::Error,
+            "R6",
+            format!(
+                "a compact jws has 3 dot-separated parts, this has {}",
+                parts.len()
+            ),
+        );
+        return Inspection {
+            header: None,
+            claims: None,
+            findings: f.0,
+        };
     }
     let header = match decode_object(parts.first().copied().unwrap_or_default()) {
         Ok(h) => Some(h),
         Err(why) => {
-            f.add("malformed", Severity::Error, "R7", format!("the header {why}"));
+            f.add(
+                "malformed",
+                Severity::Error,
+                "R7",
+                format!("the header {why}"),
+            );
             None
         }
     };
     let claims = match decode_object(parts.get(1).copied().unwrap_or_default()) {
         Ok(c) => Some(c),
         Err(why) => {
-            f.add("malformed", Severity::Error, "R7", format!("the payload {why}"));
+            f.add(
+                "malformed",
+                Severity::Error,
+                "R7",
+                format!("the payload {why}"),
+            );
             None
         }
     };
     let sig = parts.get(2).copied().unwrap_or_default();
     if sig.is_empty() || decode_b64url(sig).is_none() {
-        f.add("malformed", Severity::Error, "R6", "the signature part is empty or not strict base64url".into());
+        f.add(
+            "malformed",
+            Severity::Error,
+            "R6",
+            "the signature part is empty or not strict base64url".into(),
+        );
     }
     if let Some(h) = &header {
         header_findings(h, claims.as_ref(), &mut f);
@@ -110,50 +175,119 @@ pub fn inspect(token: &str, expect: &Expect) -> Inspection {
     if let Some(c) = &claims {
         claim_findings(c, expect, &mut f);
     }
-    Inspection { header, claims, findings: f.0 }
+    Inspection {
+        header,
+        claims,
+        findings: f.0,
+    }
 }
 
 fn header_findings(h: &Map<String, Value>, claims: Option<&Map<String, Value>>, f: &mut Findings) {
     match h.get("typ").and_then(Value::as_str) {
         None => {
-            let looks_like_id_token = claims.is_some_and(|c| c.contains_key("nonce") || c.contains_key("at_hash"));
+            let looks_like_id_token =
+                claims.is_some_and(|c| c.contains_key("nonce") || c.contains_key("at_hash"));
             if looks_like_id_token {
                 f.add("typ-id-token", Severity::Error, "S16", "this looks like an openid connect id token, not an id-jag: exchange it at the idp first".into());
             } else {
-                f.add("typ-missing", Severity::Error, "R9", format!("typ is missing; an id-jag has typ {ID_JAG_TYP}"));
+                f.add(
+                    "typ-missing",
+                    Severity::Error,
+                    "R9",
+                    format!("typ is missing; an id-jag has typ {ID_JAG_TYP}"),
+                );
             }
         }
         Some(t) if typ_matches(t, ID_JAG_TYP) => {}
         Some(t) if typ_matches(t, "at+jwt") => {
-            f.add("typ-access-token", Severity::Error, "S16", "this is an access token (at+jwt), not an id-jag grant".into());
+            f.add(
+                "typ-access-token",
+                Severity::Error,
+                "S16",
+                "this is an access token (at+jwt), not an id-jag grant".into(),
+            );
         }
-        Some(t) => f.add("typ-wrong", Severity::Error, "R9", format!("typ is {}, an id-jag has typ {ID_JAG_TYP}", crate::error::quote(t))),
+        Some(t) => f.add(
+            "typ-wrong",
+            Severity::Error,
+            "R9",
+            format!(
+                "typ is {}, an id-jag has typ {ID_JAG_TYP}",
+                crate::error::quote(t)
+            ),
+        ),
     }
     match h.get("alg").and_then(Value::as_str) {
         None => f.add("alg-none", Severity::Error, "R10", "alg is missing".into()),
-        Some("none") => f.add("alg-none", Severity::Error, "R10", "alg none: the grant is unsigned and is always refused".into()),
+        Some("none") => f.add(
+            "alg-none",
+            Severity::Error,
+            "R10",
+            "alg none: the grant is unsigned and is always refused".into(),
+        ),
         Some(a) if a.starts_with("HS") => {
-            f.add("alg-hmac", Severity::Error, "R10", format!("{a} is a shared-secret mac; an idp signs grants with an asymmetric key"));
+            f.add(
+                "alg-hmac",
+                Severity::Error,
+                "R10",
+                format!("{a} is a shared-secret mac; an idp signs grants with an asymmetric key"),
+            );
         }
         Some(a) => match Alg::parse(a) {
             Some(alg) if Alg::DEFAULT_ALLOWED.contains(&alg) => {}
-            Some(alg) => f.add("alg-unusual", Severity::Warning, "R10", format!("{} is supported but not in the default allow-list", alg.name())),
-            None => f.add("alg-unusual", Severity::Error, "R10", format!("{} is not an algorithm idjag verifies", crate::error::quote(a))),
+            Some(alg) => f.add(
+                "alg-unusual",
+                Severity::Warning,
+                "R10",
+                format!(
+                    "{} is supported but not in the default allow-list",
+                    alg.name()
+                ),
+            ),
+            None => f.add(
+                "alg-unusual",
+                Severity::Error,
+                "R10",
+                format!(
+                    "{} is not an algorithm idjag verifies",
+                    crate::error::quote(a)
+                ),
+            ),
         },
     }
     if h.contains_key("crit") {
-        f.add("crit", Severity::Error, "R11", "crit names extensions the verifier must understand; none are supported".into());
+        f.add(
+            "crit",
+            Severity::Error,
+            "R11",
+            "crit names extensions the verifier must understand; none are supported".into(),
+        );
     }
     if h.contains_key("b64") {
-        f.add("b64", Severity::Error, "R11", "b64 (unencoded payload) is not accepted".into());
+        f.add(
+            "b64",
+            Severity::Error,
+            "R11",
+            "b64 (unencoded payload) is not accepted".into(),
+        );
     }
     for name in ["jku", "x5u", "jwk", "x5c"] {
         if h.contains_key(name) {
-            f.add("header-key-reference", Severity::Warning, "R12", format!("header {name} is ignored: keys come only from the trusted issuer's jwks"));
+            f.add(
+                "header-key-reference",
+                Severity::Warning,
+                "R12",
+                format!("header {name} is ignored: keys come only from the trusted issuer's jwks"),
+            );
         }
     }
     if !h.contains_key("kid") {
-        f.add("kid-missing", Severity::Info, "R13", "no kid: the verifier tries each of the issuer's keys that fits alg".into());
+        f.add(
+            "kid-missing",
+            Severity::Info,
+            "R13",
+            "no kid: the verifier tries each of the issuer's keys that fits alg".into(),
+        );
     }
 }
 
@@ -179,7 +313,9 @@ fn near_miss(got: &str, want: &str) -> &'static str {
         " (only a trailing slash differs: comparison is exact)"
     } else if got.eq_ignore_ascii_case(want) {
         " (only letter case differs: comparison is exact)"
-    } else if got.starts_with(want.trim_end_matches('/')) && (got.contains("token") || got.contains("oauth")) {
+    } else if got.starts_with(want.trim_end_matches('/'))
+        && (got.contains("token") || got.contains("oauth"))
+    {
         " (this looks like an endpoint url; aud must be the issuer identifier)"
     } else {
         ""
@@ -194,11 +330,25 @@ fn claim_findings(c: &Map<String, Value>, expect: &Expect, f: &mut Findings) {
             Ok(_) => break,
             Err(e) => {
                 let name = e.claim_name().unwrap_or("claims").to_owned();
-                let code = if e.message().ends_with("is missing") { "claim-missing" } else { "claim-type" };
-                f.claim(code, Severity::Error, rule_of(&name), &name, e.message().to_owned());
+                let code = if e.message().ends_with("is missing") {
+                    "claim-missing"
+                } else {
+                    "claim-type"
+                };
+                f.claim(
+                    code,
+                    Severity::Error,
+                    rule_of(&name),
+                    &name,
+                    e.message().to_owned(),
+                );
                 if probe.remove(&name).is_none() {
                     // Missing: put a harmless placeholder so the next defect surfaces.
-                    let placeholder = if matches!(name.as_str(), "exp" | "iat") { Value::from(0) } else { Value::from("-") };
+                    let placeholder = if matches!(name.as_str(), "exp" | "iat") {
+                        Value::from(0)
+                    } else {
+                        Value::from("-")
+                    };
                     probe.insert(name, placeholder);
                 }
             }
@@ -210,7 +360,14 @@ fn claim_findings(c: &Map<String, Value>, expect: &Expect, f: &mut Findings) {
         _ => Vec::new(),
     };
     if aud.len() > 1 {
-        f.claim("aud-multiple", Severity::Error, "R20", "aud", "aud names several audiences; an id-jag must name exactly one authorization server".into());
+        f.claim(
+            "aud-multiple",
+            Severity::Error,
+            "R20",
+            "aud",
+            "aud names several audiences; an id-jag must name exactly one authorization server"
+                .into(),
+        );
     }
     // A multi-valued aud is already reported as aud-multiple.
     if let Some(want) = expect.audience
@@ -218,7 +375,18 @@ fn claim_findings(c: &Map<String, Value>, expect: &Expect, f: &mut Findings) {
         && aud.first() != Some(&want)
     {
         let got = aud.first().copied().unwrap_or_default();
-        f.claim("aud-mismatch", Severity::Error, "R20", "aud", format!("aud is {} but the authorization server's issuer is {}{}", crate::error::quote(got), crate::error::quote(want), near_miss(got, want)));
+        f.claim(
+            "aud-mismatch",
+            Severity::Error,
+            "R20",
+            "aud",
+            format!(
+                "aud is {} but the authorization server's issuer is {}{}",
+                crate::error::quote(got),
+                crate::error::quote(want),
+                near_miss(got, want)
+            ),
+        );
     }
     let resources: Vec<&str> = match c.get("resource") {
         Some(Value::String(s)) => vec![s.as_str()],
@@ -233,27 +401,74 @@ fn claim_findings(c: &Map<String, Value>, expect: &Expect, f: &mut Findings) {
         && !resources.contains(&want)
     {
         let got = resources.first().copied().unwrap_or_default();
-        f.claim("resource-mismatch", Severity::Error, "R32", "resource", format!("resource does not include the mcp server {}{}", crate::error::quote(want), near_miss(got, want)));
+        f.claim(
+            "resource-mismatch",
+            Severity::Error,
+            "R32",
+            "resource",
+            format!(
+                "resource does not include the mcp server {}{}",
+                crate::error::quote(want),
+                near_miss(got, want)
+            ),
+        );
     }
     if let (Some(want), Some(got)) = (expect.client_id, c.get("client_id").and_then(Value::as_str))
         && want != got
     {
-        f.claim("client-mismatch", Severity::Error, "R21", "client_id", format!("client_id is {} but this client is {}", crate::error::quote(got), crate::error::quote(want)));
+        f.claim(
+            "client-mismatch",
+            Severity::Error,
+            "R21",
+            "client_id",
+            format!(
+                "client_id is {} but this client is {}",
+                crate::error::quote(got),
+                crate::error::quote(want)
+            ),
+        );
     }
     time_findings(c, expect.now, f);
     if c.contains_key("cnf") {
         f.claim("cnf", Severity::Warning, "R42", "cnf", "the grant is bound to a key (cnf): it needs a dpop proof, which idjag does not accept yet".into());
     }
     if c.contains_key("authorization_details") {
-        f.claim("authorization-details", Severity::Warning, "R36", "authorization_details", "authorization_details is refused unless the authorization server enables it".into());
+        f.claim(
+            "authorization-details",
+            Severity::Warning,
+            "R36",
+            "authorization_details",
+            "authorization_details is refused unless the authorization server enables it".into(),
+        );
     }
-    for pii in ["email", "name", "phone_number", "given_name", "family_name", "preferred_username"] {
+    for pii in [
+        "email",
+        "name",
+        "phone_number",
+        "given_name",
+        "family_name",
+        "preferred_username",
+    ] {
         if c.contains_key(pii) {
-            f.claim("pii", Severity::Info, "S18", pii, format!("{pii} is personal data; include it only when the authorization server needs it"));
+            f.claim(
+                "pii",
+                Severity::Info,
+                "S18",
+                pii,
+                format!(
+                    "{pii} is personal data; include it only when the authorization server needs it"
+                ),
+            );
         }
     }
     if c.contains_key("act") {
-        f.claim("act", Severity::Info, "R41", "act", "act (actor) has no defined processing; it grants nothing".into());
+        f.claim(
+            "act",
+            Severity::Info,
+            "R41",
+            "act",
+            "act (actor) has no defined processing; it grants nothing".into(),
+        );
     }
 }
 
@@ -262,31 +477,79 @@ fn time_findings(c: &Map<String, Value>, now: Option<f64>, f: &mut Findings) {
     let (exp, iat, nbf) = (num("exp"), num("iat"), num("nbf"));
     if let (Some(exp), Some(iat)) = (exp, iat) {
         if exp <= iat {
-            f.claim("lifetime-invalid", Severity::Error, "R27", "exp", "exp is not after iat".into());
+            f.claim(
+                "lifetime-invalid",
+                Severity::Error,
+                "R27",
+                "exp",
+                "exp is not after iat".into(),
+            );
         } else if exp - iat > MAX_LIFETIME {
-            f.claim("lifetime-long", Severity::Warning, "R26", "exp", format!("lifetime is {} s; the default limit is {MAX_LIFETIME} s", exp - iat));
+            f.claim(
+                "lifetime-long",
+                Severity::Warning,
+                "R26",
+                "exp",
+                format!(
+                    "lifetime is {} s; the default limit is {MAX_LIFETIME} s",
+                    exp - iat
+                ),
+            );
         }
     }
     if let (Some(nbf), Some(exp)) = (nbf, exp)
         && nbf > exp
     {
-        f.claim("lifetime-invalid", Severity::Error, "R27", "nbf", "nbf is after exp".into());
+        f.claim(
+            "lifetime-invalid",
+            Severity::Error,
+            "R27",
+            "nbf",
+            "nbf is after exp".into(),
+        );
     }
     let Some(now) = now else { return };
     if let Some(exp) = exp {
         if now >= exp + TOLERANCE {
-            f.claim("expired", Severity::Error, "R23", "exp", format!("expired {} s ago", (now - exp).round()));
+            f.claim(
+                "expired",
+                Severity::Error,
+                "R23",
+                "exp",
+                format!("expired {} s ago", (now - exp).round()),
+            );
         } else if now >= exp {
-            f.claim("expires-in", Severity::Warning, "R23", "exp", format!("expired {} s ago; accepted only within the {TOLERANCE} s clock tolerance", (now - exp).round()));
+            f.claim(
+                "expires-in",
+                Severity::Warning,
+                "R23",
+                "exp",
+                format!(
+                    "expired {} s ago; accepted only within the {TOLERANCE} s clock tolerance",
+                    (now - exp).round()
+                ),
+            );
         } else {
-            f.claim("expires-in", Severity::Info, "R23", "exp", format!("expires in {} s", (exp - now).round()));
+            f.claim(
+                "expires-in",
+                Severity::Info,
+                "R23",
+                "exp",
+                format!("expires in {} s", (exp - now).round()),
+            );
         }
     }
     for (name, v, rule) in [("iat", iat, "R24"), ("nbf", nbf, "R25")] {
         if let Some(v) = v
             && v > now + TOLERANCE
         {
-            f.claim("not-yet-valid", Severity::Error, rule, name, format!("{name} is {} s in the future", (v - now).round()));
+            f.claim(
+                "not-yet-valid",
+                Severity::Error,
+                rule,
+                name,
+                format!("{name} is {} s in the future", (v - now).round()),
+            );
         }
     }
 }
@@ -298,7 +561,11 @@ mod tests {
     use serde_json::json;
 
     fn token(h: Value, c: Value) -> String {
-        format!("{}.{}.c2ln", encode_b64url(h.to_string().as_bytes()), encode_b64url(c.to_string().as_bytes()))
+        format!(
+            "{}.{}.c2ln",
+            encode_b64url(h.to_string().as_bytes()),
+            encode_b64url(c.to_string().as_bytes())
+        )
     }
 
     fn good() -> Value {
@@ -313,17 +580,33 @@ mod tests {
 
     #[test]
     fn a_good_grant_has_only_info() {
-        let e = Expect { audience: Some("https://as"), resource: Some("https://mcp/mcp"), client_id: Some("c"), now: Some(1010.0) };
+        let e = Expect {
+            audience: Some("https://as"),
+            resource: Some("https://mcp/mcp"),
+            client_id: Some("c"),
+            now: Some(1010.0),
+        };
         let i = inspect(&token(H(), good()), &e);
-        assert!(i.findings.iter().all(|f| f.severity == Severity::Info), "{:?}", i.findings);
+        assert!(
+            i.findings.iter().all(|f| f.severity == Severity::Info),
+            "{:?}",
+            i.findings
+        );
         assert!(i.claims.is_some() && i.header.is_some());
     }
 
     #[test]
     fn near_misses_are_named() {
-        let e = Expect { audience: Some("https://as/"), ..Default::default() };
+        let e = Expect {
+            audience: Some("https://as/"),
+            ..Default::default()
+        };
         let i = inspect(&token(H(), good()), &e);
-        let f = i.findings.iter().find(|f| f.code == "aud-mismatch").expect("aud-mismatch");
+        let f = i
+            .findings
+            .iter()
+            .find(|f| f.code == "aud-mismatch")
+            .expect("aud-mismatch");
         assert!(f.message.contains("trailing slash"), "{}", f.message);
         assert_eq!(f.rule, "R20");
     }
@@ -332,7 +615,13 @@ mod tests {
     fn two_element_aud_is_aud_multiple_only() {
         let mut c = good();
         c["aud"] = json!(["https://as", "https://other"]);
-        let found = codes(&token(H(), c), &Expect { audience: Some("https://as"), ..Default::default() });
+        let found = codes(
+            &token(H(), c),
+            &Expect {
+                audience: Some("https://as"),
+                ..Default::default()
+            },
+        );
         assert!(found.contains(&"aud-multiple"));
         assert!(!found.contains(&"aud-mismatch"), "{found:?}");
     }
@@ -340,13 +629,43 @@ mod tests {
     #[test]
     fn header_problems() {
         let c = good();
-        assert!(codes(&token(json!({"alg":"ES256","typ":"at+jwt"}), c.clone()), &Expect::default()).contains(&"typ-access-token"));
-        assert!(codes(&token(json!({"alg":"none","typ":"oauth-id-jag+jwt"}), c.clone()), &Expect::default()).contains(&"alg-none"));
-        assert!(codes(&token(json!({"alg":"HS256","typ":"oauth-id-jag+jwt"}), c.clone()), &Expect::default()).contains(&"alg-hmac"));
-        assert!(codes(&token(json!({"alg":"ES256","typ":"oauth-id-jag+jwt","crit":["x"]}), c.clone()), &Expect::default()).contains(&"crit"));
+        assert!(
+            codes(
+                &token(json!({"alg":"ES256","typ":"at+jwt"}), c.clone()),
+                &Expect::default()
+            )
+            .contains(&"typ-access-token")
+        );
+        assert!(
+            codes(
+                &token(json!({"alg":"none","typ":"oauth-id-jag+jwt"}), c.clone()),
+                &Expect::default()
+            )
+            .contains(&"alg-none")
+        );
+        assert!(
+            codes(
+                &token(json!({"alg":"HS256","typ":"oauth-id-jag+jwt"}), c.clone()),
+                &Expect::default()
+            )
+            .contains(&"alg-hmac")
+        );
+        assert!(
+            codes(
+                &token(
+                    json!({"alg":"ES256","typ":"oauth-id-jag+jwt","crit":["x"]}),
+                    c.clone()
+                ),
+                &Expect::default()
+            )
+            .contains(&"crit")
+        );
         let mut idt = c.clone();
         idt["nonce"] = json!("n");
-        assert!(codes(&token(json!({"alg":"RS256"}), idt), &Expect::default()).contains(&"typ-id-token"));
+        assert!(
+            codes(&token(json!({"alg":"RS256"}), idt), &Expect::default())
+                .contains(&"typ-id-token")
+        );
     }
 
     #[test]
@@ -356,8 +675,19 @@ mod tests {
         c["jti"] = json!(5);
         c["email"] = json!("a@b");
         c["cnf"] = json!({"jkt":"x"});
-        let found = inspect(&token(H(), c), &Expect { now: Some(5000.0), ..Default::default() }).findings;
-        let has = |code: &str, claim: &str| found.iter().any(|f| f.code == code && f.claim.as_deref() == Some(claim));
+        let found = inspect(
+            &token(H(), c),
+            &Expect {
+                now: Some(5000.0),
+                ..Default::default()
+            },
+        )
+        .findings;
+        let has = |code: &str, claim: &str| {
+            found
+                .iter()
+                .any(|f| f.code == code && f.claim.as_deref() == Some(claim))
+        };
         assert!(has("claim-missing", "sub"));
         assert!(has("claim-type", "jti"));
         assert!(has("pii", "email"));
@@ -367,7 +697,15 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for t in ["", ".", "..", "a.b.c", "a.b.c.d.e", "eyJ9.eyJ9.", "\u{1F600}.x.y"] {
+        for t in [
+            "",
+            ".",
+            "..",
+            "a.b.c",
+            "a.b.c.d.e",
+            "eyJ9.eyJ9.",
+            "\u{1F600}.x.y",
+        ] {
             let i = inspect(t, &Expect::default());
             assert!(!i.findings.is_empty(), "{t}");
         }

@@ -45,7 +45,10 @@ pub fn random_id() -> Result<String, Error> {
 }
 
 fn trimmed(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|x| *x != 0).unwrap_or(b.len().saturating_sub(1));
+    let start = b
+        .iter()
+        .position(|x| *x != 0)
+        .unwrap_or(b.len().saturating_sub(1));
     b.get(start..).unwrap_or(b)
 }
 
@@ -70,7 +73,11 @@ impl SigningKey {
         let key = match alg.family() {
             // RSA key generation (prime search) would double the wasm size; RSA
             // signing keys are imported with `from_jwk` instead.
-            KeyFamily::Rsa => return Err(sign_err("rsa keys are not generated here: pass a private jwk")),
+            KeyFamily::Rsa => {
+                return Err(sign_err(
+                    "rsa keys are not generated here: pass a private jwk",
+                ));
+            }
             KeyFamily::P256 => loop {
                 if let Ok(k) = p256::ecdsa::SigningKey::from_slice(&random_bytes::<32>()?) {
                     break PrivateKey::P256(k);
@@ -81,7 +88,9 @@ impl SigningKey {
                     break PrivateKey::P384(k);
                 }
             },
-            KeyFamily::Ed25519 => PrivateKey::Ed25519(Box::new(ed25519_dalek::SigningKey::from_bytes(&random_bytes::<32>()?))),
+            KeyFamily::Ed25519 => PrivateKey::Ed25519(Box::new(
+                ed25519_dalek::SigningKey::from_bytes(&random_bytes::<32>()?),
+            )),
         };
         let kid = match kid {
             Some(k) => k,
@@ -92,7 +101,9 @@ impl SigningKey {
 
     /// Import a private JWK (RSA with `d`, `p`, `q`; EC/OKP with `d`). `alg` defaults to the JWK's own.
     pub fn from_jwk(value: &Value, alg: Option<Alg>) -> Result<SigningKey, Error> {
-        let jwk = value.as_object().ok_or_else(|| sign_err("private jwk must be an object"))?;
+        let jwk = value
+            .as_object()
+            .ok_or_else(|| sign_err("private jwk must be an object"))?;
         let jwk_alg = jwk.get("alg").and_then(Value::as_str).and_then(Alg::parse);
         let kty = jwk.get("kty").and_then(Value::as_str).unwrap_or_default();
         let crv = jwk.get("crv").and_then(Value::as_str).unwrap_or_default();
@@ -110,22 +121,33 @@ impl SigningKey {
         let key = match alg.family() {
             KeyFamily::Rsa => {
                 let primes = vec![uint(jwk, "p")?, uint(jwk, "q")?];
-                let k = RsaPrivateKey::from_components(uint(jwk, "n")?, uint(jwk, "e")?, uint(jwk, "d")?, primes)
-                    .map_err(|_| sign_err("private jwk: invalid rsa key"))?;
+                let k = RsaPrivateKey::from_components(
+                    uint(jwk, "n")?,
+                    uint(jwk, "e")?,
+                    uint(jwk, "d")?,
+                    primes,
+                )
+                .map_err(|_| sign_err("private jwk: invalid rsa key"))?;
                 if k.n().bit_width_vartime() < 2048 {
-                    return Err(sign_err("private jwk: rsa modulus is smaller than 2048 bits"));
+                    return Err(sign_err(
+                        "private jwk: rsa modulus is smaller than 2048 bits",
+                    ));
                 }
                 PrivateKey::Rsa(Box::new(k))
             }
             KeyFamily::P256 => PrivateKey::P256(
-                p256::ecdsa::SigningKey::from_slice(&jwk_bytes(jwk, "d")?).map_err(|_| sign_err("private jwk: invalid p-256 key"))?,
+                p256::ecdsa::SigningKey::from_slice(&jwk_bytes(jwk, "d")?)
+                    .map_err(|_| sign_err("private jwk: invalid p-256 key"))?,
             ),
             KeyFamily::P384 => PrivateKey::P384(
-                p384::ecdsa::SigningKey::from_slice(&jwk_bytes(jwk, "d")?).map_err(|_| sign_err("private jwk: invalid p-384 key"))?,
+                p384::ecdsa::SigningKey::from_slice(&jwk_bytes(jwk, "d")?)
+                    .map_err(|_| sign_err("private jwk: invalid p-384 key"))?,
             ),
             KeyFamily::Ed25519 => {
-                let d: [u8; 32] =
-                    jwk_bytes(jwk, "d")?.as_slice().try_into().map_err(|_| sign_err("private jwk: invalid ed25519 key"))?;
+                let d: [u8; 32] = jwk_bytes(jwk, "d")?
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| sign_err("private jwk: invalid ed25519 key"))?;
                 PrivateKey::Ed25519(Box::new(ed25519_dalek::SigningKey::from_bytes(&d)))
             }
         };
@@ -151,7 +173,9 @@ impl SigningKey {
 
     fn public_members(&self) -> Map<String, Value> {
         let base = match &self.key {
-            PrivateKey::Rsa(k) => json!({"kty":"RSA","n":uint_b64(k.n().as_ref()),"e":uint_b64(k.e())}),
+            PrivateKey::Rsa(k) => {
+                json!({"kty":"RSA","n":uint_b64(k.n().as_ref()),"e":uint_b64(k.e())})
+            }
             PrivateKey::P256(k) => {
                 let p = k.verifying_key().to_sec1_point(false);
                 json!({"kty":"EC","crv":"P-256","x":encode_b64url(p.x().map(|x| x.as_slice()).unwrap_or_default()),"y":encode_b64url(p.y().map(|y| y.as_slice()).unwrap_or_default())})
@@ -160,7 +184,9 @@ impl SigningKey {
                 let p = k.verifying_key().to_sec1_point(false);
                 json!({"kty":"EC","crv":"P-384","x":encode_b64url(p.x().map(|x| x.as_slice()).unwrap_or_default()),"y":encode_b64url(p.y().map(|y| y.as_slice()).unwrap_or_default())})
             }
-            PrivateKey::Ed25519(k) => json!({"kty":"OKP","crv":"Ed25519","x":encode_b64url(k.verifying_key().as_bytes())}),
+            PrivateKey::Ed25519(k) => {
+                json!({"kty":"OKP","crv":"Ed25519","x":encode_b64url(k.verifying_key().as_bytes())})
+            }
         };
         let mut jwk = match base {
             Value::Object(m) => m,
@@ -208,12 +234,30 @@ impl SigningKey {
         use signature3::Signer as _;
         let rsa = |k: &RsaPrivateKey| -> Result<Vec<u8>, ()> {
             match self.alg {
-                Alg::RS256 => k.sign_with_rng(&mut SysRng, Pkcs1v15Sign::new::<Sha256>(), &Sha256::digest(msg)),
-                Alg::RS384 => k.sign_with_rng(&mut SysRng, Pkcs1v15Sign::new::<Sha384>(), &Sha384::digest(msg)),
-                Alg::RS512 => k.sign_with_rng(&mut SysRng, Pkcs1v15Sign::new::<Sha512>(), &Sha512::digest(msg)),
-                Alg::PS256 => k.sign_with_rng(&mut SysRng, Pss::<Sha256>::new(), &Sha256::digest(msg)),
-                Alg::PS384 => k.sign_with_rng(&mut SysRng, Pss::<Sha384>::new(), &Sha384::digest(msg)),
-                Alg::PS512 => k.sign_with_rng(&mut SysRng, Pss::<Sha512>::new(), &Sha512::digest(msg)),
+                Alg::RS256 => k.sign_with_rng(
+                    &mut SysRng,
+                    Pkcs1v15Sign::new::<Sha256>(),
+                    &Sha256::digest(msg),
+                ),
+                Alg::RS384 => k.sign_with_rng(
+                    &mut SysRng,
+                    Pkcs1v15Sign::new::<Sha384>(),
+                    &Sha384::digest(msg),
+                ),
+                Alg::RS512 => k.sign_with_rng(
+                    &mut SysRng,
+                    Pkcs1v15Sign::new::<Sha512>(),
+                    &Sha512::digest(msg),
+                ),
+                Alg::PS256 => {
+                    k.sign_with_rng(&mut SysRng, Pss::<Sha256>::new(), &Sha256::digest(msg))
+                }
+                Alg::PS384 => {
+                    k.sign_with_rng(&mut SysRng, Pss::<Sha384>::new(), &Sha384::digest(msg))
+                }
+                Alg::PS512 => {
+                    k.sign_with_rng(&mut SysRng, Pss::<Sha512>::new(), &Sha512::digest(msg))
+                }
                 _ => return Err(()),
             }
             .map_err(|_| ())
@@ -228,7 +272,9 @@ impl SigningKey {
                 let sig: p384::ecdsa::Signature = k.try_sign(msg).map_err(|_| ())?;
                 Ok(sig.to_bytes().to_vec())
             }
-            PrivateKey::Ed25519(k) => Ok(ed25519_dalek::Signer::sign(k.as_ref(), msg).to_bytes().to_vec()),
+            PrivateKey::Ed25519(k) => Ok(ed25519_dalek::Signer::sign(k.as_ref(), msg)
+                .to_bytes()
+                .to_vec()),
         }
     }
 
@@ -238,7 +284,12 @@ impl SigningKey {
     }
 
     /// A compact JWS of `claims` with header `{alg, typ, kid}` plus `extra_header`.
-    pub fn sign_jwt(&self, typ: &str, claims: &Map<String, Value>, extra_header: Option<&Map<String, Value>>) -> Result<String, Error> {
+    pub fn sign_jwt(
+        &self,
+        typ: &str,
+        claims: &Map<String, Value>,
+        extra_header: Option<&Map<String, Value>>,
+    ) -> Result<String, Error> {
         let mut header = Map::new();
         header.insert("alg".into(), json!(self.alg.name()));
         header.insert("typ".into(), json!(typ));
@@ -297,9 +348,19 @@ mod tests {
 
     #[test]
     fn rsa_keys_import_and_sign_verifiably() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys/idp.private.jwks.json")).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/keys/idp.private.jwks.json"
+        ))
+        .unwrap();
         let set: Value = serde_json::from_str(&text).unwrap();
-        let rsa = set["keys"].as_array().unwrap().iter().find(|k| k["kty"] == "RSA").unwrap().clone();
+        let rsa = set["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["kty"] == "RSA")
+            .unwrap()
+            .clone();
         for alg in [Alg::RS256, Alg::PS256] {
             let k = SigningKey::from_jwk(&rsa, Some(alg)).unwrap();
             let token = k.sign_jwt("JWT", &Map::new(), None).unwrap();

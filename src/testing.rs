@@ -18,24 +18,84 @@ pub struct Variant {
 }
 
 pub const VARIANTS: [Variant; 15] = [
-    Variant { name: "valid", code: None, description: "a well-formed grant the verifier accepts" },
-    Variant { name: "bad-signature", code: Some(ErrorCode::Signature), description: "one bit of the signature flipped" },
-    Variant { name: "wrong-aud", code: Some(ErrorCode::Audience), description: "aud names another authorization server" },
-    Variant { name: "two-element-aud", code: Some(ErrorCode::Audience), description: "aud is [ours, another]: refused even though it contains ours (R20)" },
-    Variant { name: "expired", code: Some(ErrorCode::Expired), description: "exp five minutes ago" },
-    Variant { name: "iat-in-future", code: Some(ErrorCode::NotYetValid), description: "issued ten minutes from now" },
-    Variant { name: "wrong-typ", code: Some(ErrorCode::Typ), description: "typ JWT instead of oauth-id-jag+jwt" },
-    Variant { name: "client-mismatch", code: Some(ErrorCode::Client), description: "client_id is another client" },
-    Variant { name: "unknown-kid", code: Some(ErrorCode::Key), description: "kid names no key of the issuer" },
-    Variant { name: "alg-none", code: Some(ErrorCode::Alg), description: "alg none (an unsigned grant)" },
-    Variant { name: "hs256-public-key", code: Some(ErrorCode::Alg), description: "HS256 keyed with the issuer's public key (algorithm confusion)" },
-    Variant { name: "crit", code: Some(ErrorCode::Header), description: "a crit header naming an unknown extension" },
-    Variant { name: "oversized", code: Some(ErrorCode::Malformed), description: "larger than the 16 KiB default limit" },
-    Variant { name: "cnf", code: Some(ErrorCode::Unsupported), description: "bound to a dpop key (cnf) without a proof" },
-    Variant { name: "replayed", code: Some(ErrorCode::Replay), description: "the same token as the previous valid grant" },
+    Variant {
+        name: "valid",
+        code: None,
+        description: "a well-formed grant the verifier accepts",
+    },
+    Variant {
+        name: "bad-signature",
+        code: Some(ErrorCode::Signature),
+        description: "one bit of the signature flipped",
+    },
+    Variant {
+        name: "wrong-aud",
+        code: Some(ErrorCode::Audience),
+        description: "aud names another authorization server",
+    },
+    Variant {
+        name: "two-element-aud",
+        code: Some(ErrorCode::Audience),
+        description: "aud is [ours, another]: refused even though it contains ours (R20)",
+    },
+    Variant {
+        name: "expired",
+        code: Some(ErrorCode::Expired),
+        description: "exp five minutes ago",
+    },
+    Variant {
+        name: "iat-in-future",
+        code: Some(ErrorCode::NotYetValid),
+        description: "issued ten minutes from now",
+    },
+    Variant {
+        name: "wrong-typ",
+        code: Some(ErrorCode::Typ),
+        description: "typ JWT instead of oauth-id-jag+jwt",
+    },
+    Variant {
+        name: "client-mismatch",
+        code: Some(ErrorCode::Client),
+        description: "client_id is another client",
+    },
+    Variant {
+        name: "unknown-kid",
+        code: Some(ErrorCode::Key),
+        description: "kid names no key of the issuer",
+    },
+    Variant {
+        name: "alg-none",
+        code: Some(ErrorCode::Alg),
+        description: "alg none (an unsigned grant)",
+    },
+    Variant {
+        name: "hs256-public-key",
+        code: Some(ErrorCode::Alg),
+        description: "HS256 keyed with the issuer's public key (algorithm confusion)",
+    },
+    Variant {
+        name: "crit",
+        code: Some(ErrorCode::Header),
+        description: "a crit header naming an unknown extension",
+    },
+    Variant {
+        name: "oversized",
+        code: Some(ErrorCode::Malformed),
+        description: "larger than the 16 KiB default limit",
+    },
+    Variant {
+        name: "cnf",
+        code: Some(ErrorCode::Unsupported),
+        description: "bound to a dpop key (cnf) without a proof",
+    },
+    Variant {
+        name: "replayed",
+        code: Some(ErrorCode::Replay),
+        description: "the same token as the previous valid grant",
+    },
 ];
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MintParams {
     pub audience: String,
@@ -70,7 +130,12 @@ fn bad(msg: String) -> Error {
 }
 
 impl TestIssuer {
-    pub fn new(issuer: &str, alg: Option<Alg>, kid: Option<String>, private_jwk: Option<&Value>) -> Result<TestIssuer, Error> {
+    pub fn new(
+        issuer: &str,
+        alg: Option<Alg>,
+        kid: Option<String>,
+        private_jwk: Option<&Value>,
+    ) -> Result<TestIssuer, Error> {
         if issuer.is_empty() {
             return Err(bad("issuer must not be empty".into()));
         }
@@ -78,7 +143,11 @@ impl TestIssuer {
             Some(jwk) => SigningKey::from_jwk(jwk, alg)?,
             None => SigningKey::generate(alg.unwrap_or(Alg::ES256), kid)?,
         };
-        Ok(TestIssuer { issuer: issuer.to_owned(), key, last_valid: None })
+        Ok(TestIssuer {
+            issuer: issuer.to_owned(),
+            key,
+            last_valid: None,
+        })
     }
 
     pub fn issuer(&self) -> &str {
@@ -98,13 +167,19 @@ impl TestIssuer {
         let now = p.now_sec.floor();
         let mut c = Map::new();
         c.insert("iss".into(), json!(self.issuer));
-        c.insert("sub".into(), json!(p.subject.clone().unwrap_or_else(|| "user-1".into())));
+        c.insert(
+            "sub".into(),
+            json!(p.subject.clone().unwrap_or_else(|| "user-1".into())),
+        );
         c.insert("aud".into(), json!(p.audience));
         c.insert("client_id".into(), json!(p.client_id));
-        c.insert("jti".into(), json!(match &p.jti {
-            Some(j) => j.clone(),
-            None => random_id()?,
-        }));
+        c.insert(
+            "jti".into(),
+            json!(match &p.jti {
+                Some(j) => j.clone(),
+                None => random_id()?,
+            }),
+        );
         c.insert("iat".into(), json!(now));
         c.insert("exp".into(), json!(now + lifetime));
         if let Some(r) = &p.resource {
@@ -142,8 +217,11 @@ impl TestIssuer {
             },
             "bad-signature" => {
                 let t = self.key.sign_jwt(typ, &c, None)?;
-                let (input, sig) = t.rsplit_once('.').ok_or_else(|| bad("unexpected token".into()))?;
-                let mut bytes = decode_b64url(sig).ok_or_else(|| bad("unexpected signature".into()))?;
+                let (input, sig) = t
+                    .rsplit_once('.')
+                    .ok_or_else(|| bad("unexpected token".into()))?;
+                let mut bytes =
+                    decode_b64url(sig).ok_or_else(|| bad("unexpected signature".into()))?;
                 let mid = bytes.len() / 2;
                 if let Some(b) = bytes.get_mut(mid) {
                     *b ^= 0x01;
@@ -151,11 +229,17 @@ impl TestIssuer {
                 format!("{input}.{}", encode_b64url(&bytes))
             }
             "wrong-aud" => {
-                c.insert("aud".into(), json!("https://another-authorization-server.example"));
+                c.insert(
+                    "aud".into(),
+                    json!("https://another-authorization-server.example"),
+                );
                 self.key.sign_jwt(typ, &c, None)?
             }
             "two-element-aud" => {
-                c.insert("aud".into(), json!([p.audience, "https://another-authorization-server.example"]));
+                c.insert(
+                    "aud".into(),
+                    json!([p.audience, "https://another-authorization-server.example"]),
+                );
                 self.key.sign_jwt(typ, &c, None)?
             }
             "expired" => {
@@ -182,14 +266,19 @@ impl TestIssuer {
                 let valid = self.key.sign_jwt(typ, &c, None)?;
                 let sig = valid.rsplit('.').next().unwrap_or_default().to_owned();
                 let header = json!({"alg":"none","typ":typ});
-                format!("{}.{}.{sig}", b64_json(&header), b64_json(&Value::Object(c)))
+                format!(
+                    "{}.{}.{sig}",
+                    b64_json(&header),
+                    b64_json(&Value::Object(c))
+                )
             }
             "hs256-public-key" => {
                 // Algorithm confusion: HMAC keyed with the public key a verifier might hold.
                 let header = json!({"alg":"HS256","typ":typ,"kid":self.key.kid()});
                 let input = format!("{}.{}", b64_json(&header), b64_json(&Value::Object(c)));
                 let secret = self.key.public_jwk().to_string();
-                let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| bad("hmac key".into()))?;
+                let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+                    .map_err(|_| bad("hmac key".into()))?;
                 mac.update(input.as_bytes());
                 format!("{input}.{}", encode_b64url(&mac.finalize().into_bytes()))
             }
@@ -207,7 +296,12 @@ impl TestIssuer {
                 c.insert("cnf".into(), json!({"jkt": encode_b64url(&[7u8; 32])}));
                 self.key.sign_jwt(typ, &c, None)?
             }
-            other => return Err(bad(format!("unknown variant {}", crate::error::quote(other)))),
+            other => {
+                return Err(bad(format!(
+                    "unknown variant {}",
+                    crate::error::quote(other)
+                )));
+            }
         };
         Ok(token)
     }
@@ -232,20 +326,20 @@ mod tests {
         }))
         .unwrap();
         let verifier = Verifier::new(options).unwrap();
-        let ctx = VerifyContext { client_id: "client-1", now: 1_767_225_600.0, ..Default::default() };
+        let ctx = VerifyContext {
+            client_id: "client-1",
+            now: 1_767_225_600.0,
+            ..Default::default()
+        };
         for v in VARIANTS {
             let params = MintParams {
                 audience: "https://as.test".into(),
                 client_id: "client-1".into(),
-                subject: None,
                 resource: Some(json!("https://mcp.test/mcp")),
                 scope: Some("files.read".into()),
                 now_sec: ctx.now,
-                lifetime_sec: None,
-                jti: None,
-                tenant: None,
-                claims: None,
                 variant: Some(v.name.into()),
+                ..Default::default()
             };
             let token = issuer.mint(&params).unwrap();
             let got = verifier.verify(&token, &ctx).err().map(|e| e.code());

@@ -491,7 +491,11 @@ mod tests {
     fn header_rules_refuse_crit_b64_and_unlisted_algs() {
         let h = |v: serde_json::Value| v.as_object().cloned().unwrap_or_default();
         let allowed = Alg::DEFAULT_ALLOWED;
-        let code = |m: &Map<String, Value>| jose_header_alg(m, &allowed, Some(ID_JAG_TYP)).err().map(|e| e.code());
+        let code = |m: &Map<String, Value>| {
+            jose_header_alg(m, &allowed, Some(ID_JAG_TYP))
+                .err()
+                .map(|e| e.code())
+        };
         let ok = serde_json::json!({"alg":"ES256","typ":"oauth-id-jag+jwt"});
         assert_eq!(code(&h(ok.clone())), None);
         let mut v = ok.clone();

@@ -11,14 +11,8 @@ use idjag::{ErrorCode, Verifier, VerifierOptions, VerifyContext};
 use proptest::prelude::*;
 use serde_json::Value;
 
-fn vectors() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/vectors/grants.json"
-    ))
-    .expect("vectors");
-    serde_json::from_str(&text).expect("json")
-}
+mod common;
+use common::vectors;
 
 /// The default-config verifier and the tokens of its accepted single-step cases.
 fn fixture() -> (Value, Vec<(String, Value)>) {

@@ -11,14 +11,8 @@ use idjag::{Error, Verifier, VerifierOptions, VerifyContext};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-fn vectors() -> Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/vectors/grants.json"
-    ))
-    .expect("tests/vectors/grants.json is committed");
-    serde_json::from_str(&text).expect("vectors are json")
-}
+mod common;
+use common::vectors;
 
 fn set(v: &Value) -> BTreeSet<String> {
     v.as_array()

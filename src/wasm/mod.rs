@@ -105,7 +105,10 @@ impl WasmVerifier {
     fn token_string(&self, token: &JsValue) -> Result<String, JsValue> {
         let max = self.inner.config().max_token_bytes;
         let Some(js) = token.dyn_ref::<js_sys::JsString>() else {
-            return Err(to_js_error(&Error::new(crate::ErrorCode::Malformed, "token must be a string")));
+            return Err(to_js_error(&Error::new(
+                crate::ErrorCode::Malformed,
+                "token must be a string",
+            )));
         };
         // UTF-8 length ≥ UTF-16 length, so this refuses before copying into wasm memory.
         if js.length() as usize > max {
@@ -114,8 +117,12 @@ impl WasmVerifier {
                 format!("token is larger than {max} bytes"),
             )));
         }
-        js.as_string()
-            .ok_or_else(|| to_js_error(&Error::new(crate::ErrorCode::Malformed, "token is not valid unicode")))
+        js.as_string().ok_or_else(|| {
+            to_js_error(&Error::new(
+                crate::ErrorCode::Malformed,
+                "token is not valid unicode",
+            ))
+        })
     }
 
     #[wasm_bindgen(js_name = setIssuerJwks)]
@@ -176,13 +183,17 @@ struct WasmExpect {
 /// Decode a grant WITHOUT verifying it, with lint findings (see docs/internals.md).
 #[wasm_bindgen]
 pub fn inspect(token: JsValue, expect: JsValue) -> Result<JsValue, JsValue> {
-    let token = token
-        .as_string()
-        .ok_or_else(|| to_js_error(&Error::new(crate::ErrorCode::Malformed, "token must be a string")))?;
+    let token = token.as_string().ok_or_else(|| {
+        to_js_error(&Error::new(
+            crate::ErrorCode::Malformed,
+            "token must be a string",
+        ))
+    })?;
     let expect: WasmExpect = if expect.is_undefined() || expect.is_null() {
         WasmExpect::default()
     } else {
-        serde_wasm_bindgen::from_value(expect).map_err(|e| config_error(format!("invalid expect: {e}")))?
+        serde_wasm_bindgen::from_value(expect)
+            .map_err(|e| config_error(format!("invalid expect: {e}")))?
     };
     let result = crate::inspect::inspect(
         &token,
@@ -193,6 +204,6 @@ pub fn inspect(token: JsValue, expect: JsValue) -> Result<JsValue, JsValue> {
             now: expect.now_sec,
         },
     );
-    serializer_value(&result).ok_or_else(|| config_error("could not convert the inspection".to_owned()))
+    serializer_value(&result)
+        .ok_or_else(|| config_error("could not convert the inspection".to_owned()))
 }
-

@@ -26,13 +26,16 @@ pub struct WasmTestIssuer {
 impl WasmTestIssuer {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmTestIssuer, JsValue> {
-        let o: WasmTestIssuerOptions =
-            serde_wasm_bindgen::from_value(options).map_err(|e| config_error(format!("invalid test issuer options: {e}")))?;
+        let o: WasmTestIssuerOptions = serde_wasm_bindgen::from_value(options)
+            .map_err(|e| config_error(format!("invalid test issuer options: {e}")))?;
         let alg = match o.alg.as_deref() {
             None => None,
-            Some(name) => Some(crate::Alg::parse(name).ok_or_else(|| config_error(format!("unsupported alg {}", crate::error::quote(name))))?),
+            Some(name) => Some(crate::Alg::parse(name).ok_or_else(|| {
+                config_error(format!("unsupported alg {}", crate::error::quote(name)))
+            })?),
         };
-        let inner = crate::testing::TestIssuer::new(&o.issuer, alg, o.kid, o.private_jwk.as_ref()).map_err(|e| to_js_error(&e))?;
+        let inner = crate::testing::TestIssuer::new(&o.issuer, alg, o.kid, o.private_jwk.as_ref())
+            .map_err(|e| to_js_error(&e))?;
         Ok(WasmTestIssuer { inner })
     }
 
@@ -41,17 +44,19 @@ impl WasmTestIssuer {
     }
 
     pub fn jwks(&self) -> Result<JsValue, JsValue> {
-        serializer_value(&self.inner.jwks()).ok_or_else(|| config_error("could not convert the jwks".to_owned()))
+        serializer_value(&self.inner.jwks())
+            .ok_or_else(|| config_error("could not convert the jwks".to_owned()))
     }
 
     #[wasm_bindgen(js_name = privateJwk)]
     pub fn private_jwk(&self) -> Result<JsValue, JsValue> {
-        serializer_value(&self.inner.private_jwk()).ok_or_else(|| config_error("could not convert the jwk".to_owned()))
+        serializer_value(&self.inner.private_jwk())
+            .ok_or_else(|| config_error("could not convert the jwk".to_owned()))
     }
 
     pub fn mint(&mut self, params: JsValue) -> Result<String, JsValue> {
-        let p: crate::testing::MintParams =
-            serde_wasm_bindgen::from_value(params).map_err(|e| config_error(format!("invalid mint params: {e}")))?;
+        let p: crate::testing::MintParams = serde_wasm_bindgen::from_value(params)
+            .map_err(|e| config_error(format!("invalid mint params: {e}")))?;
         self.inner.mint(&p).map_err(|e| to_js_error(&e))
     }
 }
@@ -68,7 +73,11 @@ struct VariantInfo {
 pub fn test_variants() -> Result<JsValue, JsValue> {
     let list: Vec<VariantInfo> = crate::testing::VARIANTS
         .iter()
-        .map(|v| VariantInfo { name: v.name, code: v.code.map(|c| c.code()), description: v.description })
+        .map(|v| VariantInfo {
+            name: v.name,
+            code: v.code.map(|c| c.code()),
+            description: v.description,
+        })
         .collect();
     serializer_value(&list).ok_or_else(|| config_error("could not convert the variants".to_owned()))
 }
