@@ -24,19 +24,10 @@
  *
  * @packageDocumentation
  */
-import type { ErrorCode } from './index.js';
+import type { Algorithm, ErrorCode } from './index.js';
 
-/** The signature algorithms the test issuer can sign with (default `ES256`). */
-export type TestIssuerAlgorithm =
-  | 'RS256'
-  | 'RS384'
-  | 'RS512'
-  | 'PS256'
-  | 'PS384'
-  | 'PS512'
-  | 'ES256'
-  | 'ES384'
-  | 'EdDSA';
+/** The signature algorithms the test issuer can sign with (default `ES256`; RSA keys must be given as `privateJwk`). */
+export type TestIssuerAlgorithm = Algorithm;
 
 /** Options of {@link TestIssuer}. */
 export interface TestIssuerOptions {
