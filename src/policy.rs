@@ -30,6 +30,9 @@ pub struct IssuerOptions {
     pub algorithms: Option<Vec<String>>,
     #[serde(default)]
     pub tenant: Option<String>,
+    /// Find `jwks_uri` in the issuer's RFC 8414 / OIDC metadata (fetched by the JS layer).
+    #[serde(default)]
+    pub discover: Option<bool>,
 }
 
 /// `VerifierOptions` of design.md. Unknown members are refused (a typo must
@@ -61,6 +64,10 @@ pub struct VerifierOptions {
     pub replay_store: Option<IgnoredAny>,
     #[serde(default, skip_serializing)]
     pub fetch: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    pub jwks_cache: Option<IgnoredAny>,
+    #[serde(default, skip_serializing)]
+    pub on_decision: Option<IgnoredAny>,
 }
 
 impl VerifierOptions {
@@ -178,8 +185,12 @@ impl Config {
                 Some(jwks) => Some(KeySet::parse(jwks, &format!("{at}.jwks"))?),
                 None => None,
             };
-            if keys.is_none() && io.jwks_uri.is_none() {
-                return Err(Error::config(format!("{at} needs jwks or jwksUri")));
+            let discover = io.discover.unwrap_or(false);
+            let sources = usize::from(keys.is_some()) + usize::from(io.jwks_uri.is_some()) + usize::from(discover);
+            if sources != 1 {
+                return Err(Error::config(format!(
+                    "{at} needs exactly one of jwks, jwksUri or discover: true"
+                )));
             }
             let issuer_algs = match &io.algorithms {
                 Some(list) => {

@@ -124,7 +124,7 @@ function checkConfig(o) {
   for (const is of o.issuers) {
     if (typeof is.issuer !== 'string' || !is.issuer || is.issuer === o.audience || seenIss.has(is.issuer)) throw new Error('issuer');
     seenIss.add(is.issuer);
-    if (!is.jwks && !is.jwksUri) throw new Error('no keys');
+    if ([is.jwks, is.jwksUri, is.discover === true ? true : undefined].filter((x) => x !== undefined).length !== 1) throw new Error('keys: exactly one of jwks, jwksUri, discover');
     if (is.algorithms && (!Array.isArray(is.algorithms) || is.algorithms.some((a) => !SUPPORTED.includes(a)))) throw new Error('issuer algorithms');
     if (is.jwks) {
       if (!Array.isArray(is.jwks.keys)) throw new Error('keys');
