@@ -33,7 +33,8 @@ pub struct AccessTokenInfo {
 pub struct AccessTokenVerifier {
     issuer: String,
     resource: String,
-    keys: KeySet,
+    /// `None` until the JS layer loaded the authorization server's `jwks_uri`.
+    keys: Option<KeySet>,
     algorithms: Vec<Alg>,
     clock_tolerance: f64,
     max_token_bytes: usize,
@@ -60,13 +61,33 @@ impl AccessTokenVerifier {
         Ok(AccessTokenVerifier {
             issuer: issuer.to_owned(),
             resource: resource.to_owned(),
-            keys: KeySet::parse(jwks, "jwks")?,
+            keys: Some(KeySet::parse(jwks, "jwks")?),
             algorithms: algorithms
                 .map(<[Alg]>::to_vec)
                 .unwrap_or_else(|| Alg::DEFAULT_ALLOWED.to_vec()),
             clock_tolerance: clock_tolerance_sec.min(crate::policy::MAX_CLOCK_TOLERANCE_SEC) as f64,
             max_token_bytes: crate::policy::DEFAULT_MAX_TOKEN_BYTES as usize,
         })
+    }
+
+    /// A verifier whose keys arrive later with `set_jwks` (a remote `jwks_uri`).
+    pub fn without_keys(
+        issuer: &str,
+        resource: &str,
+        algorithms: Option<&[Alg]>,
+        clock_tolerance_sec: u64,
+    ) -> Result<Self, Error> {
+        let mut v = Self::new(issuer, resource, &serde_json::json!({"keys": []}), algorithms, clock_tolerance_sec);
+        if let Ok(v) = &mut v {
+            v.keys = None;
+        }
+        v
+    }
+
+    /// Replace the authorization server's keys (key rotation, a fetched `jwks_uri`).
+    pub fn set_jwks(&mut self, jwks: &Value) -> Result<(), Error> {
+        self.keys = Some(KeySet::parse(jwks, "jwks")?);
+        Ok(())
     }
 
     /// V2–V8. `required_scopes`: every one must be granted, else ERR_SCOPE (403 insufficient_scope).
@@ -85,7 +106,9 @@ impl AccessTokenVerifier {
             alg,
             jws.signing_input,
             &jws.signature,
-            &self.keys,
+            self.keys
+                .as_ref()
+                .ok_or_else(|| Error::new(ErrorCode::Key, "the authorization server's keys are not loaded"))?,
         )?;
         let c = &jws.payload;
         let string = |name: &str| -> Result<String, Error> {
@@ -189,7 +212,7 @@ impl AccessTokenVerifier {
 }
 
 #[cfg(feature = "signing")]
-pub use issuer::{AccessTokenIssuer, MintedAccessToken};
+pub use issuer::{AccessTokenIssuer, MintRequest, MintedAccessToken};
 
 #[cfg(feature = "signing")]
 mod issuer {
@@ -197,7 +220,7 @@ mod issuer {
     use crate::error::{Error, ErrorCode};
     use crate::sign::{SigningKey, random_id};
     use crate::verify::VerifiedGrant;
-    use serde::Serialize;
+    use serde::{Deserialize, Serialize};
     use serde_json::{Map, Value, json};
 
     /// Mints RFC 9068 access tokens for verified grants.
@@ -215,6 +238,30 @@ mod issuer {
         pub scope: String,
         pub resource: String,
         pub jti: String,
+    }
+
+    /// What a token is minted from: the facts of a verified grant.
+    #[derive(Debug, Clone, Default, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct MintRequest {
+        pub subject: String,
+        pub client_id: String,
+        pub resources: Vec<String>,
+        pub scopes: Vec<String>,
+        #[serde(default)]
+        pub claims: Map<String, Value>,
+    }
+
+    impl From<&VerifiedGrant> for MintRequest {
+        fn from(g: &VerifiedGrant) -> Self {
+            MintRequest {
+                subject: g.subject.clone(),
+                client_id: g.client_id.clone(),
+                resources: g.resources.clone(),
+                scopes: g.scopes.clone(),
+                claims: g.claims.clone(),
+            }
+        }
     }
 
     impl AccessTokenIssuer {
@@ -236,6 +283,19 @@ mod issuer {
 
         /// A3–A8, R50: one token per resource, audience-restricted to it.
         pub fn mint(&self, grant: &VerifiedGrant, now: f64) -> Result<MintedAccessToken, Error> {
+            self.mint_for(&MintRequest::from(grant), now)
+        }
+
+        pub fn issuer(&self) -> &str {
+            &self.issuer
+        }
+
+        pub fn private_jwk(&self) -> Value {
+            self.key.private_jwk()
+        }
+
+        /// A3–A8, R50 for the facts of a verified grant.
+        pub fn mint_for(&self, grant: &MintRequest, now: f64) -> Result<MintedAccessToken, Error> {
             // A4/R50: the token names exactly one MCP server; a grant for several needs a `resource` choice.
             let resource = match grant.resources.as_slice() {
                 [only] => only.clone(),

@@ -11,8 +11,10 @@
 
 pub mod access_token;
 pub mod claims;
+pub mod client_auth;
 pub mod crypto;
 pub mod error;
+pub mod grant_policy;
 pub mod inspect;
 pub mod jwk;
 pub mod jws;
@@ -23,6 +25,7 @@ pub mod sign;
 pub mod strict_json;
 #[cfg(feature = "signing")]
 pub mod testing;
+pub mod token_request;
 pub mod verify;
 
 pub use crypto::Alg;

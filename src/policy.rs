@@ -59,6 +59,9 @@ pub struct VerifierOptions {
     /// R36: `authorization_details` is refused unless this is true.
     #[serde(default)]
     pub allow_authorization_details: Option<bool>,
+    /// The enterprise policy document (src/grant_policy.rs).
+    #[serde(default)]
+    pub policy: Option<Value>,
     /// JS-layer only (the store object itself never reaches Rust).
     #[serde(default, skip_serializing)]
     pub replay_store: Option<IgnoredAny>,
@@ -121,6 +124,7 @@ pub struct Config {
     pub max_token_bytes: usize,
     pub replay: ReplayMode,
     pub allow_authorization_details: bool,
+    pub policy: Option<crate::grant_policy::GrantPolicy>,
 }
 
 fn parse_algs(list: &[String], at: &str) -> Result<Vec<Alg>, Error> {
@@ -243,7 +247,13 @@ impl Config {
                 )));
             }
         };
+        let policy = o
+            .policy
+            .as_ref()
+            .map(crate::grant_policy::GrantPolicy::parse)
+            .transpose()?;
         Ok(Config {
+            policy,
             audience: o.audience,
             issuers,
             resources,

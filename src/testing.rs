@@ -199,6 +199,34 @@ impl TestIssuer {
         Ok(c)
     }
 
+    /// Sign any JWT with the issuer's key: for the other tokens a test IdP hands out, such
+    /// as an OpenID Connect ID token (`typ` JWT, S16: never mistaken for an ID-JAG). `header`
+    /// members are added to `{alg, typ: "JWT", kid}` and may replace `typ` and `kid`, not
+    /// `alg` (the key decides it, R10). The claims are signed as given.
+    pub fn sign_jwt(
+        &self,
+        header: &Map<String, Value>,
+        claims: &Map<String, Value>,
+    ) -> Result<String, Error> {
+        if let Some(alg) = header.get("alg")
+            && alg.as_str() != Some(self.key.alg().name())
+        {
+            return Err(bad(format!(
+                "header alg must be the key's ({})",
+                self.key.alg().name()
+            )));
+        }
+        let typ = match header.get("typ") {
+            None => "JWT",
+            Some(Value::String(t)) => t.as_str(),
+            Some(_) => return Err(bad("header typ must be a string".into())),
+        };
+        let mut extra = header.clone();
+        extra.remove("alg");
+        extra.remove("typ");
+        self.key.sign_jwt(typ, claims, Some(&extra))
+    }
+
     /// Mint a grant; `params.variant` picks a broken one (see `VARIANTS`).
     pub fn mint(&mut self, p: &MintParams) -> Result<String, Error> {
         let variant = p.variant.as_deref().unwrap_or("valid");
@@ -315,6 +343,24 @@ fn b64_json(v: &Value) -> String {
 mod tests {
     use super::*;
     use crate::{Verifier, VerifierOptions, VerifyContext};
+
+    #[test]
+    fn sign_jwt_signs_any_claims_with_typ_jwt_by_default() {
+        let issuer = TestIssuer::new("https://idp.test", None, None, None).unwrap();
+        let claims = json!({"iss": "https://idp.test", "sub": "alice", "aud": "client-1"});
+        let token = issuer
+            .sign_jwt(&Map::new(), claims.as_object().unwrap())
+            .unwrap();
+        let parsed = crate::jws::parse_compact(&token, 16_384).unwrap();
+        assert_eq!(parsed.header.get("typ"), Some(&json!("JWT")));
+        assert_eq!(parsed.header.get("alg"), Some(&json!("ES256")));
+        let other_alg = json!({"alg": "none"});
+        assert!(
+            issuer
+                .sign_jwt(other_alg.as_object().unwrap(), claims.as_object().unwrap())
+                .is_err()
+        );
+    }
 
     #[test]
     fn every_variant_gets_its_code_from_a_default_verifier() {

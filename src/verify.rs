@@ -7,6 +7,7 @@
 use crate::claims::{IdJagClaims, parse_scope};
 use crate::crypto::{Alg, install_provider};
 use crate::error::{Error, ErrorCode, quote};
+use crate::grant_policy::{DroppedScope, PolicyInput};
 use crate::jwk::KeySet;
 use crate::jws::parse_compact;
 use crate::policy::{Config, ReplayMode, VerifierOptions};
@@ -41,6 +42,8 @@ pub struct VerifiedGrant {
     pub audience: String,
     pub resources: Vec<String>,
     pub scopes: Vec<String>,
+    /// The grant's scopes that were not granted, with the rule that dropped each.
+    pub dropped_scopes: Vec<DroppedScope>,
     pub jti: String,
     /// The `exp` claim, seconds since the epoch.
     pub expires_at: f64,
@@ -119,11 +122,27 @@ impl Verifier {
 
     /// Every check except replay (the caller consumes `replay_key` in its own store).
     pub fn check(&self, token: &str, ctx: &VerifyContext) -> Result<VerifiedGrant, Error> {
+        self.check_traced(token, ctx, &mut Vec::new())
+    }
+
+    /// `check`, recording the name of each check as it starts (see `CHECKS`), so an
+    /// audit event can list the checks run, the last one being the one that failed.
+    pub fn check_traced(
+        &self,
+        token: &str,
+        ctx: &VerifyContext,
+        trace: &mut Vec<&'static str>,
+    ) -> Result<VerifiedGrant, Error> {
         let cfg = &self.config;
         // R6–R8: structure (size, parts, base64url, JSON objects, duplicates).
+        trace.push("structure");
         let jws = parse_compact(token, cfg.max_token_bytes)?;
-        let alg = jose_header_alg(&jws.header, &cfg.algorithms, Some(ID_JAG_TYP))?;
+        let alg = jose_header_alg(&jws.header, &cfg.algorithms, Some(ID_JAG_TYP)).inspect_err(|e| {
+            trace_header_failure(trace, e.code());
+        })?;
+        trace.extend(["header", "typ", "alg"]);
         // R17/R18: `iss` from the unverified payload, only to pick keys.
+        trace.push("issuer");
         let iss = match jws.payload.get("iss") {
             Some(Value::String(s)) => s.as_str(),
             Some(_) => {
@@ -157,16 +176,46 @@ impl Verifier {
             ));
         }
         // R13/R14: keys of this issuer only; jku/x5u/jwk/x5c never consulted (R12).
+        trace.push("key");
         let keys = issuer
             .keys
             .as_ref()
             .ok_or_else(|| Error::new(ErrorCode::Key, "keys for this issuer are not loaded"))?;
-        verify_signature(&jws.header, alg, jws.signing_input, &jws.signature, keys)?;
+        verify_signature(&jws.header, alg, jws.signing_input, &jws.signature, keys).inspect_err(
+            |e| {
+                if e.code() == ErrorCode::Signature {
+                    trace.push("signature");
+                }
+            },
+        )?;
+        if trace.last() != Some(&"signature") {
+            trace.push("signature");
+        }
         // R31: from here on, only the verified payload.
+        trace.push("claims");
         let claims = IdJagClaims::from_payload(&jws.payload)?;
-        self.check_claims(&claims, ctx, issuer.tenant.as_deref())?;
+        self.check_claims(&claims, ctx, issuer.tenant.as_deref(), trace)?;
+        trace.push("resource");
         let resources = self.granted_resources(&claims, ctx)?;
-        let scopes = granted_scopes(&claims, ctx)?;
+        trace.push("scope");
+        let (requested_scopes, mut dropped) = granted_scopes(&claims, ctx)?;
+        let scopes = match &cfg.policy {
+            None => requested_scopes,
+            Some(policy) => {
+                trace.push("policy");
+                let decision = policy.decide(&PolicyInput {
+                    issuer: &claims.iss,
+                    client_id: &claims.client_id,
+                    subject: &claims.sub,
+                    claims: &jws.payload,
+                    resources: &resources,
+                    scopes: &requested_scopes,
+                    scopes_requested: ctx.scope.is_some_and(|s| !s.is_empty()),
+                })?;
+                dropped.extend(decision.dropped);
+                decision.scopes
+            }
+        };
         let replay_until = claims.exp + cfg.clock_tolerance;
         Ok(VerifiedGrant {
             issuer: claims.iss.clone(),
@@ -175,6 +224,7 @@ impl Verifier {
             audience: cfg.audience.clone(),
             resources,
             scopes,
+            dropped_scopes: dropped,
             replay_key: replay_key(&claims.iss, &claims.jti),
             jti: claims.jti,
             expires_at: claims.exp,
@@ -190,8 +240,10 @@ impl Verifier {
         c: &IdJagClaims,
         ctx: &VerifyContext,
         pinned_tenant: Option<&str>,
+        trace: &mut Vec<&'static str>,
     ) -> Result<(), Error> {
         let cfg = &self.config;
+        trace.push("audience");
         // R20: exactly our issuer; an array must have exactly one element.
         let aud_ok = matches!(c.aud.as_slice(), [only] if *only == cfg.audience);
         if !aud_ok {
@@ -206,6 +258,7 @@ impl Verifier {
             return Err(Error::claim(ErrorCode::Audience, "aud", msg));
         }
         // R21: bound to the authenticated client.
+        trace.push("client");
         if c.client_id != ctx.client_id {
             return Err(Error::claim(
                 ErrorCode::Client,
@@ -214,6 +267,7 @@ impl Verifier {
             ));
         }
         let t = cfg.clock_tolerance;
+        trace.push("time");
         // R23
         if ctx.now >= c.exp + t {
             return Err(Error::claim(ErrorCode::Expired, "exp", "grant has expired"));
@@ -258,6 +312,7 @@ impl Verifier {
             ));
         }
         // R40: the issuer's pinned tenant.
+        trace.push("tenant");
         if let Some(expected) = pinned_tenant {
             match c.tenant.as_deref() {
                 Some(t) if t == expected => {}
@@ -278,6 +333,7 @@ impl Verifier {
             }
         }
         // R42: proof of possession is not implemented, so a bound grant fails closed.
+        trace.push("unsupported");
         if c.has_cnf {
             return Err(Error::claim(
                 ErrorCode::Unsupported,
@@ -342,11 +398,15 @@ impl Verifier {
     }
 }
 
-/// R34/R35: scopes only narrow: granted = grant ∩ requested.
-fn granted_scopes(c: &IdJagClaims, ctx: &VerifyContext) -> Result<Vec<String>, Error> {
+/// R34/R35: scopes only narrow: granted = grant ∩ requested. The grant's scopes
+/// the client did not ask for are reported as dropped by R35.
+fn granted_scopes(
+    c: &IdJagClaims,
+    ctx: &VerifyContext,
+) -> Result<(Vec<String>, Vec<DroppedScope>), Error> {
     let grant = c.scope.clone().unwrap_or_default();
     match ctx.scope.filter(|s| !s.is_empty()) {
-        None => Ok(grant),
+        None => Ok((grant, Vec::new())),
         Some(requested) => {
             let requested = parse_scope(requested).ok_or_else(|| {
                 Error::claim(
@@ -362,8 +422,34 @@ fn granted_scopes(c: &IdJagClaims, ctx: &VerifyContext) -> Result<Vec<String>, E
                     format!("requested scope {} is not in the grant", quote(outside)),
                 ));
             }
-            Ok(requested)
+            let dropped = grant
+                .into_iter()
+                .filter(|g| !requested.contains(g))
+                .map(|scope| DroppedScope {
+                    scope,
+                    rule: "R35".to_owned(),
+                })
+                .collect();
+            Ok((requested, dropped))
         }
+    }
+}
+
+/// The names `check_traced` records, in pipeline order (docs/internals.md);
+/// the JS layer adds `request` and `client_auth` before and `replay` after.
+pub const CHECKS: [&str; 17] = [
+    "structure", "header", "typ", "alg", "issuer", "key", "signature", "claims", "audience",
+    "client", "time", "tenant", "unsupported", "resource", "scope", "policy", "replay",
+];
+
+/// `jose_header_alg` runs three checks; record the ones that ran before it failed.
+fn trace_header_failure(trace: &mut Vec<&'static str>, code: ErrorCode) {
+    trace.push("header");
+    if matches!(code, ErrorCode::Typ | ErrorCode::Alg) {
+        trace.push("typ");
+    }
+    if code == ErrorCode::Alg {
+        trace.push("alg");
     }
 }
 

@@ -6,6 +6,9 @@ use crate::policy::VerifierOptions;
 use crate::replay::{MemoryReplayStore, ReplayStore};
 use crate::verify::{Verifier, VerifyContext};
 use serde::{Deserialize, Serialize};
+mod access_token;
+#[cfg(feature = "signing")]
+mod server;
 #[cfg(feature = "signing")]
 mod testing;
 
@@ -42,6 +45,14 @@ fn serializer_value<T: Serialize>(v: &T) -> Option<JsValue> {
     // Maps become plain objects, not JS Maps.
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .ok()
+}
+
+/// Attach the checks run (for the audit event) to a grant or an error object.
+fn with_checks(target: JsValue, checks: &[&'static str]) -> JsValue {
+    let list: js_sys::Array = checks.iter().map(|c| JsValue::from_str(c)).collect();
+    // Setting a property on a plain object cannot fail; if it did, the list is just absent.
+    let _ = js_sys::Reflect::set(&target, &JsValue::from_str("checks"), &list);
+    target
 }
 
 fn config_error(msg: String) -> JsValue {
@@ -86,9 +97,10 @@ impl WasmVerifier {
                 format!("invalid verify context: {e}"),
             ))
         })?;
+        let mut checks = Vec::new();
         let grant = self
             .inner
-            .check(
+            .check_traced(
                 &token,
                 &VerifyContext {
                     client_id: &ctx.client_id,
@@ -96,10 +108,12 @@ impl WasmVerifier {
                     scope: ctx.scope.as_deref(),
                     resource: ctx.resource.as_deref(),
                 },
+                &mut checks,
             )
-            .map_err(|e| to_js_error(&e))?;
-        serializer_value(&grant)
-            .ok_or_else(|| config_error("could not convert the grant".to_owned()))
+            .map_err(|e| with_checks(to_js_error(&e), &checks))?;
+        let value = serializer_value(&grant)
+            .ok_or_else(|| config_error("could not convert the grant".to_owned()))?;
+        Ok(with_checks(value, &checks))
     }
 
     fn token_string(&self, token: &JsValue) -> Result<String, JsValue> {

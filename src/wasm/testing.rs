@@ -54,6 +54,20 @@ impl WasmTestIssuer {
             .ok_or_else(|| config_error("could not convert the jwk".to_owned()))
     }
 
+    /// Any JWT signed with the issuer's key (an ID token, say); see `TestIssuer::sign_jwt`.
+    #[wasm_bindgen(js_name = signJwt)]
+    pub fn sign_jwt(&self, header: JsValue, claims: JsValue) -> Result<String, JsValue> {
+        let object = |v: JsValue, what: &str| {
+            serde_wasm_bindgen::from_value::<serde_json::Map<String, serde_json::Value>>(v)
+                .map_err(|e| config_error(format!("{what} must be an object: {e}")))
+        };
+        let header = object(header, "header")?;
+        let claims = object(claims, "claims")?;
+        self.inner
+            .sign_jwt(&header, &claims)
+            .map_err(|e| to_js_error(&e))
+    }
+
     pub fn mint(&mut self, params: JsValue) -> Result<String, JsValue> {
         let p: crate::testing::MintParams = serde_wasm_bindgen::from_value(params)
             .map_err(|e| config_error(format!("invalid mint params: {e}")))?;

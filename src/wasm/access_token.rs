@@ -1,0 +1,94 @@
+//! Bindings for the resource server's access-token check (both builds).
+
+use super::{config_error, serializer_value, to_js_error};
+use crate::access_token::AccessTokenVerifier;
+use crate::error::{Error, ErrorCode};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Options {
+    issuer: String,
+    audience: String,
+    #[serde(default)]
+    jwks: Option<serde_json::Value>,
+    #[serde(default)]
+    algorithms: Option<Vec<String>>,
+    #[serde(default)]
+    clock_tolerance_sec: Option<u64>,
+}
+
+#[wasm_bindgen]
+pub struct WasmAccessTokenVerifier {
+    inner: AccessTokenVerifier,
+}
+
+#[wasm_bindgen]
+impl WasmAccessTokenVerifier {
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<WasmAccessTokenVerifier, JsValue> {
+        let o: Options = serde_wasm_bindgen::from_value(options)
+            .map_err(|e| config_error(format!("invalid access token verifier options: {e}")))?;
+        let algorithms = o
+            .algorithms
+            .as_ref()
+            .map(|list| {
+                list.iter()
+                    .map(|a| {
+                        crate::Alg::parse(a).ok_or_else(|| {
+                            config_error(format!(
+                                "{} is not an accepted algorithm",
+                                crate::error::quote(a)
+                            ))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        let tolerance = o.clock_tolerance_sec.unwrap_or(60);
+        let inner = match &o.jwks {
+            Some(jwks) => AccessTokenVerifier::new(
+                &o.issuer,
+                &o.audience,
+                jwks,
+                algorithms.as_deref(),
+                tolerance,
+            ),
+            None => AccessTokenVerifier::without_keys(
+                &o.issuer,
+                &o.audience,
+                algorithms.as_deref(),
+                tolerance,
+            ),
+        }
+        .map_err(|e| to_js_error(&e))?;
+        Ok(WasmAccessTokenVerifier { inner })
+    }
+
+    #[wasm_bindgen(js_name = setJwks)]
+    pub fn set_jwks(&mut self, jwks: JsValue) -> Result<(), JsValue> {
+        let value: serde_json::Value = serde_wasm_bindgen::from_value(jwks)
+            .map_err(|e| config_error(format!("invalid jwks: {e}")))?;
+        self.inner.set_jwks(&value).map_err(|e| to_js_error(&e))
+    }
+
+    /// V2–V8; `requiredScopes` missing → ERR_SCOPE (403 insufficient_scope).
+    pub fn verify(
+        &self,
+        token: JsValue,
+        now_sec: f64,
+        required_scopes: Vec<String>,
+    ) -> Result<JsValue, JsValue> {
+        let token = token.as_string().ok_or_else(|| {
+            to_js_error(&Error::new(ErrorCode::Malformed, "token must be a string"))
+        })?;
+        let required: Vec<&str> = required_scopes.iter().map(String::as_str).collect();
+        let info = self
+            .inner
+            .verify(&token, now_sec, &required)
+            .map_err(|e| to_js_error(&e))?;
+        serializer_value(&info)
+            .ok_or_else(|| config_error("could not convert the token info".to_owned()))
+    }
+}
