@@ -84,11 +84,20 @@ export interface IssuerOptions {
   /** The issuer's public keys. Private members (`d`, `p`, …) and `kty: "oct"` are refused with `ERR_CONFIG`. */
   jwks?: { keys: JsonWebKey[] };
   /**
-   * Where to fetch the issuer's JWKS when `jwks` is not given: `https:` (or `http:` on a loopback
-   * host). Fetched on the first verification that needs it (5 s timeout, no redirects); a failed
-   * fetch refuses that grant with `ERR_KEY` and is retried on the next one.
+   * Where to fetch the issuer's JWKS: `https:` (or `http:` on a loopback host; else `ERR_CONFIG`).
+   * Fetched on the first verification that needs it and cached by the verifier's
+   * {@link JwksCache} (TTL from `Cache-Control`, one refetch for an unknown `kid` per 30 s, stale
+   * keys served up to 1 h while the IdP is down). Keys that cannot be had refuse the grant with
+   * `ERR_KEY`. Exactly one of `jwks`, `jwksUri`, `discover` is given.
    */
   jwksUri?: string;
+  /**
+   * Find the JWKS through the issuer's metadata: `/.well-known/oauth-authorization-server`
+   * (RFC 8414, inserted before the issuer's path), then OpenID Connect
+   * `/.well-known/openid-configuration`. The metadata's `issuer` must equal `issuer` exactly;
+   * its `jwks_uri` is then used like {@link IssuerOptions.jwksUri}.
+   */
+  discover?: boolean;
   /** Narrows the global {@link VerifierOptions.algorithms} allow-list for this issuer. */
   algorithms?: Algorithm[];
   /** When set, the grant's `tenant` claim must equal it (`ERR_TENANT`). */
@@ -120,6 +129,155 @@ export interface VerifierOptions {
   replay?: 'single-use' | 'reusable';
   /** Where single-use grants are recorded; default a new {@link MemoryReplayStore} per verifier. */
   replayStore?: ReplayStore;
+  /**
+   * The cache of remote keys (`jwksUri`, `discover`); share one between verifiers. Default: a new
+   * {@link JwksCache} per verifier, using {@link VerifierOptions.fetch}.
+   */
+  jwksCache?: JwksCache;
+  /** The fetch of the default {@link JwksCache} (unused when `jwksCache` is given); default `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /**
+   * R35, how the request's `scope` narrows the grant's. `'strict'` (default): a requested scope
+   * outside the grant is `ERR_SCOPE`. `'intersect'`: granted = requested ∩ grant, the rest is
+   * dropped (RFC 6749 §3.3; what MCP clients that request every advertised scope need).
+   */
+  scopeRequest?: 'strict' | 'intersect';
+  /** The enterprise policy: which users and clients get which scopes on which resource. */
+  policy?: GrantPolicy;
+}
+
+/**
+ * A declarative enterprise policy, the same JSON document in every runtime. Deny overrides
+ * allow; granted = grant ∩ request ∩ policy. Validated at construction: `ERR_CONFIG` naming the
+ * path of the bad field (`policy.rules[2].effect must be 'allow' or 'deny'`).
+ *
+ * No allow rule matching (or a matching deny rule without `scopes`) → `ERR_POLICY`. A scope the
+ * client asked for (strict mode) that the policy does not allow → `ERR_SCOPE`. A grant scope
+ * the policy does not allow is dropped (`droppedScopes`, rule `policy:<id>`); none left → `ERR_POLICY`.
+ */
+export interface GrantPolicy {
+  /** Which grant claims carry the user's groups and roles (a string or an array of strings). */
+  claims?: { groups?: string; roles?: string };
+  rules: GrantPolicyRule[];
+}
+
+/** One rule: it matches when every condition it names matches; `"*"` in a list matches anything. */
+export interface GrantPolicyRule {
+  /** Names the rule in `droppedScopes` and audit events (default `rules[<index>]`). */
+  id?: string;
+  effect: 'allow' | 'deny';
+  /** The grant's `iss` is one of these. */
+  issuers?: string[];
+  /** The grant's `client_id` is one of these. */
+  clients?: string[];
+  /** The grant's `sub` is one of these. */
+  subjects?: string[];
+  /** The user has at least one of these groups (claim `claims.groups`, default `groups`). */
+  groups?: string[];
+  /** The user has at least one of these roles (claim `claims.roles`, default `roles`). */
+  roles?: string[];
+  /** The resource (MCP server) is one of these. */
+  resources?: string[];
+  /** Allowed (or, on a deny rule, refused) scopes; required on allow rules; `["*"]` = every scope. A deny rule without it refuses the request. */
+  scopes?: string[];
+}
+
+/** A grant scope that was not granted, and the rule that dropped it (`R35`: not requested; `policy:<rule id>`; `policy:no-allow`). */
+export interface DroppedScope {
+  scope: string;
+  rule: string;
+}
+
+/** Options of {@link JwksCache}. */
+export interface JwksCacheOptions {
+  /** The fetch to use; default `globalThis.fetch` (looked up at each request). */
+  fetch?: FetchLike | undefined;
+  /** The clock, in epoch milliseconds; default `Date.now`. For TTLs, the stale window and the 30 s limit. */
+  now?: (() => number) | undefined;
+  /** Timeout of each request, headers and body, in milliseconds (default 5000). */
+  timeoutMs?: number | undefined;
+  /** Most URLs and issuers held at once (default 1000); the least recently used go first. */
+  maxEntries?: number | undefined;
+}
+
+/** A JSON Web Key Set as served by an IdP: the public keys only. */
+export interface JsonWebKeySet {
+  keys: JsonWebKey[];
+}
+
+/** The state of a {@link JwksCache}, from {@link JwksCache.export}: plain JSON. */
+export interface JwksCacheState {
+  version: 1;
+  entries: Array<
+    | { kind: 'jwks'; url: string; jwks: JsonWebKeySet; fetchedAt: number; expiresAt: number }
+    | { kind: 'metadata'; issuer: string; jwksUri: string; fetchedAt: number; expiresAt: number }
+  >;
+}
+
+/**
+ * Remote JWK Sets (and the issuer metadata that names them), cached by URL for a production
+ * edge. Share one between verifiers; keep its state in KV across short-lived isolates with
+ * {@link JwksCache.export} / {@link JwksCache.import}.
+ *
+ * - **TTL** from `Cache-Control: max-age` (minus `Age`), clamped to [1 min, 24 h]; 10 min when
+ *   absent or `no-store`, 1 min for `no-cache`. `s-maxage` (meant for the IdP's CDN) is ignored.
+ * - **Refetch** at most once per 30 s per URL while usable keys are cached (an unknown `kid`,
+ *   or a failing IdP); concurrent callers share one request.
+ * - **Stale**: when a fetch fails the last good keys are served until 1 h past their expiry;
+ *   then the call rejects, saying so.
+ * - **Limits**: `https:` only (`http:` on 127.0.0.0/8, `::1`, `localhost`), no credentials in
+ *   the URL, redirects not followed, 5 s timeout, body at most 64 KiB (read while streaming),
+ *   at most 100 keys. Every key set is validated by the same core checks as inline `jwks`
+ *   (public keys only, RSA ≥ 2048 bits, …); a set that fails them counts as a failed fetch.
+ *
+ * Failures reject with a plain `Error` whose message names the URL (at most 64 characters of
+ * it) and the reason; a URL that may not be fetched rejects with {@link IdJagError} `ERR_CONFIG`.
+ *
+ * @example Sharing one cache, kept in Workers KV
+ * ```ts
+ * const jwksCache = new JwksCache();
+ * jwksCache.import(await env.KV.get('idjag-jwks'));
+ * const verifier = new IdJagVerifier({ ...options, jwksCache });
+ * // after handling the request:
+ * ctx.waitUntil(env.KV.put('idjag-jwks', JSON.stringify(jwksCache.export())));
+ * ```
+ */
+export declare class JwksCache {
+  /** @throws {@link IdJagError} `ERR_CONFIG` for invalid options. */
+  constructor(options?: JwksCacheOptions);
+  /**
+   * The JWK Set at `uri`: cached while fresh, else fetched (stale keys served, within 1 h past
+   * expiry, while fetching fails). The result is frozen and shared; the same object until a
+   * fetch brings a new one.
+   */
+  get(uri: string | URL): Promise<JsonWebKeySet>;
+  /**
+   * Fetches `uri` again — for a token whose `kid` is not in the set — unless it was fetched
+   * less than 30 s ago. Resolves to the current set: a new object when a fetch brought one,
+   * else the one {@link JwksCache.get} gives.
+   *
+   * @param options.reason - why, for diagnostics (default `'unknown-kid'`); every reason obeys the limit
+   */
+  refresh(uri: string | URL, options?: { reason?: string }): Promise<JsonWebKeySet>;
+  /**
+   * The `jwks_uri` of an issuer, from its metadata: `/.well-known/oauth-authorization-server`
+   * (RFC 8414 §3, inserted before the issuer's path), then `/.well-known/openid-configuration`
+   * (inserted, then appended to the path). A document whose `issuer` is not exactly `issuer` is
+   * refused (RFC 8414 §3.3). Cached with the same TTL and stale rules as key sets.
+   */
+  discover(issuer: string): Promise<string>;
+  /** The usable entries (key sets and discovered metadata), as plain JSON. */
+  export(): JwksCacheState;
+  /**
+   * Adds the entries of an {@link JwksCache.export} (the object or its JSON text). Junk entries
+   * are skipped; every key set is validated again; a TTL is never longer than 24 h and nothing
+   * is used past expiry + 1 h; a newer entry already held is kept. Invalid JSON text, an
+   * unknown version, `null` and `undefined` (nothing stored yet) import nothing.
+   *
+   * @returns how many entries were taken
+   * @throws TypeError when `state` is neither an object, a string, `null` nor `undefined`.
+   */
+  import(state: JwksCacheState | string | null | undefined): number;
 }
 
 /** The context of one token request. */
@@ -151,6 +309,8 @@ export interface VerifiedGrant {
   resources: string[];
   /** The granted scopes: grant ∩ requested ∩ policy. */
   scopes: string[];
+  /** The grant's scopes that were not granted, each with the rule that dropped it. */
+  droppedScopes: DroppedScope[];
   /** `jti`: the grant's identifier. */
   jti: string;
   /** `exp`, in seconds since the epoch. */
@@ -203,6 +363,63 @@ export declare class MemoryReplayStore implements ReplayStore {
   consume(key: string, expiresAtMs: number, nowMs?: number): boolean;
   /** Number of entries currently held. */
   readonly size: number;
+}
+
+/** Options of {@link RedisReplayStore}. */
+export interface RedisReplayStoreOptions {
+  /**
+   * A connected client you created and manage: node-redis ≥ 5 (`createClient`, `createCluster`,
+   * `createSentinel` of the `redis` package) or ioredis ≥ 5 (`new Redis()`, `new Redis.Cluster()`).
+   * Both are optional peer dependencies of `idjag`; the store imports neither.
+   */
+  client: { set(key: string, value: string, ...options: any[]): Promise<unknown> };
+  /**
+   * Prepended to every key (default `'idjag:jti:'`). Keys are
+   * `<prefix><issuer hash>:<jti hash>`, so `SCAN MATCH <prefix><issuer hash>:*` finds one issuer's.
+   */
+  prefix?: string;
+  /** How long to wait for Redis before refusing the grant (`ERR_REPLAY`); default 2000 ms. */
+  timeoutMs?: number;
+}
+
+/**
+ * A {@link ReplayStore} in Redis, shared by every instance that uses the same Redis: a grant
+ * redeemed at one instance is `ERR_REPLAY` at all the others. Each grant costs one atomic
+ * `SET <key> 1 NX PXAT <deadline>`; exactly one of any number of concurrent presentations wins.
+ *
+ * Keys are `<prefix><b64url(sha256(iss))[..22]>:<b64url(sha256(jti))>` (namespaced by issuer);
+ * neither the `jti` nor the token is ever written to Redis. The key lives for the longer of
+ * (`expiresAtMs` − verification time) and (`expiresAtMs` − wall clock): a relative TTL, so a
+ * Redis clock that differs from yours cannot shorten it.
+ *
+ * Fails closed: a Redis error, an unexpected reply or no answer within `timeoutMs` refuses the
+ * grant with `ERR_REPLAY`. A request that timed out may still reach Redis later; the grant is
+ * then used up, never accepted twice.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * import { IdJagVerifier, RedisReplayStore } from 'idjag';
+ *
+ * const redis = await createClient({ url: process.env.REDIS_URL }).connect();
+ * const verifier = new IdJagVerifier({
+ *   audience: 'https://as.example.com',
+ *   issuers: [{ issuer: 'https://idp.example.com', jwksUri: 'https://idp.example.com/jwks' }],
+ *   resources: ['https://mcp.example.com/mcp'],
+ *   replayStore: new RedisReplayStore({ client: redis }),
+ * });
+ * ```
+ */
+export declare class RedisReplayStore implements ReplayStore {
+  /** @throws {@link IdJagError} `ERR_CONFIG` when `client`, `prefix` or `timeoutMs` is unusable. */
+  constructor(options: RedisReplayStoreOptions);
+  /**
+   * @param key - the verifier's replay key (`<issuer hash>.<jti hash>`); anything else is refused
+   * @returns `true` on first sighting, `false` on a replay.
+   * @throws {@link IdJagError} `ERR_REPLAY` when Redis fails, times out or the record would
+   *   already be expired; `TypeError` for a key or time the verifier would never pass.
+   */
+  consume(key: string, expiresAtMs: number, nowMs?: number): Promise<boolean>;
 }
 
 /**
@@ -259,6 +476,80 @@ export declare class IdJagVerifier {
    * @throws {@link IdJagError} (as a rejection) when the grant is refused.
    */
   verify(token: string, ctx: VerifyContext): Promise<VerifiedGrant>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The MCP server (resource server): access tokens
+
+/** Options of {@link AccessTokenVerifier}. Exactly one of `jwks` and `jwksUri`. */
+export interface AccessTokenVerifierOptions {
+  /** The authorization server's issuer identifier; `iss` must equal it exactly (V4). */
+  issuer: string;
+  /** This MCP server's resource identifier (canonical URI); `aud` must contain it (V5). */
+  audience: string;
+  /** The authorization server's public keys. */
+  jwks?: JsonWebKeySet;
+  /** Where to fetch them (cached; refetched at most once per 30 s on an unknown `kid`). */
+  jwksUri?: string;
+  jwksCache?: JwksCache;
+  fetch?: FetchLike;
+  /** Accepted algorithms (default as for grants). */
+  algorithms?: Algorithm[];
+  /** Clock skew tolerated on `exp`/`nbf`, seconds (default 60). */
+  clockToleranceSec?: number;
+  /** Scopes every token must carry (V8; missing → `ERR_SCOPE`, 403 `insufficient_scope`). */
+  requiredScopes?: string[];
+  /**
+   * The `OAuthError` class of `@modelcontextprotocol/server`: then {@link AccessTokenVerifier.verifyAccessToken}
+   * rejects with `new OAuthError('invalid_token' | 'insufficient_scope', message)`, which
+   * `requireBearerAuth` turns into 401 / 403 with the `WWW-Authenticate` challenge.
+   */
+  OAuthError?: new (code: string, message: string) => Error;
+}
+
+/** What a valid access token says. */
+export interface AccessTokenInfo {
+  issuer: string;
+  subject: string;
+  clientId: string;
+  /** The resource the token is for (this server). */
+  resource: string;
+  scopes: string[];
+  /** `exp`, seconds since the epoch. */
+  expiresAt: number;
+  jti: string;
+  claims: Record<string, unknown>;
+}
+
+/** The MCP SDK's `AuthInfo` (what `requireBearerAuth` hands to your tools). */
+export interface McpAuthInfo {
+  token: string;
+  clientId: string;
+  scopes: string[];
+  expiresAt: number;
+  resource: URL;
+  extra: { subject: string; issuer: string; jti: string };
+}
+
+/**
+ * Checks the RFC 9068 access token of every MCP call (V2–V8): `typ` `at+jwt` only (an ID-JAG
+ * presented as a bearer token is refused, S16), exact `iss`, `aud` containing this server,
+ * signature, expiry, scopes. Implements the MCP SDK's `OAuthTokenVerifier`.
+ *
+ * @example
+ * ```ts
+ * import { OAuthError, requireBearerAuth } from '@modelcontextprotocol/server';
+ * const verifier = new AccessTokenVerifier({ issuer: AS, audience: MCP, jwksUri: `${AS}/jwks`, OAuthError });
+ * const gate = requireBearerAuth({ verifier, resourceMetadataUrl });
+ * ```
+ */
+export declare class AccessTokenVerifier {
+  /** @throws {@link IdJagError} `ERR_CONFIG`. */
+  constructor(options: AccessTokenVerifierOptions);
+  /** @throws {@link IdJagError} (as a rejection); `ERR_SCOPE` when a required scope is missing. */
+  verify(token: string, options?: { now?: Date; requiredScopes?: string[] }): Promise<AccessTokenInfo>;
+  /** The MCP SDK's `OAuthTokenVerifier.verifyAccessToken`. */
+  verifyAccessToken(token: string): Promise<McpAuthInfo>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -106,6 +106,14 @@ export declare class TestIssuer {
   /** Mints a valid grant. */
   mint(params: MintParams): string;
   /**
+   * Signs any JWT with the issuer's key — for the other tokens a test IdP hands out, such as an
+   * OpenID Connect ID token (`typ` `JWT`, which an ID-JAG verifier refuses). The header is
+   * `{ alg, typ: 'JWT', kid }` plus the members of `header` (`typ` and `kid` may be replaced);
+   * the claims are signed exactly as given.
+   * @throws {@link IdJagError} `ERR_CONFIG` when `header.alg` is not the key's algorithm.
+   */
+  signJwt(header: Record<string, unknown>, claims: Record<string, unknown>): string;
+  /**
    * Mints the variant `name` of the grant described by `params`: `valid` is {@link mint};
    * `replayed` returns the previous valid grant again (mint one first).
    */

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const pkg = fileURLToPath(new URL('../pkg/', import.meta.url));
 mkdirSync(`${pkg}dist`, { recursive: true });
 
-for (const [entry, out] of [['entry-cjs', 'idjag'], ['entry-testing-cjs', 'testing']]) await build({
+for (const [entry, out] of [['entry-cjs', 'idjag'], ['entry-testing-cjs', 'testing'], ['entry-server-cjs', 'server']]) await build({
   entryPoints: [`${pkg}src/${entry}.js`],
   outfile: `${pkg}dist/${out}.cjs`,
   bundle: true,
@@ -28,4 +28,6 @@ copyFileSync(`${pkg}index.d.ts`, `${pkg}dist/idjag.d.cts`);
 // testing.d.ts imports its shared types from './index.js'; in dist/ they are './idjag.cjs'.
 const testingTypes = readFileSync(`${pkg}testing.d.ts`, 'utf8').replaceAll("from './index.js'", "from './idjag.cjs'");
 writeFileSync(`${pkg}dist/testing.d.cts`, testingTypes);
-console.log('[build] pkg/dist/idjag.cjs, pkg/dist/testing.cjs');
+const serverTypes = readFileSync(`${pkg}server.d.ts`, 'utf8').replaceAll("from './index.js'", "from './idjag.cjs'");
+writeFileSync(`${pkg}dist/server.d.cts`, serverTypes);
+console.log('[build] pkg/dist/idjag.cjs, pkg/dist/testing.cjs, pkg/dist/server.cjs');

@@ -4,8 +4,9 @@
 #   - wasm-bindgen-cli at exactly the version Cargo.toml pins, in .tools/bin
 #     (cached in ${XDG_CACHE_HOME:-~/.cache}/idjag so fresh clones skip the 2-minute build)
 #   - the npm devDependencies (jose, binaryen, esbuild, typescript, workerd, deno, bun, playwright-core,
-#     @modelcontextprotocol/client and /conformance)
-#   - chromium and redis-server from apt, only when missing
+#     @modelcontextprotocol/client and /conformance, redis and ioredis for the replay-store tests)
+#   - chromium and redis-server from apt, only when missing (the Redis tests start their own
+#     redis-server on a free loopback port: tests/redis/server.mjs; no service is needed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD

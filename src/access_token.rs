@@ -322,8 +322,8 @@ mod issuer {
             c.insert("sub".into(), json!(grant.subject));
             c.insert("aud".into(), json!(resource));
             c.insert("client_id".into(), json!(grant.client_id));
-            c.insert("iat".into(), json!(now));
-            c.insert("exp".into(), json!(now + self.lifetime));
+            c.insert("iat".into(), crate::claims::numeric_date_value(now));
+            c.insert("exp".into(), crate::claims::numeric_date_value(now + self.lifetime));
             c.insert("jti".into(), json!(jti));
             if !scope.is_empty() {
                 c.insert("scope".into(), json!(scope));

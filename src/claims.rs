@@ -63,6 +63,16 @@ fn required_date(map: &Map<String, Value>, name: &str) -> Result<f64, Error> {
     numeric_date(map, name)?.ok_or_else(|| claim_err(name, "is missing"))
 }
 
+/// A NumericDate for a claim we write: an integer when the time is whole
+/// (`1767225600`, not `1767225600.0`), else the number as is.
+pub fn numeric_date_value(t: f64) -> Value {
+    if t.fract() == 0.0 && t.abs() < 9.0e15 {
+        Value::from(t as i64)
+    } else {
+        Value::from(t)
+    }
+}
+
 /// RFC 8707 §2: an absolute URI without a fragment.
 pub fn is_resource_uri(s: &str) -> bool {
     let Some((scheme, rest)) = s.split_once(':') else {

@@ -59,6 +59,10 @@ pub struct VerifierOptions {
     /// R36: `authorization_details` is refused unless this is true.
     #[serde(default)]
     pub allow_authorization_details: Option<bool>,
+    /// R35: 'strict' (default): a requested scope outside the grant is ERR_SCOPE;
+    /// 'intersect': granted = requested ∩ grant, the rest dropped (RFC 6749 §3.3).
+    #[serde(default)]
+    pub scope_request: Option<String>,
     /// The enterprise policy document (src/grant_policy.rs).
     #[serde(default)]
     pub policy: Option<Value>,
@@ -125,6 +129,8 @@ pub struct Config {
     pub replay: ReplayMode,
     pub allow_authorization_details: bool,
     pub policy: Option<crate::grant_policy::GrantPolicy>,
+    /// R35: true = granted = requested ∩ grant; false = a requested scope outside the grant is refused.
+    pub intersect_requested_scopes: bool,
 }
 
 fn parse_algs(list: &[String], at: &str) -> Result<Vec<Alg>, Error> {
@@ -252,8 +258,19 @@ impl Config {
             .as_ref()
             .map(crate::grant_policy::GrantPolicy::parse)
             .transpose()?;
+        let intersect_requested_scopes = match o.scope_request.as_deref() {
+            None | Some("strict") => false,
+            Some("intersect") => true,
+            Some(other) => {
+                return Err(Error::config(format!(
+                    "scopeRequest must be 'strict' or 'intersect', not {}",
+                    quote(other)
+                )));
+            }
+        };
         Ok(Config {
             policy,
+            intersect_requested_scopes,
             audience: o.audience,
             issuers,
             resources,

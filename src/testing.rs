@@ -180,8 +180,8 @@ impl TestIssuer {
                 None => random_id()?,
             }),
         );
-        c.insert("iat".into(), json!(now));
-        c.insert("exp".into(), json!(now + lifetime));
+        c.insert("iat".into(), crate::claims::numeric_date_value(now));
+        c.insert("exp".into(), crate::claims::numeric_date_value(now + lifetime));
         if let Some(r) = &p.resource {
             c.insert("resource".into(), r.clone());
         }
@@ -271,13 +271,13 @@ impl TestIssuer {
                 self.key.sign_jwt(typ, &c, None)?
             }
             "expired" => {
-                c.insert("iat".into(), json!(now - 600.0));
-                c.insert("exp".into(), json!(now - 300.0));
+                c.insert("iat".into(), crate::claims::numeric_date_value(now - 600.0));
+                c.insert("exp".into(), crate::claims::numeric_date_value(now - 300.0));
                 self.key.sign_jwt(typ, &c, None)?
             }
             "iat-in-future" => {
-                c.insert("iat".into(), json!(now + 600.0));
-                c.insert("exp".into(), json!(now + 660.0));
+                c.insert("iat".into(), crate::claims::numeric_date_value(now + 600.0));
+                c.insert("exp".into(), crate::claims::numeric_date_value(now + 660.0));
                 self.key.sign_jwt(typ, &c, None)?
             }
             "wrong-typ" => self.key.sign_jwt("JWT", &c, None)?,

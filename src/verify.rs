@@ -198,7 +198,8 @@ impl Verifier {
         trace.push("resource");
         let resources = self.granted_resources(&claims, ctx)?;
         trace.push("scope");
-        let (requested_scopes, mut dropped) = granted_scopes(&claims, ctx)?;
+        let (requested_scopes, mut dropped) =
+            granted_scopes(&claims, ctx, cfg.intersect_requested_scopes)?;
         let scopes = match &cfg.policy {
             None => requested_scopes,
             Some(policy) => {
@@ -210,7 +211,8 @@ impl Verifier {
                     claims: &jws.payload,
                     resources: &resources,
                     scopes: &requested_scopes,
-                    scopes_requested: ctx.scope.is_some_and(|s| !s.is_empty()),
+                    scopes_requested: !cfg.intersect_requested_scopes
+                        && ctx.scope.is_some_and(|s| !s.is_empty()),
                 })?;
                 dropped.extend(decision.dropped);
                 decision.scopes
@@ -403,6 +405,7 @@ impl Verifier {
 fn granted_scopes(
     c: &IdJagClaims,
     ctx: &VerifyContext,
+    intersect: bool,
 ) -> Result<(Vec<String>, Vec<DroppedScope>), Error> {
     let grant = c.scope.clone().unwrap_or_default();
     match ctx.scope.filter(|s| !s.is_empty()) {
@@ -415,6 +418,26 @@ fn granted_scopes(
                     "requested scope is not a valid scope string",
                 )
             })?;
+            if intersect {
+                let granted: Vec<String> =
+                    requested.iter().filter(|r| grant.contains(r)).cloned().collect();
+                if granted.is_empty() {
+                    return Err(Error::claim(
+                        ErrorCode::Scope,
+                        "scope",
+                        "no requested scope is in the grant",
+                    ));
+                }
+                let dropped = grant
+                    .into_iter()
+                    .filter(|g| !granted.contains(g))
+                    .map(|scope| DroppedScope {
+                        scope,
+                        rule: "R35".to_owned(),
+                    })
+                    .collect();
+                return Ok((granted, dropped));
+            }
             if let Some(outside) = requested.iter().find(|r| !grant.contains(r)) {
                 return Err(Error::claim(
                     ErrorCode::Scope,

@@ -49,10 +49,14 @@ function isWasmError(e) {
 /** Converts what a wasm call threw into an IdJagError; anything else (a trap, a TypeError) is returned as is. */
 export function fromWasm(e) {
   if (!isWasmError(e)) return e;
-  return new IdJagError(e.code, typeof e.message === 'string' ? e.message : e.code, {
+  const err = new IdJagError(e.code, typeof e.message === 'string' ? e.message : e.code, {
     oauthError: e.oauthError ?? null,
     claim: typeof e.claim === 'string' ? e.claim : undefined,
   });
+  // The verifier's checks run up to the failing one, for audit events (not enumerable:
+  // an error logged as JSON stays the short public shape).
+  if (Array.isArray(e.checks)) Object.defineProperty(err, 'checks', { value: e.checks, enumerable: false });
+  return err;
 }
 
 /** Runs a wasm call, rethrowing a WasmError as IdJagError. */

@@ -65,6 +65,21 @@ export class TestIssuer {
   }
 
   /**
+   * Signs any JWT with the issuer's key — for the other tokens a test IdP hands out, such as
+   * an OpenID Connect ID token. The header is `{ alg, typ: 'JWT', kid }` plus `header`'s
+   * members (`typ` and `kid` may be replaced, `alg` not); the claims are signed as given.
+   * @param {Record<string, unknown>} header
+   * @param {Record<string, unknown>} claims
+   * @returns {string}
+   */
+  signJwt(header, claims) {
+    for (const [name, v] of [['header', header], ['claims', claims]]) {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`signJwt(header, claims): ${name} must be an object`);
+    }
+    return callWasm(() => this.#core.signJwt(header, claims));
+  }
+
+  /**
    * Mints the broken variant `name` (see {@link TestIssuer.variants}); `'valid'` mints a good grant,
    * `'replayed'` returns the previous valid grant again.
    */

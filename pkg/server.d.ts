@@ -1,0 +1,142 @@
+/**
+ * `idjag/server` — everything of `idjag`, plus the authorization server: the jwt-bearer token
+ * endpoint for ID-JAGs, RFC 9068 access tokens, and the RFC 8414 / RFC 9728 metadata. It loads
+ * the signing build of the WebAssembly core next to the verifier build.
+ *
+ * @example
+ * ```ts
+ * import { AccessTokenIssuer, createTokenEndpoint } from 'idjag/server';
+ * const tokens = new AccessTokenIssuer({ issuer: 'https://as.example' });
+ * const endpoint = createTokenEndpoint({
+ *   grants: { audience: 'https://as.example', issuers: [{ issuer: IDP, discover: true }],
+ *             resources: ['https://mcp.example/mcp'] },
+ *   accessTokenIssuer: tokens,
+ *   clients: [{ clientId: 'c1', tokenEndpointAuthMethod: 'client_secret_basic', clientSecret: SECRET }],
+ *   onDecision: (event) => console.log(JSON.stringify(event)),
+ * });
+ * const response: Response = await endpoint(request);
+ * ```
+ */
+import type { Algorithm, FetchLike, JsonWebKeySet, JwksCache, VerifierOptions, DroppedScope } from './index.js';
+
+export * from './index.js';
+
+export interface AccessTokenIssuerOptions {
+  /** This authorization server's issuer identifier (the tokens' `iss`). */
+  issuer: string;
+  /** `ES256` (default) or `EdDSA` for a generated key; `RS256`/`PS256`/`ES384` need `privateJwk`. */
+  alg?: Algorithm;
+  kid?: string;
+  /** A private JWK to sign with (persist keys across restarts); default a generated key. */
+  privateJwk?: JsonWebKey;
+  /** Token lifetime in seconds, 60–86400 (default 300). */
+  lifetimeSec?: number;
+}
+
+export interface MintedAccessToken {
+  accessToken: string;
+  expiresIn: number;
+  scope: string;
+  resource: string;
+  jti: string;
+}
+
+/** Mints RFC 9068 access tokens (`typ: at+jwt`, `aud` = the grant's resource, `jti` random). */
+export declare class AccessTokenIssuer {
+  constructor(options: AccessTokenIssuerOptions);
+  readonly issuer: string;
+  /** The public JWK Set to publish at `jwks_uri`. */
+  jwks(): JsonWebKeySet;
+  /** The private key (a secret: store it like one, never log it). */
+  privateJwk(): JsonWebKey;
+  mint(grant: { subject: string; clientId: string; resources: string[]; scopes: string[]; claims?: Record<string, unknown> },
+       options?: { now?: Date }): MintedAccessToken;
+}
+
+/** A registered client of the token endpoint. */
+export interface ClientRegistration {
+  /** The client's id at this authorization server (the grant's `client_id`). */
+  clientId: string;
+  tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+  /** For client_secret_*: at least 16 characters. */
+  clientSecret?: string;
+  /** For private_key_jwt: the client's public keys, or where to fetch them. */
+  jwks?: JsonWebKeySet;
+  jwksUri?: string;
+  /** R5: the grant types it may use (default: jwt-bearer). */
+  grantTypes?: string[];
+}
+
+export interface TokenEndpointOptions {
+  /** The grants this server accepts (`audience` = this server's issuer = `accessTokenIssuer.issuer`). */
+  grants: VerifierOptions;
+  accessTokenIssuer: AccessTokenIssuer;
+  clients: ClientRegistration[];
+  /** This endpoint's URL, also accepted as a client assertion's `aud`. */
+  tokenEndpoint?: string;
+  /** R4: allow clients registered with `none` (default false). */
+  allowPublicClients?: boolean;
+  clientAssertionAlgorithms?: Algorithm[];
+  /** Called once per decision with a token-free audit event. */
+  onDecision?: (event: DecisionEvent) => void;
+  /** `hashSubject` (default true): `user.hash` instead of `user.id`; `salt` for the hash. */
+  audit?: { hashSubject?: boolean; salt?: string };
+  jwksCache?: JwksCache;
+  fetch?: FetchLike;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+/** One decision of the token endpoint, with OpenTelemetry-style attribute names. */
+export interface DecisionEvent {
+  'event.name': 'idjag.token_request';
+  'event.outcome': 'success' | 'failure';
+  /** ISO 8601. */
+  time: string;
+  'http.response.status_code': number;
+  /** The checks run, in order; on a failure the last one failed. */
+  'idjag.checks': string[];
+  /** The idjag error code (`ERR_AUDIENCE`) or, before the grant was read, the OAuth error. */
+  'error.type'?: string;
+  'oauth.error'?: string;
+  /** The detailed reason (never sent to the client). */
+  'idjag.reason'?: string;
+  /** The rule that refused, when the request or client check failed (`R2`, `R3`, …). */
+  'idjag.rule'?: string;
+  'oauth.client.id'?: string;
+  'oauth.client.auth_method'?: string;
+  'idjag.grant.issuer'?: string;
+  'idjag.grant.jti'?: string;
+  /** False when the grant facts come from a refused (unverified) grant. */
+  'idjag.grant.verified'?: boolean;
+  /** base64url(sha256(salt, iss, sub)) — unless `audit.hashSubject` is false. */
+  'user.hash'?: string;
+  'user.id'?: string;
+  'idjag.resource'?: string;
+  'idjag.scopes.granted'?: string[];
+  'idjag.scopes.dropped'?: DroppedScope[];
+  'idjag.access_token.jti'?: string;
+}
+
+/**
+ * The token endpoint for `grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer` as a
+ * web-standard handler (Node, workerd, Deno, Bun): R1–R5a, client authentication, the grant
+ * (R6–R41, policy), the jti consumed (R29), an access token (R47–R50, no refresh token,
+ * `Cache-Control: no-store`). Errors are RFC 6749 §5.2, generic on the wire.
+ * @throws {@link IdJagError} `ERR_CONFIG`.
+ */
+export declare function createTokenEndpoint(options: TokenEndpointOptions): (request: Request) => Promise<Response>;
+
+/** RFC 8414 metadata of this authorization server (with `grant_types_supported` and `authorization_grant_profiles_supported`). */
+export declare function authorizationServerMetadata(options: {
+  issuer: string; tokenEndpoint: string; jwksUri: string;
+  tokenEndpointAuthMethods?: string[]; scopesSupported?: string[]; [extra: string]: unknown;
+}): Record<string, unknown>;
+
+/** RFC 9728 metadata of an MCP server. */
+export declare function protectedResourceMetadata(options: {
+  resource: string; authorizationServers: string[]; scopesSupported?: string[]; resourceName?: string; [extra: string]: unknown;
+}): Record<string, unknown>;
+
+/** Where RFC 9728 puts a resource's metadata (`/.well-known/oauth-protected-resource` + its path). */
+export declare function protectedResourceMetadataUrl(resource: string): string;

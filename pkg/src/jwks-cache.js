@@ -1,0 +1,514 @@
+// JwksCache: remote JWK Sets and issuer metadata for a production edge (I/O only: every key
+// is validated by the Rust core, see validateJwks). One cache may be shared by several
+// verifiers (grants, access tokens, client keys): entries are keyed by URL.
+//
+//   get(uri)        the keys, fetched when absent or past their TTL
+//   refresh(uri)    one refetch (unknown kid), at most one fetch per 30 s per URL
+//   discover(iss)   jwks_uri from RFC 8414 / OpenID Connect metadata (issuer checked, RFC 8414 §3.3)
+//   export/import   the state as JSON, so short-lived isolates can keep it in KV
+//
+// Rules (spec/rules.md T4, R12): https only (http on loopback), no credentials, no redirects,
+// 5 s timeout, 64 KiB body read while streaming, at most 100 keys. TTL from Cache-Control
+// clamped to [1 min, 24 h], default 10 min. When a fetch fails the last good keys are served
+// until 1 h past their expiry.
+import { WasmVerifier } from '../wasm/idjag.js';
+import { IdJagError, fromWasm } from './errors.js';
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+const MAX_BYTES = 64 * 1024;
+const MAX_KEYS = 100;
+const DEFAULT_TTL_MS = 10 * 60_000;
+const MIN_TTL_MS = 60_000;
+const MAX_TTL_MS = 24 * 3600_000;
+const STALE_MS = 3600_000;
+const MIN_FETCH_INTERVAL_MS = 30_000;
+const DEFAULT_MAX_ENTRIES = 1000;
+// Imported entries fetched "in the future" by more than this are junk (clock skew between hosts).
+const IMPORT_SKEW_MS = 60_000;
+const EXPORT_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------
+// URLs
+
+/** Loopback hosts for which plain http is accepted (local IdPs, tests): 127.0.0.0/8, ::1, localhost. */
+function isLoopback(hostname) {
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+const configError = (message) => new IdJagError('ERR_CONFIG', message, { oauthError: null });
+
+/** Why `url` may not be fetched (T4), or null. */
+function urlProblem(url) {
+  if (url.protocol === 'http:') {
+    if (!isLoopback(url.hostname)) return 'must use https (http only on loopback hosts)';
+  } else if (url.protocol !== 'https:') {
+    return 'must use https';
+  }
+  if (url.username || url.password) return 'must not carry credentials';
+  if (url.hash) return 'must not have a fragment';
+  return null;
+}
+
+/**
+ * Parses and checks a JWKS URL: absolute, https (http on a loopback host), no credentials, no
+ * fragment. Returns the URL; throws IdJagError ERR_CONFIG saying why (`what` names it).
+ */
+export function checkJwksUri(value, what = 'jwksUri') {
+  if (typeof value !== 'string' && !(value instanceof URL)) throw configError(`${what} must be a url string`);
+  let url;
+  try {
+    url = new URL(String(value));
+  } catch {
+    throw configError(`${what} is not an absolute url`);
+  }
+  const problem = urlProblem(url);
+  if (problem) throw configError(`${what} ${problem}`);
+  return url;
+}
+
+/** An issuer to discover: a JWKS-style URL without a query either (RFC 8414 §2). */
+export function checkIssuerUrl(issuer, what = 'issuer') {
+  if (typeof issuer !== 'string') throw configError(`${what} must be a url string`);
+  const url = checkJwksUri(issuer, what);
+  if (url.search) throw configError(`${what} must not have a query to be discovered`);
+  return url;
+}
+
+/** RFC 8414 §3.1: the well-known suffix goes between the host and the issuer's path. */
+function wellKnownInserted(url, suffix) {
+  const path = url.pathname === '/' ? '' : url.pathname;
+  return new URL(`${url.origin}/.well-known/${suffix}${path}`);
+}
+
+/** The metadata URLs to try, in the MCP authorization spec's order. */
+function metadataUrls(issuerUrl) {
+  const urls = [wellKnownInserted(issuerUrl, 'oauth-authorization-server'), wellKnownInserted(issuerUrl, 'openid-configuration')];
+  if (issuerUrl.pathname !== '/') {
+    // OpenID Connect Discovery 1.0 §4: appended to the issuer (what most IdPs with a path serve).
+    urls.push(new URL(`${issuerUrl.href.replace(/\/+$/, '')}/.well-known/openid-configuration`));
+  }
+  return urls;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages: at most 64 characters of anything a remote server or a caller chose, one line.
+
+function clip(value, max = 64) {
+  const s = String(value).replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+const quote = (v) => (typeof v === 'string' ? JSON.stringify(clip(v)) : v === undefined ? 'nothing' : typeof v);
+const where = (url) => clip(`${url.origin}${url.pathname}`);
+
+/** A fetch that failed with an HTTP status (discovery moves on to the next URL). */
+class StatusError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents
+
+const isObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function deepFreeze(v) {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+// Any issuer/audience will do: the throwaway verifier only runs the core's JWKS validation.
+const CHECK_OPTIONS = { audience: 'urn:idjag:jwks-check:audience', issuer: 'urn:idjag:jwks-check:issuer' };
+
+/**
+ * Checks a JWK Set and returns `{ keys }` (other members dropped), deeply frozen. The shape and
+ * the 100-key cap here; every key by the Rust core (KeySet::parse: public keys only, RSA
+ * sizes, EC points on the curve, no duplicate kid) — the same checks as `jwks` in options.
+ */
+function validateJwks(doc) {
+  if (!isObject(doc) || !Array.isArray(doc.keys)) throw new Error('response is not a json object with a keys array');
+  if (doc.keys.length > MAX_KEYS) throw new Error(`jwks has ${doc.keys.length} keys, more than ${MAX_KEYS}`);
+  if (!doc.keys.every(isObject)) throw new Error('jwks keys must be json objects');
+  const jwks = { keys: doc.keys };
+  let core;
+  try {
+    core = new WasmVerifier({
+      audience: CHECK_OPTIONS.audience,
+      issuers: [{ issuer: CHECK_OPTIONS.issuer, jwks }],
+      requireResource: false,
+    });
+  } catch (e) {
+    const err = fromWasm(e);
+    const why = typeof err?.message === 'string' ? err.message.replace(/^issuers\[0\]\.jwks\.?/, '') : 'invalid';
+    throw new Error(`jwks refused: ${why.replace(/^:\s*/, '')}`, { cause: err });
+  } finally {
+    core?.free();
+  }
+  return deepFreeze(jwks);
+}
+
+/** Checks RFC 8414 / OIDC metadata fetched for `issuer` and returns `{ issuer, jwksUri }`. */
+function validateMetadata(doc, issuer, issuerUrl, at) {
+  if (!isObject(doc)) throw new Error(`metadata at ${where(at)} is not a json object`);
+  // RFC 8414 §3.3 / OIDC Discovery §4.3: the issuer must be exactly the one we asked for.
+  if (doc.issuer !== issuer) {
+    throw new Error(`metadata at ${where(at)} names issuer ${quote(doc.issuer)}, not ${quote(issuer)}${nearMiss(doc.issuer, issuer)}`);
+  }
+  if (typeof doc.jwks_uri !== 'string') throw new Error(`metadata at ${where(at)} has no jwks_uri`);
+  const jwksUrl = checkJwksUri(doc.jwks_uri, 'the metadata jwks_uri');
+  // T4: an https issuer may not point us at a plain-http loopback service.
+  if (jwksUrl.protocol === 'http:' && issuerUrl.protocol !== 'http:') {
+    throw new Error(`metadata jwks_uri ${quote(doc.jwks_uri)} must use https`);
+  }
+  return deepFreeze({ issuer, jwksUri: jwksUrl.href });
+}
+
+function nearMiss(actual, expected) {
+  if (typeof actual !== 'string') return '';
+  if (actual.replace(/\/+$/, '') === expected.replace(/\/+$/, '')) return ' (they differ only by a trailing slash)';
+  if (actual.toLowerCase() === expected.toLowerCase()) return ' (they differ only in letter case)';
+  return '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+/**
+ * TTL of a response, in ms: Cache-Control `max-age` minus `Age`, clamped to [1 min, 24 h].
+ * `s-maxage` is for the IdP's CDN and other intermediaries, not for this client: ignored.
+ * `no-store` (or no usable max-age) → 10 min: the keys must be kept anyway; `no-cache` → the
+ * 1 min minimum, the closest to "revalidate each time" the clamp allows.
+ */
+export function ttlFromHeaders(headers) {
+  const cc = headers.get('cache-control');
+  let maxAge = null;
+  let noStore = false;
+  let noCache = false;
+  let conflict = false;
+  if (cc) {
+    for (const part of cc.split(',')) {
+      const eq = part.indexOf('=');
+      const name = (eq < 0 ? part : part.slice(0, eq)).trim().toLowerCase();
+      const value = eq < 0 ? '' : part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+      if (name === 'no-store') noStore = true;
+      else if (name === 'no-cache') noCache = true;
+      else if (name === 'max-age') {
+        const n = /^\d{1,10}$/.test(value) ? Number(value) : NaN;
+        // RFC 9111 §4.2.1: an invalid or repeated max-age is treated as stale.
+        if (Number.isNaN(n) || maxAge !== null) conflict = true;
+        else maxAge = n;
+      }
+    }
+  }
+  if (noStore) return DEFAULT_TTL_MS;
+  if (noCache || conflict) return MIN_TTL_MS;
+  if (maxAge === null) return DEFAULT_TTL_MS;
+  const age = headers.get('age');
+  const ageSec = age !== null && /^\d{1,10}$/.test(age.trim()) ? Number(age.trim()) : 0;
+  return Math.min(MAX_TTL_MS, Math.max(MIN_TTL_MS, (maxAge - ageSec) * 1000));
+}
+
+/** Reads at most MAX_BYTES of the body, streaming: an oversized body is never buffered whole. */
+async function readCapped(res, url) {
+  const tooLarge = () => new Error(`response from ${where(url)} is larger than ${MAX_BYTES} bytes`);
+  const declared = res.headers.get('content-length');
+  if (declared !== null && Number(declared) > MAX_BYTES) throw tooLarge();
+  const body = res.body;
+  if (!body || typeof body.getReader !== 'function') {
+    // A fetch without streams (some polyfills): the cap still holds, after the fact.
+    const buf = new Uint8Array(await res.arrayBuffer());
+    if (buf.byteLength > MAX_BYTES) throw tooLarge();
+    return buf;
+  }
+  const reader = body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BYTES) {
+      reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cache
+
+/**
+ * Remote JWK Sets and issuer metadata, cached per URL. See pkg/index.d.ts for the contract.
+ *
+ * An entry: `{ doc, fetchedAt, expiresAt, lastAttemptAt, inflight }`. `doc` is the
+ * last good document (frozen); it is served while `now < expiresAt` (fresh), and after a failed
+ * fetch until `expiresAt + 1 h` (stale). A URL is fetched at most once per 30 s while it has a
+ * usable document; without one, every call may fetch (one request at a time per URL).
+ */
+export class JwksCache {
+  #fetch;
+  #now;
+  #timeoutMs;
+  #maxEntries;
+  #entries = new Map(); // 'jwks <href>' | 'meta <issuer>' → entry, least recently used first
+
+  /**
+   * @param {{ fetch?: typeof fetch, now?: () => number, timeoutMs?: number, maxEntries?: number }} [options]
+   */
+  constructor(options = {}) {
+    if (options === null || typeof options !== 'object') throw configError('JwksCache options must be an object');
+    const { fetch: fetchImpl, now, timeoutMs = DEFAULT_TIMEOUT_MS, maxEntries = DEFAULT_MAX_ENTRIES } = options;
+    if (fetchImpl !== undefined && typeof fetchImpl !== 'function') throw configError('JwksCache fetch must be a function');
+    if (now !== undefined && typeof now !== 'function') throw configError('JwksCache now must be a function returning epoch ms');
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw configError('JwksCache timeoutMs must be a positive number');
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw configError('JwksCache maxEntries must be a positive integer');
+    this.#fetch = fetchImpl;
+    this.#now = now ?? Date.now;
+    this.#timeoutMs = timeoutMs;
+    this.#maxEntries = maxEntries;
+  }
+
+  /**
+   * The JWK Set at `uri`: from the cache while fresh, else fetched (concurrent callers share
+   * one request). Rejects with an Error saying why when no usable keys can be had.
+   */
+  async get(uri) {
+    const url = checkJwksUri(uri, 'jwks uri');
+    return this.#obtain(`jwks ${url.href}`, () => this.#fetchJwks(url), false);
+  }
+
+  /**
+   * Fetches `uri` again (an unknown `kid`), unless it was fetched less than 30 s ago; resolves
+   * to the current set — a new object when a fetch brought one. `_options.reason`
+   * ('unknown-kid', …) is informational: every refresh obeys the 30 s limit.
+   */
+  async refresh(uri, _options = {}) {
+    const url = checkJwksUri(uri, 'jwks uri');
+    return this.#obtain(`jwks ${url.href}`, () => this.#fetchJwks(url), true);
+  }
+
+  /**
+   * The `jwks_uri` of `issuer`, from its RFC 8414 metadata
+   * (`/.well-known/oauth-authorization-server`, inserted before the path), falling back to
+   * OpenID Connect discovery. The metadata's `issuer` must equal `issuer` exactly.
+   */
+  async discover(issuer) {
+    const issuerUrl = checkIssuerUrl(issuer);
+    const doc = await this.#obtain(`meta ${issuer}`, () => this.#fetchMetadata(issuer, issuerUrl), false);
+    return doc.jwksUri;
+  }
+
+  /** The usable entries as a JSON-serialisable object, for `import` in another instance. */
+  export() {
+    const now = this.#now();
+    const entries = [];
+    for (const [key, e] of this.#entries) {
+      if (!e.doc || now >= e.expiresAt + STALE_MS) continue;
+      const times = { fetchedAt: e.fetchedAt, expiresAt: e.expiresAt };
+      if (key.startsWith('jwks ')) entries.push({ kind: 'jwks', url: key.slice(5), jwks: e.doc, ...times });
+      else entries.push({ kind: 'metadata', issuer: e.doc.issuer, jwksUri: e.doc.jwksUri, ...times });
+    }
+    return { version: EXPORT_VERSION, entries };
+  }
+
+  /**
+   * Adds the entries of an `export()` (the object or its JSON text; null: nothing). Junk entries are skipped,
+   * every set is validated again, a TTL is never longer than 24 h and nothing is kept past
+   * expiry + 1 h. An entry never replaces a newer one. Returns how many were taken.
+   */
+  import(state) {
+    if (state === null || state === undefined) return 0; // nothing stored yet (KV get → null)
+    if (typeof state === 'string') {
+      try {
+        state = JSON.parse(state);
+      } catch {
+        return 0;
+      }
+    }
+    if (!isObject(state)) throw new TypeError('JwksCache.import(state): state must be an object from export()');
+    if (state.version !== EXPORT_VERSION || !Array.isArray(state.entries)) return 0;
+    const now = this.#now();
+    let taken = 0;
+    for (const item of state.entries.slice(0, this.#maxEntries)) {
+      const parsed = this.#parseImported(item, now);
+      if (!parsed) continue;
+      const current = this.#entries.get(parsed.key);
+      if (current?.doc && current.fetchedAt >= parsed.fetchedAt) continue;
+      const e = current ?? newEntry();
+      e.doc = parsed.doc;
+      e.fetchedAt = parsed.fetchedAt;
+      e.expiresAt = parsed.expiresAt;
+      // The fetch that produced it counts towards the 30 s limit here too.
+      e.lastAttemptAt = Math.max(e.lastAttemptAt ?? -Infinity, parsed.fetchedAt);
+      this.#put(parsed.key, e);
+      taken += 1;
+    }
+    return taken;
+  }
+
+  #parseImported(item, now) {
+    if (!isObject(item)) return null;
+    const { fetchedAt, expiresAt } = item;
+    if (!Number.isFinite(fetchedAt) || !Number.isFinite(expiresAt)) return null;
+    if (fetchedAt > now + IMPORT_SKEW_MS || expiresAt < fetchedAt) return null;
+    const exp = Math.min(expiresAt, fetchedAt + MAX_TTL_MS);
+    if (now >= exp + STALE_MS) return null;
+    try {
+      if (item.kind === 'jwks') {
+        const url = checkJwksUri(item.url);
+        return { key: `jwks ${url.href}`, doc: validateJwks(item.jwks), fetchedAt, expiresAt: exp };
+      }
+      if (item.kind === 'metadata' && typeof item.issuer === 'string') {
+        const issuerUrl = checkIssuerUrl(item.issuer);
+        const doc = validateMetadata({ issuer: item.issuer, jwks_uri: item.jwksUri }, item.issuer, issuerUrl, issuerUrl);
+        return { key: `meta ${item.issuer}`, doc, fetchedAt, expiresAt: exp };
+      }
+    } catch {
+      // junk: skipped
+    }
+    return null;
+  }
+
+  // The one place that decides whether to fetch.
+  #obtain(key, fetchDoc, force) {
+    const now = this.#now();
+    const e = this.#entries.get(key) ?? newEntry();
+    this.#put(key, e);
+    if (!force && e.doc && now < e.expiresAt) return Promise.resolve(e.doc);
+    if (e.inflight) return e.inflight;
+    const usable = e.doc && now < e.expiresAt + STALE_MS;
+    // At most one fetch per 30 s per URL while something usable is cached (unknown-kid
+    // refetches, and retries of a failing IdP while stale keys are served).
+    if (usable && now - e.lastAttemptAt < MIN_FETCH_INTERVAL_MS) return Promise.resolve(e.doc);
+    e.lastAttemptAt = now;
+    e.inflight = (async () => {
+      try {
+        const { doc, ttlMs } = await fetchDoc();
+        const at = this.#now();
+        e.doc = doc;
+        e.fetchedAt = at;
+        e.expiresAt = at + ttlMs;
+        return doc;
+      } catch (err) {
+        if (e.doc && this.#now() < e.expiresAt + STALE_MS) return e.doc; // stale, within 1 h
+        const message = err instanceof Error ? err.message : String(err);
+        const expired = e.doc ? `; the last good copy (fetched ${new Date(e.fetchedAt).toISOString()}) expired over 1 h ago` : '';
+        throw new Error(`${message}${expired}`, { cause: err });
+      } finally {
+        e.inflight = null;
+      }
+    })();
+    return e.inflight;
+  }
+
+  #put(key, entry) {
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    if (this.#entries.size <= this.#maxEntries) return;
+    for (const [k, old] of this.#entries) {
+      if (this.#entries.size <= this.#maxEntries) break;
+      if (!old.inflight && k !== key) this.#entries.delete(k);
+    }
+  }
+
+  async #fetchJwks(url) {
+    const { body, ttlMs } = await this.#fetchJson(url);
+    let jwks;
+    try {
+      jwks = validateJwks(body);
+    } catch (e) {
+      throw new Error(`${where(url)}: ${e.message}`, { cause: e.cause ?? e });
+    }
+    return { doc: jwks, ttlMs };
+  }
+
+  async #fetchMetadata(issuer, issuerUrl) {
+    const misses = [];
+    for (const url of metadataUrls(issuerUrl)) {
+      let got;
+      try {
+        got = await this.#fetchJson(url);
+      } catch (e) {
+        // Not there (404, a redirect, …): try the next well-known URL. Anything else (timeout,
+        // network, oversized, not json) stops here rather than costing three timeouts.
+        if (e instanceof StatusError) {
+          misses.push(`${url.pathname} (http ${e.status})`);
+          continue;
+        }
+        throw e;
+      }
+      return { doc: validateMetadata(got.body, issuer, issuerUrl, url), ttlMs: got.ttlMs };
+    }
+    throw new Error(`no metadata for issuer ${quote(issuer)}: ${clip(misses.join(', '), 200)}`);
+  }
+
+  /** GET `url` → `{ body, ttlMs }`; rejects with an Error naming the URL (never following redirects). */
+  async #fetchJson(url) {
+    const fetchImpl = this.#fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== 'function') throw new Error('no global fetch; pass options.fetch');
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
+    const timedOut = () => new Error(`${where(url)}: timed out after ${this.#timeoutMs} ms`);
+    try {
+      let res;
+      try {
+        // 'manual' rather than 'error': not every runtime (workerd) implements 'error'.
+        res = await fetchImpl(url.href, {
+          method: 'GET',
+          headers: { accept: 'application/jwk-set+json, application/json' },
+          redirect: 'manual',
+          signal: controller.signal,
+        });
+      } catch (e) {
+        if (controller.signal.aborted) throw timedOut();
+        // undici: TypeError('fetch failed') with the socket error (ECONNREFUSED, …) as cause.
+        const detail = typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.message === 'string' ? e.message : '';
+        throw new Error(`${where(url)}: request failed${detail ? ` (${clip(detail, 64)})` : ''}`, { cause: e });
+      }
+      if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+        res.body?.cancel?.().catch(() => {});
+        throw new StatusError(`${where(url)} answered with a redirect, which is not followed`, res.status);
+      }
+      if (res.status !== 200) {
+        res.body?.cancel?.().catch(() => {});
+        throw new StatusError(`${where(url)}: http status ${res.status}`, res.status);
+      }
+      let bytes;
+      try {
+        bytes = await readCapped(res, url);
+      } catch (e) {
+        if (controller.signal.aborted) throw timedOut();
+        throw e;
+      } finally {
+        // Done with the connection either way: an oversized body is not drained.
+        controller.abort();
+      }
+      let body;
+      try {
+        body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      } catch {
+        throw new Error(`${where(url)}: response is not json`);
+      }
+      return { body, ttlMs: ttlFromHeaders(res.headers) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function newEntry() {
+  return { doc: null, fetchedAt: 0, expiresAt: 0, lastAttemptAt: -Infinity, inflight: null };
+}

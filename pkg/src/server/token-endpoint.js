@@ -1,0 +1,223 @@
+// createTokenEndpoint: the authorization server's token endpoint for the jwt-bearer grant
+// (RFC 7523) carrying an ID-JAG, as a web-standard `(Request) => Promise<Response>` handler,
+// so it runs unchanged in Node, workerd, Deno and Bun.
+//
+// Order (rules.md "recommended evaluation order"): the request (R5a, R1, R2) and client
+// authentication (R3–R5) in the Rust core (src/token_request.rs, src/client_auth.rs) → the
+// grant (R6–R41 and the enterprise policy, src/verify.rs) → the jti consumed (R29, only after
+// every other check passed) → the access token minted (R47–R50). Errors on the wire are the
+// generic RFC 6749 §5.2 ones; the detailed reason goes to the `onDecision` audit event.
+import { WasmClientRegistry } from '../../wasm-full/idjag.js';
+import { IdJagError, callWasm, configError } from '../errors.js';
+import { JwksCache } from '../jwks-cache.js';
+import { MemoryReplayStore } from '../replay.js';
+import { IdJagVerifier, consumeGrant, verifyUnconsumed } from '../verifier.js';
+import { AccessTokenIssuer } from './access-token-issuer.js';
+import { decisionEvent, unverifiedFacts } from './audit.js';
+
+const MAX_BODY_BYTES = 64 * 1024;
+const ENDPOINT_OPTIONS = [
+  'grants', 'accessTokenIssuer', 'clients', 'tokenEndpoint', 'allowPublicClients',
+  'clientAssertionAlgorithms', 'onDecision', 'audit', 'jwksCache', 'fetch', 'now',
+];
+
+// What the client sees for each refusal of the grant: generic (design.md).
+const GRANT_DESCRIPTIONS = {
+  invalid_grant: 'the grant is not valid',
+  invalid_scope: 'the requested scope is not valid',
+  invalid_target: 'the requested resource is not valid',
+};
+
+/**
+ * @param {import('../../server.js').TokenEndpointOptions} options
+ * @returns {(request: Request) => Promise<Response>}
+ */
+export function createTokenEndpoint(options) {
+  if (options === null || typeof options !== 'object') throw configError('options must be an object');
+  const unknown = Object.keys(options).find((k) => !ENDPOINT_OPTIONS.includes(k));
+  if (unknown) throw configError(`unknown option ${JSON.stringify(unknown).slice(0, 66)}`);
+  const { grants, accessTokenIssuer, clients, onDecision, audit = {}, now = () => new Date() } = options;
+  if (grants === null || typeof grants !== 'object') throw configError('grants must be the VerifierOptions of the grants this server accepts');
+  if (!(accessTokenIssuer instanceof AccessTokenIssuer)) throw configError('accessTokenIssuer must be an AccessTokenIssuer');
+  // R50 / A2: the tokens' issuer is the audience the grants were made for.
+  if (grants.audience !== accessTokenIssuer.issuer) throw configError('grants.audience must equal the access token issuer');
+  if (!Array.isArray(clients)) throw configError('clients must list the registered clients');
+  if (onDecision !== undefined && typeof onDecision !== 'function') throw configError('onDecision must be a function');
+  if (typeof now !== 'function') throw configError('now must be a function returning a Date');
+  if (audit === null || typeof audit !== 'object') throw configError('audit must be an object');
+
+  const jwksCache = options.jwksCache ?? new JwksCache(options.fetch ? { fetch: options.fetch } : {});
+  const verifier = new IdJagVerifier({ ...grants, jwksCache, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  // Client assertions are single-use too (RFC 7523 §3 item 7), in the grants' store.
+  const assertionStore = grants.replayStore ?? new MemoryReplayStore();
+  const registry = callWasm(() => new WasmClientRegistry({
+    issuer: grants.audience,
+    clients: clients.map(({ jwksUri, ...c }) => ({ ...c, ...(jwksUri !== undefined ? { jwksUri } : {}) })),
+    ...(options.tokenEndpoint !== undefined ? { tokenEndpoint: options.tokenEndpoint } : {}),
+    ...(options.allowPublicClients !== undefined ? { allowPublicClients: options.allowPublicClients } : {}),
+    ...(options.clientAssertionAlgorithms !== undefined ? { clientAssertionAlgorithms: options.clientAssertionAlgorithms } : {}),
+    ...(grants.clockToleranceSec !== undefined ? { clockToleranceSec: grants.clockToleranceSec } : {}),
+  }));
+
+  const emit = (decision) => {
+    if (!onDecision) return;
+    try {
+      onDecision(decisionEvent(audit, decision));
+    } catch {
+      // An audit sink that throws must not change the answer.
+    }
+  };
+
+  return async function tokenEndpoint(request) {
+    const at = now();
+    const timeMs = at.getTime();
+    const checks = ['request'];
+    const refuse = (status, oauthError, description, facts, headers = {}) => {
+      emit({ outcome: 'failure', status, oauthError, timeMs, checks, ...facts });
+      return oauthErrorResponse(status, oauthError, description, headers);
+    };
+
+    const body = await readBody(request);
+    if (body === null) {
+      return refuse(400, 'invalid_request', 'the token request is not valid', { reason: 'the request body is too large or unreadable', rule: 'R5a' });
+    }
+    const url = new URL(request.url);
+    const raw = {
+      method: request.method,
+      contentType: request.headers.get('content-type') ?? undefined,
+      query: url.search.slice(1),
+      body,
+      authorization: request.headers.get('authorization') ?? undefined,
+    };
+    let auth = registry.authenticate(raw, timeMs / 1000);
+    if (auth.keysNeeded) {
+      // private_key_jwt with a jwksUri: fetch the client's keys (cached) and try again.
+      try {
+        registry.setClientJwks(auth.keysNeeded.clientId, await jwksCache.get(auth.keysNeeded.jwksUri));
+        auth = registry.authenticate(raw, timeMs / 1000);
+      } catch (e) {
+        checks.push('client_auth');
+        return refuse(401, 'invalid_client', 'client authentication failed', { reason: `client keys: ${e.message}`, rule: 'R3', clientId: auth.keysNeeded.clientId });
+      }
+    }
+    if (!auth.ok) {
+      const e = auth.error;
+      if (e.rule === 'R3' || e.rule === 'R5') checks.push('client_auth');
+      const headers = e.status === 401 && e.basicChallenge ? { 'www-authenticate': 'Basic realm="token", charset="UTF-8"' } : {};
+      if (e.status === 405) headers.allow = 'POST';
+      return refuse(e.status, e.oauthError, e.description, { reason: e.reason, rule: e.rule }, headers);
+    }
+    checks.push('client_auth');
+    const client = { clientId: auth.clientId, authMethod: auth.authMethod };
+    if (auth.assertionReplayKey) {
+      let fresh;
+      try {
+        fresh = await assertionStore.consume(auth.assertionReplayKey, auth.assertionReplayUntil * 1000, timeMs);
+      } catch {
+        fresh = null;
+      }
+      if (fresh !== true) {
+        return refuse(401, 'invalid_client', 'client authentication failed', { ...client, reason: fresh === false ? 'client assertion was already used' : 'replay store failed', rule: 'R3' });
+      }
+    }
+
+    // The grant: every check but replay, then the token's single resource (R50) is settled
+    // before the jti is consumed, so a refusal never burns the grant (R29).
+    let verified;
+    try {
+      verified = await verifier[verifyUnconsumed](auth.assertion, {
+        clientId: auth.clientId,
+        now: at,
+        ...(auth.scope !== undefined ? { scope: auth.scope } : {}),
+        ...(auth.resource !== undefined ? { resource: auth.resource } : {}),
+      });
+    } catch (e) {
+      if (!(e instanceof IdJagError)) throw e;
+      checks.push(...(e.checks ?? []));
+      return refuse(400, e.oauthError ?? 'invalid_grant', GRANT_DESCRIPTIONS[e.oauthError] ?? GRANT_DESCRIPTIONS.invalid_grant, {
+        ...client, ...unverifiedFacts(auth.assertion), code: e.code, reason: e.message, verified: false,
+      });
+    }
+    const { grant } = verified;
+    checks.push(...verified.checks);
+    const facts = {
+      ...client, issuer: grant.issuer, subject: grant.subject, jti: grant.jti, verified: true,
+      resource: grant.resources.join(' '), granted: grant.scopes, dropped: grant.droppedScopes,
+    };
+    if (grant.resources.length !== 1) {
+      // R50: the token names one MCP server; a grant for several needs the `resource` parameter.
+      return refuse(400, 'invalid_target', GRANT_DESCRIPTIONS.invalid_target, {
+        ...facts, code: 'ERR_RESOURCE', reason: grant.resources.length === 0 ? 'the grant names no resource' : 'the grant names several resources: request one', rule: 'R50',
+      });
+    }
+    checks.push('replay');
+    try {
+      await verifier[consumeGrant](verified, timeMs);
+    } catch (e) {
+      if (!(e instanceof IdJagError)) throw e;
+      return refuse(400, 'invalid_grant', GRANT_DESCRIPTIONS.invalid_grant, { ...facts, code: e.code, reason: e.message });
+    }
+
+    checks.push('mint');
+    let minted;
+    try {
+      minted = accessTokenIssuer.mint(grant, { now: at });
+    } catch (e) {
+      emit({ outcome: 'failure', status: 500, oauthError: 'server_error', timeMs, checks, ...facts, code: e?.code, reason: 'minting the access token failed' });
+      return oauthErrorResponse(500, 'server_error', 'the token could not be issued');
+    }
+    emit({ outcome: 'success', status: 200, timeMs, checks, ...facts, accessTokenJti: minted.jti });
+    // R47–R49: Bearer token, expires_in, the granted scope and resource; no refresh token.
+    const answer = { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn };
+    if (minted.scope) answer.scope = minted.scope;
+    answer.resource = minted.resource;
+    return jsonResponse(200, answer);
+  };
+}
+
+function jsonResponse(status, body, headers = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache', ...headers },
+  });
+}
+
+function oauthErrorResponse(status, error, description, headers = {}) {
+  return jsonResponse(status, { error, error_description: description }, headers);
+}
+
+// The body as text, or null when it is larger than MAX_BODY_BYTES or unreadable. The
+// declared length is checked first; a chunked body is read with a running cap.
+async function readBody(request) {
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > MAX_BODY_BYTES) return null;
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        reader.cancel().catch(() => {});
+        return null;
+      }
+      chunks.push(value);
+    }
+  } catch {
+    return null;
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.byteLength;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
