@@ -29,3 +29,12 @@ export async function connect(serverUrl: string) {
   });
   return new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: provider });
 }
+
+// idjag's AccessTokenVerifier is the MCP server SDK's OAuthTokenVerifier (requireBearerAuth's `verifier`).
+import { AccessTokenVerifier } from 'idjag';
+import { OAuthError, requireBearerAuth, type OAuthTokenVerifier } from '@modelcontextprotocol/server';
+const tokenVerifier: OAuthTokenVerifier = new AccessTokenVerifier({
+  issuer: 'https://as.example', audience: 'https://mcp.example/mcp', jwksUri: 'https://as.example/jwks', OAuthError,
+});
+const gate: (request: Request) => Promise<unknown> = requireBearerAuth({ verifier: tokenVerifier });
+void gate;
