@@ -77,7 +77,13 @@ impl AccessTokenVerifier {
         algorithms: Option<&[Alg]>,
         clock_tolerance_sec: u64,
     ) -> Result<Self, Error> {
-        let mut v = Self::new(issuer, resource, &serde_json::json!({"keys": []}), algorithms, clock_tolerance_sec);
+        let mut v = Self::new(
+            issuer,
+            resource,
+            &serde_json::json!({"keys": []}),
+            algorithms,
+            clock_tolerance_sec,
+        );
         if let Ok(v) = &mut v {
             v.keys = None;
         }
@@ -106,9 +112,12 @@ impl AccessTokenVerifier {
             alg,
             jws.signing_input,
             &jws.signature,
-            self.keys
-                .as_ref()
-                .ok_or_else(|| Error::new(ErrorCode::Key, "the authorization server's keys are not loaded"))?,
+            self.keys.as_ref().ok_or_else(|| {
+                Error::new(
+                    ErrorCode::Key,
+                    "the authorization server's keys are not loaded",
+                )
+            })?,
         )?;
         let c = &jws.payload;
         let string = |name: &str| -> Result<String, Error> {
@@ -323,7 +332,10 @@ mod issuer {
             c.insert("aud".into(), json!(resource));
             c.insert("client_id".into(), json!(grant.client_id));
             c.insert("iat".into(), crate::claims::numeric_date_value(now));
-            c.insert("exp".into(), crate::claims::numeric_date_value(now + self.lifetime));
+            c.insert(
+                "exp".into(),
+                crate::claims::numeric_date_value(now + self.lifetime),
+            );
             c.insert("jti".into(), json!(jti));
             if !scope.is_empty() {
                 c.insert("scope".into(), json!(scope));

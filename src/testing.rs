@@ -181,7 +181,10 @@ impl TestIssuer {
             }),
         );
         c.insert("iat".into(), crate::claims::numeric_date_value(now));
-        c.insert("exp".into(), crate::claims::numeric_date_value(now + lifetime));
+        c.insert(
+            "exp".into(),
+            crate::claims::numeric_date_value(now + lifetime),
+        );
         if let Some(r) = &p.resource {
             c.insert("resource".into(), r.clone());
         }

@@ -137,9 +137,10 @@ impl Verifier {
         // R6–R8: structure (size, parts, base64url, JSON objects, duplicates).
         trace.push("structure");
         let jws = parse_compact(token, cfg.max_token_bytes)?;
-        let alg = jose_header_alg(&jws.header, &cfg.algorithms, Some(ID_JAG_TYP)).inspect_err(|e| {
-            trace_header_failure(trace, e.code());
-        })?;
+        let alg =
+            jose_header_alg(&jws.header, &cfg.algorithms, Some(ID_JAG_TYP)).inspect_err(|e| {
+                trace_header_failure(trace, e.code());
+            })?;
         trace.extend(["header", "typ", "alg"]);
         // R17/R18: `iss` from the unverified payload, only to pick keys.
         trace.push("issuer");
@@ -419,8 +420,11 @@ fn granted_scopes(
                 )
             })?;
             if intersect {
-                let granted: Vec<String> =
-                    requested.iter().filter(|r| grant.contains(r)).cloned().collect();
+                let granted: Vec<String> = requested
+                    .iter()
+                    .filter(|r| grant.contains(r))
+                    .cloned()
+                    .collect();
                 if granted.is_empty() {
                     return Err(Error::claim(
                         ErrorCode::Scope,
@@ -461,8 +465,23 @@ fn granted_scopes(
 /// The names `check_traced` records, in pipeline order (docs/internals.md);
 /// the JS layer adds `request` and `client_auth` before and `replay` after.
 pub const CHECKS: [&str; 17] = [
-    "structure", "header", "typ", "alg", "issuer", "key", "signature", "claims", "audience",
-    "client", "time", "tenant", "unsupported", "resource", "scope", "policy", "replay",
+    "structure",
+    "header",
+    "typ",
+    "alg",
+    "issuer",
+    "key",
+    "signature",
+    "claims",
+    "audience",
+    "client",
+    "time",
+    "tenant",
+    "unsupported",
+    "resource",
+    "scope",
+    "policy",
+    "replay",
 ];
 
 /// `jose_header_alg` runs three checks; record the ones that ran before it failed.
