@@ -4,8 +4,10 @@
 #   make build          cargo (wasm32) -> wasm-bindgen -> wasm-opt -> pkg/wasm + pkg/dist; prints the wasm size
 #   make test           setup + build + cargo test + clippy + node --test tests/js/ + types + cross-runtime harnesses
 #   make test-runtimes  the cross-runtime harnesses only (tests/runtimes/run-all.sh)
+#   make test-e2e-runtimes  the end-to-end flow (IdP → ID-JAG → access token → MCP call) under Deno and Bun
 #   make test-conformance  the MCP conformance scenario auth/cross-app-access-complete-flow
 #   make test-browser   the Grant Inspector (www/) in headless Chromium (tests/browser/, Playwright)
+#   make bench          build, then bench/run.mjs: idjag vs jose, native, cold start, size, endpoint, memory -> bench/RESULTS.md
 #   make demo           setup + build + node examples/demo.mjs, then serve the Grant Inspector on
 #                       http://127.0.0.1:$(PORT)/ until Ctrl-C (PORT=8787; ONCE=1 skips serving)
 #   make clean          remove build outputs (keeps .tools and node_modules; `make distclean` removes those too)
@@ -16,7 +18,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: setup build test test-rust test-clippy test-js test-types test-runtimes test-conformance test-browser demo clean distclean
+.PHONY: setup build test test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser bench demo clean distclean
 
 setup:
 	scripts/setup.sh
@@ -24,7 +26,7 @@ setup:
 build: setup
 	scripts/build.sh
 
-test: build test-rust test-clippy test-js test-types test-runtimes test-conformance test-browser
+test: build test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser
 	@echo "[test] all green"
 
 # The native Rust tests and lints (the lead's suites).
@@ -57,10 +59,20 @@ test-runtimes: build
 	  echo "[test-runtimes] tests/runtimes/run-all.sh not present: skipped"; \
 	fi
 
+# The end-to-end flow (tests/runtimes/e2e/: the demo IdP, an authorization server and an MCP
+# resource served by the runtime itself, idjag's client, then examples/flow.mjs) under Deno and Bun.
+test-e2e-runtimes: build
+	bash tests/runtimes/e2e/run.sh
+
 # The Grant Inspector page in Chromium: decode, verify, playground variants, discovery, 375 px.
 # Screenshots go to tests/browser/artifacts/ (git-ignored).
 test-browser: build
 	node --test tests/browser/
+
+# Benchmarks (issue 6), not tests: timings only, no assertion. Writes bench/results.json,
+# bench/RESULTS.md and bench/chart.svg and prints where each target stands. BENCH_QUICK=1: fewer runs.
+bench: build
+	node bench/run.mjs
 
 PORT ?= 8787
 demo: build

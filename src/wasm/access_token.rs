@@ -1,6 +1,6 @@
 //! Bindings for the resource server's access-token check (both builds).
 
-use super::{config_error, serializer_value, to_js_error};
+use super::{config_error, options_from, serializer_value, to_js_error};
 use crate::access_token::AccessTokenVerifier;
 use crate::error::{Error, ErrorCode};
 use serde::Deserialize;
@@ -28,8 +28,7 @@ pub struct WasmAccessTokenVerifier {
 impl WasmAccessTokenVerifier {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmAccessTokenVerifier, JsValue> {
-        let o: Options = serde_wasm_bindgen::from_value(options)
-            .map_err(|e| config_error(format!("invalid access token verifier options: {e}")))?;
+        let o: Options = options_from(options, "access token verifier options")?;
         let algorithms = o
             .algorithms
             .as_ref()

@@ -55,6 +55,14 @@ fn with_checks(target: JsValue, checks: &[&'static str]) -> JsValue {
     target
 }
 
+/// Options objects go through serde_json so that `deny_unknown_fields` holds
+/// (serde-wasm-bindgen reads only the declared fields of a struct).
+fn options_from<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| config_error(format!("invalid {what}: {e}")))?;
+    serde_json::from_value(json).map_err(|e| config_error(format!("invalid {what}: {e}")))
+}
+
 fn config_error(msg: String) -> JsValue {
     to_js_error(&Error::config(msg))
 }

@@ -1,7 +1,7 @@
 //! Bindings for the authorization server (`idjag/server`, signing build):
 //! the token request + client authentication, and the access-token issuer.
 
-use super::{config_error, serializer_value, to_js_error};
+use super::{config_error, options_from, serializer_value, to_js_error};
 use crate::access_token::{AccessTokenIssuer, MintRequest};
 use crate::client_auth::{AuthFailure, ClientRegistry, ClientRegistryOptions};
 use crate::sign::SigningKey;
@@ -100,10 +100,7 @@ pub struct WasmClientRegistry {
 impl WasmClientRegistry {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmClientRegistry, JsValue> {
-        let value: serde_json::Value = serde_wasm_bindgen::from_value(options)
-            .map_err(|e| config_error(format!("invalid token endpoint options: {e}")))?;
-        let o: ClientRegistryOptions = serde_json::from_value(value)
-            .map_err(|e| config_error(format!("invalid token endpoint options: {e}")))?;
+        let o: ClientRegistryOptions = options_from(options, "token endpoint options")?;
         let inner = ClientRegistry::new(o).map_err(|e| to_js_error(&e))?;
         Ok(WasmClientRegistry { inner })
     }
@@ -198,8 +195,7 @@ const DEFAULT_AT_LIFETIME_SEC: u64 = 300;
 impl WasmAccessTokenIssuer {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmAccessTokenIssuer, JsValue> {
-        let o: IssuerOptions = serde_wasm_bindgen::from_value(options)
-            .map_err(|e| config_error(format!("invalid access token issuer options: {e}")))?;
+        let o: IssuerOptions = options_from(options, "access token issuer options")?;
         let alg = match o.alg.as_deref() {
             None => None,
             Some(name) => Some(crate::Alg::parse(name).ok_or_else(|| {

@@ -1,6 +1,6 @@
 //! Bindings for the test issuer (`idjag/testing`), only in the `signing` build.
 
-use super::{config_error, serializer_value, to_js_error};
+use super::{config_error, options_from, serializer_value, to_js_error};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -26,8 +26,7 @@ pub struct WasmTestIssuer {
 impl WasmTestIssuer {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmTestIssuer, JsValue> {
-        let o: WasmTestIssuerOptions = serde_wasm_bindgen::from_value(options)
-            .map_err(|e| config_error(format!("invalid test issuer options: {e}")))?;
+        let o: WasmTestIssuerOptions = options_from(options, "test issuer options")?;
         let alg = match o.alg.as_deref() {
             None => None,
             Some(name) => Some(crate::Alg::parse(name).ok_or_else(|| {

@@ -303,7 +303,7 @@ describe('metadata', () => {
     const m = authorizationServerMetadata({ issuer: AS, tokenEndpoint: `${AS}/token`, jwksUri: `${AS}/jwks` });
     assert.equal(m.issuer, AS);
     assert.deepEqual(m.grant_types_supported, [GT]);
-    assert.deepEqual(m.authorization_grant_profiles_supported, ['urn:ietf:params:oauth:token-type:id-jag']);
+    assert.deepEqual(m.authorization_grant_profiles_supported, ['urn:ietf:params:oauth:grant-profile:id-jag']);
     assert.ok(m.token_endpoint_auth_methods_supported.includes('private_key_jwt'));
     assert.throws(() => authorizationServerMetadata({ issuer: AS, tokenEndpoint: 'not a url', jwksUri: `${AS}/jwks` }), (e) => e.code === 'ERR_CONFIG');
   });

@@ -3,7 +3,7 @@
 import { configError } from '../errors.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const ID_JAG_TYPE = 'urn:ietf:params:oauth:token-type:id-jag';
+const ID_JAG_PROFILE = 'urn:ietf:params:oauth:grant-profile:id-jag';
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
 // Checks an absolute URL without a fragment and returns it exactly as given (identifiers
@@ -39,7 +39,7 @@ export function authorizationServerMetadata(options) {
     jwks_uri: url(jwksUri, 'jwksUri'),
     grant_types_supported: [JWT_BEARER],
     // The ID-JAG profile (JAG §7): the assertion types this server accepts for jwt-bearer.
-    authorization_grant_profiles_supported: [ID_JAG_TYPE],
+    authorization_grant_profiles_supported: [ID_JAG_PROFILE],
     token_endpoint_auth_methods_supported: methods,
     ...(methods.includes('private_key_jwt')
       ? { token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'] }
