@@ -8,8 +8,9 @@
 #   make test-conformance  the MCP conformance scenario auth/cross-app-access-complete-flow
 #   make test-browser   the Grant Inspector (www/) in headless Chromium (tests/browser/, Playwright)
 #   make bench          build, then bench/run.mjs: idjag vs jose, native, cold start, size, endpoint, memory -> bench/RESULTS.md
-#   make demo           setup + build + node examples/demo.mjs, then serve the Grant Inspector on
-#                       http://127.0.0.1:$(PORT)/ until Ctrl-C (PORT=8787; ONCE=1 skips serving)
+#   make demo           setup + build, then the EMA flow end to end (IdP, MCP authorization server, MCP
+#                       server, SDK client) printed step by step, then the Grant Inspector on
+#                       http://127.0.0.1:$(PORT)/ until Ctrl-C (PORT=8787; ONCE=1: flows only, exit status)
 #   make clean          remove build outputs (keeps .tools and node_modules; `make distclean` removes those too)
 #
 # Every target works from a fresh clone and is idempotent.
@@ -75,10 +76,12 @@ bench: build
 	node bench/run.mjs
 
 PORT ?= 8787
+# The EMA flow end to end (examples/demo.mjs): the demo IdP, the MCP authorization server and
+# the MCP server on loopback ports, alice's and bob's flows printed step by step, then the Grant
+# Inspector on http://127.0.0.1:$(PORT)/ until Ctrl-C. ONCE=1: the flows only, exit 0 only if
+# every expected outcome happened.
 demo: build
-	node examples/demo.mjs
-	@if [[ -n "$(ONCE)" ]]; then exit 0; fi; \
-	  echo; PORT="$(PORT)" exec node scripts/serve-www.mjs
+	PORT="$(PORT)" node examples/demo.mjs $(if $(ONCE),--once,)
 
 clean:
 	rm -rf pkg/wasm pkg/wasm.tmp pkg/dist

@@ -1,82 +1,117 @@
-// make demo — an MCP authorization server's view of an ID-JAG.
+// make demo — Enterprise-Managed Authorization end to end, on loopback ports:
 //
-// 1. A test identity provider key is generated now (WebCrypto, through `jose`).
-// 2. The "IdP" mints an ID-JAG for user alice, client mcp-client-1, this authorization server.
-// 3. IdJagVerifier (the Rust core, compiled to WebAssembly) verifies it.
-// 4. Three broken presentations are refused: expired, wrong audience, replayed.
+//   the enterprise IdP (examples/idp) → the MCP authorization server (idjag's token endpoint)
+//   → the MCP server (@modelcontextprotocol/server, requireBearerAuth + idjag's
+//   AccessTokenVerifier, a scope per tool) ← the MCP client (@modelcontextprotocol/client,
+//   CrossAppAccessProvider with idjag's requestIdJag as its assertion callback)
 //
-//   node examples/demo.mjs      (after `make build`)
+// Two users run the same flow (examples/flow.mjs): alice (engineering) may read but not write,
+// bob (admins) may do both, and each one's first ID-JAG is refused when presented again. Every
+// request and response is printed, every token decoded, every decision as one JSON line.
+// Then the Grant Inspector is served (and the three servers stay up) until Ctrl-C.
+//
+//   node examples/demo.mjs           PORT=8787 for the Inspector (PORT=0: any free port)
+//   node examples/demo.mjs --once    the flows only; exit 0 only if every expected outcome happened
+import { serveWww } from '../scripts/serve-www.mjs';
+import { EXPECTED, runFlow, unexpected } from './flow.mjs';
+import { DEMO_USERS } from './idp/node.js';
+import { createFlowPrinter } from './lib/print-flow.js';
+import { startDemo } from './mcp-server/node.js';
 
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { IdJagError, IdJagVerifier } from 'idjag';
+const once = process.argv.includes('--once');
+const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const out = (line = '') => process.stdout.write(`${line}\n`);
 
-const IDP = 'https://idp.example.com';
-const AS = 'https://auth.mcp.example.com';
-const MCP = 'https://mcp.example.com/mcp';
-const CLIENT = 'mcp-client-1';
-
-// The identity provider's signing key (ES256). Only the public half is given to the verifier.
-const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-const jwk = { ...(await exportJWK(publicKey)), kid: 'demo-es256', alg: 'ES256', use: 'sig' };
-
-/** What the IdP returns from the RFC 8693 token exchange (issued_token_type ...:id-jag). */
-async function mintIdJag({ aud = AS, iat, exp } = {}) {
-  const nowSec = Math.floor(Date.now() / 1000);
-  return new SignJWT({
-    client_id: CLIENT,
-    resource: MCP,
-    scope: 'files:read files:write',
-    jti: crypto.randomUUID(),
-  })
-    .setProtectedHeader({ alg: 'ES256', typ: 'oauth-id-jag+jwt', kid: jwk.kid })
-    .setIssuer(IDP)
-    .setSubject('alice@example.com')
-    .setAudience(aud)
-    .setIssuedAt(iat ?? nowSec)
-    .setExpirationTime(exp ?? nowSec + 300)
-    .sign(privateKey);
-}
-
-// The MCP authorization server's policy: which IdP it trusts, which MCP servers it serves.
-const verifier = new IdJagVerifier({
-  audience: AS,
-  issuers: [{ issuer: IDP, jwks: { keys: [jwk] } }],
-  resources: [MCP],
+let printer = null;
+let live = false; // after the flows: print each decision as it happens (your own client, curl)
+const decision = (source, event) => {
+  printer?.decision(source, event);
+  if (live) printer.flush();
+};
+const demo = await startDemo({
+  onDecision: (event) => decision(event['event.name'] === 'idjag.token_request' ? 'as' : 'mcp', event),
+  // The IdP logs every request; its decision is the token exchange (and any refusal).
+  onIdpEvent: (event) => {
+    if (event.method === 'POST' && (event.path === '/token' || event.status >= 400)) decision('idp', event);
+  },
+});
+const mcpOrigin = new URL(demo.mcpServerUrl).origin;
+printer = createFlowPrinter({
+  write: out, color, origins: { IdP: demo.idp.url, AS: demo.authorizationServer.issuer, MCP: mcpOrigin },
 });
 
-const line = (s = '') => console.log(s);
+out('idjag demo — Enterprise-Managed Authorization (ID-JAG) end to end, on loopback');
+out(`  IdP  ${demo.idp.url.padEnd(28)} enterprise IdP: sign-in, RFC 8693 token exchange → ID-JAG (examples/idp)`);
+out(`  AS   ${demo.authorizationServer.issuer.padEnd(28)} MCP authorization server: idjag createTokenEndpoint, jwt-bearer → RFC 9068 token`);
+out(`  MCP  ${demo.mcpServerUrl.padEnd(28)} MCP server: requireBearerAuth + idjag AccessTokenVerifier, one scope per tool`);
+out('  → request  ← response  ◆ decision (an audit event, one JSON line; time omitted, checks listed on refusals)');
+out('  tokens are decoded, not verified; signatures elided; secrets never shown');
 
-// --- the good grant: the jwt-bearer token request (grant_type=...:jwt-bearer, assertion=<ID-JAG>)
-const grant = await mintIdJag();
-line('ID-JAG minted by the test IdP:');
-line(`  ${grant.slice(0, 72)}…`);
-line();
-const verified = await verifier.verify(grant, { clientId: CLIENT, scope: 'files:read' });
-line('verified grant (requested scope "files:read"):');
-const { header, claims, ...summary } = verified;
-for (const [k, v] of Object.entries(summary)) line(`  ${k.padEnd(10)} ${JSON.stringify(v)}`);
-line(`  header     ${JSON.stringify(header)}`);
-line(`  claims     ${Object.keys(claims).join(', ')}`);
-line();
-
-// --- three presentations the server must refuse
-async function refused(label, token, ctx) {
+const problems = [];
+const outcomes = [];
+for (const email of Object.keys(EXPECTED)) {
+  const user = DEMO_USERS.find((u) => u.email === email);
+  printer.user(email, `(groups: ${user.groups.join(', ')})`);
   try {
-    await verifier.verify(token, ctx);
-    line(`  ✗ ${label}: ACCEPTED — this is a bug`);
-    return false;
+    const outcome = await runFlow({
+      mcpServerUrl: demo.mcpServerUrl,
+      authorizationServer: demo.authorizationServer.issuer,
+      idp: demo.idp,
+      user,
+      log: (event) => printer.flow(event),
+    });
+    printer.flush();
+    outcomes.push(outcome);
+    problems.push(...unexpected(outcome));
   } catch (e) {
-    if (!(e instanceof IdJagError)) throw e;
-    line(`  ✓ ${label.padEnd(16)} ${e.code.padEnd(14)} error=${e.oauthError}  (${e.message})`);
-    return true;
+    printer.flush();
+    problems.push(`${email}: the flow failed: ${e?.message ?? e}`);
+    out(`  ✗ ${email}: the flow failed: ${e?.message ?? e}`);
   }
 }
 
-const nowSec = Math.floor(Date.now() / 1000);
-line('refused, with the code to switch on and the OAuth error to send:');
-const results = [
-  await refused('expired', await mintIdJag({ iat: nowSec - 3600, exp: nowSec - 3300 }), { clientId: CLIENT }),
-  await refused('wrong audience', await mintIdJag({ aud: 'https://other-as.example.com' }), { clientId: CLIENT }),
-  await refused('replayed', grant, { clientId: CLIENT }), // the good grant, presented a second time
-];
-if (results.includes(false)) process.exit(1);
+out();
+out('━━ summary');
+for (const o of outcomes) {
+  const calls = Object.entries(o.calls).map(([tool, r]) => `${tool} ${r.result}${r.status ? ` (${r.status})` : ''}`).join(', ');
+  out(`  ${o.user.padEnd(18)} ${calls}, replayed ID-JAG ${o.replay?.result}; ${o.grants} ID-JAG(s) issued`);
+}
+if (problems.length === 0) {
+  const count = Object.values(EXPECTED).reduce((n, e) => n + Object.keys(e).length, 0);
+  out(`  ✓ all ${count} expected outcomes happened`);
+} else {
+  for (const p of problems) out(`  ✗ ${p}`);
+}
+
+if (once) {
+  await demo.close();
+  process.exit(problems.length === 0 ? 0 : 1);
+}
+
+// Keep serving: the Grant Inspector, and the three servers for your own client or curl.
+const raw = process.env.PORT ?? '8787';
+const port = Number(raw);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`demo: PORT must be a port number, got ${JSON.stringify(raw)}`);
+  process.exit(2);
+}
+let inspector;
+try {
+  inspector = await serveWww({ port });
+} catch (e) {
+  const hint = e?.code === 'EADDRINUSE' ? `port ${port} is in use; try \`make demo PORT=${port + 1}\` (or PORT=0)` : e?.message ?? e;
+  console.error(`demo: the Grant Inspector could not start: ${hint}`);
+  await demo.close();
+  process.exit(1);
+}
+out();
+out(`idjag Grant Inspector: ${inspector.url}`);
+out(`  paste a grant there (or mint one in its playground); the demo IdP's keys: ${demo.idp.jwksUri}`);
+out(`  still serving the IdP, the authorization server and ${demo.mcpServerUrl} (their decisions follow); Ctrl-C to stop`);
+live = true;
+const stop = () => {
+  Promise.all([inspector.close(), demo.close()]).finally(() => process.exit(problems.length === 0 ? 0 : 1));
+  setTimeout(() => process.exit(1), 2000).unref();
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);

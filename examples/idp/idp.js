@@ -87,9 +87,10 @@ export function createIdp(config) {
   };
 
   const routes = {
-    'GET /.well-known/openid-configuration': async () => json(200, metadata),
-    'GET /.well-known/oauth-authorization-server': async () => json(200, metadata),
-    'GET /jwks': async () => json(200, signer.jwks(), { 'cache-control': 'max-age=300' }),
+    // Public documents: readable cross-origin, so the Grant Inspector can discover the keys.
+    'GET /.well-known/openid-configuration': async () => json(200, metadata, PUBLIC),
+    'GET /.well-known/oauth-authorization-server': async () => json(200, metadata, PUBLIC),
+    'GET /jwks': async () => json(200, signer.jwks(), { ...PUBLIC, 'cache-control': 'max-age=300' }),
     'POST /demo-login': demoLogin,
     'POST /token': tokenExchange,
   };
@@ -270,6 +271,7 @@ export function createIdp(config) {
 // ---------------------------------------------------------------------------------------------
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+const PUBLIC = { 'access-control-allow-origin': '*' };
 
 function json(status, body, headers = {}) {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });

@@ -6,6 +6,10 @@ import { WasmAccessTokenVerifier } from '../wasm/idjag.js';
 import { IdJagError, callWasm, configError, fromWasm, keyError } from './errors.js';
 import { JwksCache, checkJwksUri } from './jwks-cache.js';
 
+const WIRE_DESCRIPTIONS = {
+  invalid_token: 'the access token is not valid',
+  insufficient_scope: 'the access token lacks a required scope',
+};
 const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes'];
 
 export class AccessTokenVerifier {
@@ -86,7 +90,8 @@ export class AccessTokenVerifier {
    * (`token`, `clientId`, `scopes`, `expiresAt`, `resource`, `extra`). Failures reject with
    * the SDK's `OAuthError('invalid_token' | 'insufficient_scope')` when its class was given
    * as the `OAuthError` option (so `requireBearerAuth` answers 401 / 403 with the
-   * `WWW-Authenticate` challenge), else with the IdJagError.
+   * `WWW-Authenticate` challenge; its description is generic, the IdJagError with the reason
+   * is its `cause`), else with the IdJagError.
    * @param {string} token
    */
   async verifyAccessToken(token) {
@@ -96,8 +101,11 @@ export class AccessTokenVerifier {
     } catch (e) {
       if (!this.#OAuthError || !(e instanceof IdJagError)) throw e;
       // V8: a missing scope is 403 insufficient_scope; everything else is 401 invalid_token.
+      // The description goes on the wire, so it is generic; the reason stays in `cause`.
       const code = e.code === 'ERR_SCOPE' ? 'insufficient_scope' : 'invalid_token';
-      throw new this.#OAuthError(code, e.message);
+      const err = new this.#OAuthError(code, WIRE_DESCRIPTIONS[code]);
+      err.cause = e;
+      throw err;
     }
     return {
       token,

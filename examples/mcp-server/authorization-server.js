@@ -1,0 +1,113 @@
+// The MCP server's authorization server: RFC 8414 metadata, its JWKS, and idjag's token
+// endpoint for the jwt-bearer grant (RFC 7523) carrying an ID-JAG. A web-standard
+// `(request: Request) => Promise<Response>` handler: it runs under node:http (through
+// examples/lib/serve-fetch.js), Deno.serve, Bun.serve or a Worker.
+//
+// DEMO ONLY: the client secret below is public and the signing key lives in memory (pass
+// `privateJwk` to keep it across restarts; a real server keeps it in a KMS).
+import { AccessTokenIssuer, authorizationServerMetadata, createTokenEndpoint } from 'idjag/server';
+
+// spec/rules.md §8 (JAG §7.2): the value a client looks for in authorization_grant_profiles_supported.
+const GRANT_PROFILE_ID_JAG = 'urn:ietf:params:oauth:grant-profile:id-jag';
+
+/** The one client registered here: the demo MCP client, as the IdP names it in ID-JAGs (I5). */
+export const DEMO_AS_CLIENT = Object.freeze({
+  clientId: 'mcp-demo-client-at-files',
+  clientSecret: 'mcp-demo-client-as-secret',
+});
+
+/**
+ * The enterprise policy of this authorization server (a GrantPolicy, the same JSON in every
+ * runtime). The IdP already decides per user (examples/idp/policy.json); here the server says
+ * which client may use which IdP's grants for which scopes of its MCP server.
+ */
+export function demoGrantPolicy({ idpIssuer, mcpServerUrl, scopes }) {
+  return {
+    rules: [
+      {
+        id: 'demo-client-files',
+        effect: 'allow',
+        issuers: [idpIssuer],
+        clients: [DEMO_AS_CLIENT.clientId],
+        resources: [mcpServerUrl],
+        scopes,
+      },
+    ],
+  };
+}
+
+/**
+ * @param {{
+ *   issuer: string,              // this server's issuer identifier = its base URL (no trailing slash)
+ *   idpIssuer: string,           // the trusted enterprise IdP; its keys are discovered (RFC 8414 / OIDC)
+ *   mcpServerUrl: string,        // the MCP server this server issues tokens for (RFC 8707 resource)
+ *   scopes: string[],            // the MCP server's scopes
+ *   policy?: object,             // a GrantPolicy; default demoGrantPolicy()
+ *   clients?: Array<{ clientId: string, clientSecret: string }>,
+ *   privateJwk?: JsonWebKey,     // the access-token signing key; default a generated ES256 key
+ *   onDecision?: (event: object) => void, // the token endpoint's audit events (token-free)
+ *   fetch?: typeof fetch,        // for the IdP's metadata and JWKS
+ * }} options
+ */
+export function createAuthorizationServer(options) {
+  const { issuer, idpIssuer, mcpServerUrl, scopes, clients = [DEMO_AS_CLIENT], privateJwk, onDecision, fetch } = options;
+  const policy = options.policy ?? demoGrantPolicy({ idpIssuer, mcpServerUrl, scopes });
+  const tokenEndpoint = `${issuer}/token`;
+  const jwksUri = `${issuer}/jwks`;
+  const tokens = new AccessTokenIssuer({ issuer, ...(privateJwk ? { privateJwk } : {}) });
+
+  const endpoint = createTokenEndpoint({
+    grants: {
+      audience: issuer, // R20: aud must be exactly this issuer
+      issuers: [{ issuer: idpIssuer, discover: true }],
+      resources: [mcpServerUrl], // R32
+      // The SDK's CrossAppAccessProvider asks for every scope the MCP server advertises;
+      // grant exactly what the ID-JAG carries of them instead of refusing (R35, RFC 6749 §3.3).
+      scopeRequest: 'intersect',
+      policy,
+    },
+    accessTokenIssuer: tokens,
+    tokenEndpoint,
+    clients: clients.map((c) => ({ clientId: c.clientId, clientSecret: c.clientSecret, tokenEndpointAuthMethod: 'client_secret_basic' })),
+    ...(onDecision ? { onDecision } : {}),
+    ...(fetch ? { fetch } : {}),
+  });
+
+  const metadata = authorizationServerMetadata({
+    issuer,
+    // RFC 8414 §2 lets a server without the authorization code flow omit this, but the MCP
+    // SDK's client (2.4.0) refuses metadata without it: name an endpoint that says no.
+    authorization_endpoint: `${issuer}/authorize`,
+    tokenEndpoint,
+    jwksUri,
+    tokenEndpointAuthMethods: ['client_secret_basic'],
+    scopesSupported: scopes,
+  });
+  // Workaround: idjag 0.1.0 lists the token type (…:token-type:id-jag) here; clients look for
+  // the grant profile (rules.md §8, and idjag's own discover()).
+  metadata.authorization_grant_profiles_supported = [GRANT_PROFILE_ID_JAG];
+
+  /** @param {Request} request @returns {Promise<Response>} */
+  async function handle(request) {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/token') return endpoint(request); // answers 405 itself for other methods
+    if (pathname === '/authorize') {
+      return Response.json({
+        error: 'unsupported_response_type',
+        error_description: 'this server issues tokens for ID-JAGs only (jwt-bearer at the token endpoint)',
+      }, { status: 400 });
+    }
+    const document = {
+      '/.well-known/oauth-authorization-server': metadata,
+      '/jwks': tokens.jwks(),
+    }[pathname];
+    if (document === undefined) return Response.json({ error: 'not_found' }, { status: 404 });
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return Response.json({ error: 'invalid_request' }, { status: 405, headers: { allow: 'GET, HEAD' } });
+    }
+    // Public documents: readable cross-origin (the Grant Inspector, browser clients).
+    return Response.json(document, { headers: { 'access-control-allow-origin': '*', 'cache-control': 'max-age=300' } });
+  }
+
+  return { issuer, handle, metadata, tokenEndpoint, jwksUri, jwks: () => tokens.jwks() };
+}
