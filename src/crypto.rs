@@ -115,7 +115,8 @@ pub struct KeyVerifier {
 #[derive(Clone)]
 enum PublicKey {
     Rsa(Box<RsaPublicKey>),
-    P256(p256::ecdsa::VerifyingKey),
+    /// With its precomputed table (issue 6).
+    P256(Box<crate::p256_table::P256Key>),
     P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
 }
@@ -219,10 +220,11 @@ impl KeyVerifier {
             (KeyFamily::Rsa, DecodingKeyKind::RsaModulusExponent { n, e }) => {
                 PublicKey::Rsa(Box::new(rsa_public_key(n, e)?))
             }
-            (KeyFamily::P256, DecodingKeyKind::SecretOrDer(point)) => PublicKey::P256(
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                    .map_err(|_| KeyError::EcInvalidPoint)?,
-            ),
+            (KeyFamily::P256, DecodingKeyKind::SecretOrDer(point)) => {
+                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                    .map_err(|_| KeyError::EcInvalidPoint)?;
+                PublicKey::P256(Box::new(crate::p256_table::P256Key::new(&key)))
+            }
             (KeyFamily::P384, DecodingKeyKind::SecretOrDer(point)) => PublicKey::P384(
                 p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
                     .map_err(|_| KeyError::EcInvalidPoint)?,
@@ -299,9 +301,8 @@ impl KeyVerifier {
                 rsa_verify(k, Pss::<Sha512>::new(), &Sha512::digest(message), signature)
             }
             (PublicKey::P256(k), Alg::ES256) => {
-                // R14: raw R‖S of exactly 64 bytes, never DER.
-                let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| ())?;
-                signature3::Verifier::verify(k, message, &sig).map_err(|_| ())
+                // R14: raw R‖S of exactly 64 bytes, never DER (P256Key::verify).
+                k.verify(message, signature).then_some(()).ok_or(())
             }
             (PublicKey::P384(k), Alg::ES384) => {
                 let sig = p384::ecdsa::Signature::from_slice(signature).map_err(|_| ())?;

@@ -16,6 +16,7 @@ pub mod error;
 pub mod inspect;
 pub mod jwk;
 pub mod jws;
+pub mod p256_table;
 pub mod policy;
 pub mod replay;
 #[cfg(feature = "signing")]

@@ -186,7 +186,9 @@ impl Config {
                 None => None,
             };
             let discover = io.discover.unwrap_or(false);
-            let sources = usize::from(keys.is_some()) + usize::from(io.jwks_uri.is_some()) + usize::from(discover);
+            let sources = usize::from(keys.is_some())
+                + usize::from(io.jwks_uri.is_some())
+                + usize::from(discover);
             if sources != 1 {
                 return Err(Error::config(format!(
                     "{at} needs exactly one of jwks, jwksUri or discover: true"
