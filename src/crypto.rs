@@ -8,8 +8,7 @@
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::{ErrorKind, new_error};
 use jsonwebtoken::{Algorithm, DecodingKey, DecodingKeyKind, EncodingKey};
-use rsa::traits::SignatureScheme;
-use rsa::{BoxedUint, Pkcs1v15Sign, PublicKey as RsaPublicKey, pss::Pss};
+use rsa::{BoxedUint, PublicKey as RsaPublicKey};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 /// The asymmetric JWS algorithms idjag accepts (RFC 7518 §3.3–3.5, RFC 8037).
@@ -114,7 +113,8 @@ pub struct KeyVerifier {
 
 #[derive(Clone)]
 enum PublicKey {
-    Rsa(Box<RsaPublicKey>),
+    /// Validated by `rsa`, verified by our own public operation (issue 6).
+    Rsa(Box<crate::rsa_verify::RsaKey>),
     /// With its precomputed table (issue 6).
     P256(Box<crate::p256_table::P256Key>),
     P384(p384::ecdsa::VerifyingKey),
@@ -218,7 +218,10 @@ impl KeyVerifier {
     pub fn from_decoding_key(alg: Alg, key: &DecodingKey) -> Result<KeyVerifier, KeyError> {
         let key = match (alg.family(), key.kind()) {
             (KeyFamily::Rsa, DecodingKeyKind::RsaModulusExponent { n, e }) => {
-                PublicKey::Rsa(Box::new(rsa_public_key(n, e)?))
+                rsa_public_key(n, e)?;
+                let key = crate::rsa_verify::RsaKey::new(n, strip_leading_zeros(e))
+                    .ok_or(KeyError::RsaInvalid)?;
+                PublicKey::Rsa(Box::new(key))
             }
             (KeyFamily::P256, DecodingKeyKind::SecretOrDer(point)) => {
                 let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
@@ -263,42 +266,27 @@ impl KeyVerifier {
     }
 
     fn check(&self, message: &[u8], signature: &[u8]) -> Result<(), ()> {
-        fn rsa_verify<S: SignatureScheme>(
-            key: &RsaPublicKey,
-            scheme: S,
-            digest: &[u8],
-            sig: &[u8],
-        ) -> Result<(), ()> {
-            key.verify(scheme, digest, sig).map_err(|_| ())
-        }
+        use crate::rsa_verify::{DIGEST_INFO_SHA256, DIGEST_INFO_SHA384, DIGEST_INFO_SHA512};
+        let ok = |b: bool| b.then_some(()).ok_or(());
         match (self.key.as_ref(), self.alg) {
-            (PublicKey::Rsa(k), Alg::RS256) => rsa_verify(
-                k,
-                Pkcs1v15Sign::new::<Sha256>(),
-                &Sha256::digest(message),
-                signature,
-            ),
-            (PublicKey::Rsa(k), Alg::RS384) => rsa_verify(
-                k,
-                Pkcs1v15Sign::new::<Sha384>(),
-                &Sha384::digest(message),
-                signature,
-            ),
-            (PublicKey::Rsa(k), Alg::RS512) => rsa_verify(
-                k,
-                Pkcs1v15Sign::new::<Sha512>(),
-                &Sha512::digest(message),
-                signature,
-            ),
-            // RFC 7518 §3.5: salt length = hash length; Pss::new() enforces exactly that.
+            (PublicKey::Rsa(k), Alg::RS256) => {
+                ok(k.verify_pkcs1v15(&DIGEST_INFO_SHA256, &Sha256::digest(message), signature))
+            }
+            (PublicKey::Rsa(k), Alg::RS384) => {
+                ok(k.verify_pkcs1v15(&DIGEST_INFO_SHA384, &Sha384::digest(message), signature))
+            }
+            (PublicKey::Rsa(k), Alg::RS512) => {
+                ok(k.verify_pkcs1v15(&DIGEST_INFO_SHA512, &Sha512::digest(message), signature))
+            }
+            // RFC 7518 §3.5: salt length = hash length, enforced exactly.
             (PublicKey::Rsa(k), Alg::PS256) => {
-                rsa_verify(k, Pss::<Sha256>::new(), &Sha256::digest(message), signature)
+                ok(k.verify_pss::<Sha256>(&Sha256::digest(message), signature))
             }
             (PublicKey::Rsa(k), Alg::PS384) => {
-                rsa_verify(k, Pss::<Sha384>::new(), &Sha384::digest(message), signature)
+                ok(k.verify_pss::<Sha384>(&Sha384::digest(message), signature))
             }
             (PublicKey::Rsa(k), Alg::PS512) => {
-                rsa_verify(k, Pss::<Sha512>::new(), &Sha512::digest(message), signature)
+                ok(k.verify_pss::<Sha512>(&Sha512::digest(message), signature))
             }
             (PublicKey::P256(k), Alg::ES256) => {
                 // R14: raw R‖S of exactly 64 bytes, never DER (P256Key::verify).

@@ -19,6 +19,7 @@ pub mod jws;
 pub mod p256_table;
 pub mod policy;
 pub mod replay;
+pub mod rsa_verify;
 #[cfg(feature = "signing")]
 pub mod sign;
 pub mod strict_json;
