@@ -8,7 +8,6 @@
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::{ErrorKind, new_error};
 use jsonwebtoken::{Algorithm, DecodingKey, DecodingKeyKind, EncodingKey};
-use rsa::{BoxedUint, PublicKey as RsaPublicKey};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 /// The asymmetric JWS algorithms idjag accepts (RFC 7518 §3.3–3.5, RFC 8037).
@@ -155,8 +154,13 @@ fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     bytes.get(start..).unwrap_or_default()
 }
 
-/// Parse RSA (n, e) big-endian bytes under our bounds.
-pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<RsaPublicKey, KeyError> {
+/// Largest public exponent accepted: the `rsa` crate's bound (it refused larger ones
+/// when it parsed our keys; the signing build still uses it).
+const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
+
+/// Parse and validate RSA (n, e) big-endian bytes under our bounds (the checks of
+/// `rsa::PublicKey::new_with_size_limits`, plus ROCA), ready to verify.
+pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<crate::rsa_verify::RsaKey, KeyError> {
     let n = strip_leading_zeros(n);
     let e = strip_leading_zeros(e);
     let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
@@ -166,22 +170,23 @@ pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<RsaPublicKey, KeyError> {
     if bits > RSA_MAX_BITS {
         return Err(KeyError::RsaTooLarge);
     }
-    // An exponent of more than 8 bytes is never legitimate; rsa caps it at 2^33-1 anyway.
+    // An exponent of more than 8 bytes is never legitimate; odd and 3 ≤ e ≤ 2^33 − 1.
     let odd = e.last().is_some_and(|b| b & 1 == 1);
-    if !odd || e.len() > 8 || (e.len() == 1 && e.first().is_some_and(|b| *b < 3)) {
+    if !odd || e.len() > 8 {
         return Err(KeyError::RsaBadExponent);
+    }
+    let e_value = e.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    if !(3..=RSA_MAX_EXPONENT).contains(&e_value) {
+        return Err(KeyError::RsaBadExponent);
+    }
+    // An even modulus is not an RSA modulus (and has no Montgomery form).
+    if n.last().is_none_or(|b| b & 1 == 0) {
+        return Err(KeyError::RsaInvalid);
     }
     if has_roca_fingerprint(n) {
         return Err(KeyError::RsaRoca);
     }
-    let n = BoxedUint::from_be_slice_vartime(n);
-    let e = BoxedUint::from_be_slice_vartime(e);
-    RsaPublicKey::new_with_size_limits(n, e, RSA_MIN_BITS..=RSA_MAX_BITS).map_err(|err| match err {
-        rsa::Error::PublicExponentTooSmall
-        | rsa::Error::PublicExponentTooLarge
-        | rsa::Error::InvalidExponent => KeyError::RsaBadExponent,
-        _ => KeyError::RsaInvalid,
-    })
+    crate::rsa_verify::RsaKey::new(n, e).ok_or(KeyError::RsaInvalid)
 }
 
 /// The small primes of the ROCA fingerprint test (Nemec et al., CCS 2017).
@@ -218,10 +223,7 @@ impl KeyVerifier {
     pub fn from_decoding_key(alg: Alg, key: &DecodingKey) -> Result<KeyVerifier, KeyError> {
         let key = match (alg.family(), key.kind()) {
             (KeyFamily::Rsa, DecodingKeyKind::RsaModulusExponent { n, e }) => {
-                rsa_public_key(n, e)?;
-                let key = crate::rsa_verify::RsaKey::new(n, strip_leading_zeros(e))
-                    .ok_or(KeyError::RsaInvalid)?;
-                PublicKey::Rsa(Box::new(key))
+                PublicKey::Rsa(Box::new(rsa_public_key(n, e)?))
             }
             (KeyFamily::P256, DecodingKeyKind::SecretOrDer(point)) => {
                 let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)

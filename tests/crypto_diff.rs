@@ -358,3 +358,47 @@ fn rsa_signatures_match_rsa_crate_valid_corrupted_and_crafted() {
     }
     assert!(accepted >= 70 && rejected >= 2000, "{accepted} {rejected}");
 }
+
+#[test]
+fn rsa_key_validation_matches_rsa_crate() {
+    // Our parse (bounds, exponent, parity; ROCA aside) accepts exactly what
+    // rsa::PublicKey::new_with_size_limits(2048..=8192) accepts.
+    let exps: [&[u8]; 12] = [
+        &[1],
+        &[2],
+        &[3],
+        &[4],
+        &[5],
+        &[1, 0, 1],
+        &[1, 0, 0],
+        &[1, 0xff, 0xff, 0xff, 0xff],
+        &[2, 0, 0, 0, 1],
+        &[0, 0, 1, 0, 1],
+        &[0xff; 8],
+        &[],
+    ];
+    for (i, bits) in [2040usize, 2047, 2048, 4096, 8192, 8193]
+        .into_iter()
+        .enumerate()
+    {
+        let odd = synthetic_modulus(100 + i as u64, bits);
+        let mut even = odd.clone();
+        *even.last_mut().unwrap() &= 0xfe;
+        for n in [odd, even] {
+            for e in exps {
+                let theirs = RsaPublicKey::new_with_size_limits(
+                    BoxedUint::from_be_slice_vartime(&n),
+                    BoxedUint::from_be_slice_vartime(e),
+                    2048..=8192,
+                )
+                .is_ok();
+                let ours = idjag::crypto::rsa_public_key(&n, e);
+                assert!(
+                    !matches!(ours, Err(idjag::crypto::KeyError::RsaRoca)),
+                    "synthetic modulus with the roca fingerprint"
+                );
+                assert_eq!(ours.is_ok(), theirs, "bits {bits} e {e:?}");
+            }
+        }
+    }
+}
