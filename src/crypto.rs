@@ -8,8 +8,6 @@
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::{ErrorKind, new_error};
 use jsonwebtoken::{Algorithm, DecodingKey, DecodingKeyKind, EncodingKey};
-use rsa::traits::SignatureScheme;
-use rsa::{BoxedUint, Pkcs1v15Sign, PublicKey as RsaPublicKey, pss::Pss};
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 /// The asymmetric JWS algorithms idjag accepts (RFC 7518 §3.3–3.5, RFC 8037).
@@ -114,8 +112,10 @@ pub struct KeyVerifier {
 
 #[derive(Clone)]
 enum PublicKey {
-    Rsa(Box<RsaPublicKey>),
-    P256(p256::ecdsa::VerifyingKey),
+    /// Validated by `rsa`, verified by our own public operation (issue 6).
+    Rsa(Box<crate::rsa_verify::RsaKey>),
+    /// With its precomputed table (issue 6).
+    P256(Box<crate::p256_table::P256Key>),
     P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
 }
@@ -154,8 +154,13 @@ fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     bytes.get(start..).unwrap_or_default()
 }
 
-/// Parse RSA (n, e) big-endian bytes under our bounds.
-pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<RsaPublicKey, KeyError> {
+/// Largest public exponent accepted: the `rsa` crate's bound (it refused larger ones
+/// when it parsed our keys; the signing build still uses it).
+const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
+
+/// Parse and validate RSA (n, e) big-endian bytes under our bounds (the checks of
+/// `rsa::PublicKey::new_with_size_limits`, plus ROCA), ready to verify.
+pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<crate::rsa_verify::RsaKey, KeyError> {
     let n = strip_leading_zeros(n);
     let e = strip_leading_zeros(e);
     let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
@@ -165,22 +170,23 @@ pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<RsaPublicKey, KeyError> {
     if bits > RSA_MAX_BITS {
         return Err(KeyError::RsaTooLarge);
     }
-    // An exponent of more than 8 bytes is never legitimate; rsa caps it at 2^33-1 anyway.
+    // An exponent of more than 8 bytes is never legitimate; odd and 3 ≤ e ≤ 2^33 − 1.
     let odd = e.last().is_some_and(|b| b & 1 == 1);
-    if !odd || e.len() > 8 || (e.len() == 1 && e.first().is_some_and(|b| *b < 3)) {
+    if !odd || e.len() > 8 {
         return Err(KeyError::RsaBadExponent);
+    }
+    let e_value = e.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    if !(3..=RSA_MAX_EXPONENT).contains(&e_value) {
+        return Err(KeyError::RsaBadExponent);
+    }
+    // An even modulus is not an RSA modulus (and has no Montgomery form).
+    if n.last().is_none_or(|b| b & 1 == 0) {
+        return Err(KeyError::RsaInvalid);
     }
     if has_roca_fingerprint(n) {
         return Err(KeyError::RsaRoca);
     }
-    let n = BoxedUint::from_be_slice_vartime(n);
-    let e = BoxedUint::from_be_slice_vartime(e);
-    RsaPublicKey::new_with_size_limits(n, e, RSA_MIN_BITS..=RSA_MAX_BITS).map_err(|err| match err {
-        rsa::Error::PublicExponentTooSmall
-        | rsa::Error::PublicExponentTooLarge
-        | rsa::Error::InvalidExponent => KeyError::RsaBadExponent,
-        _ => KeyError::RsaInvalid,
-    })
+    crate::rsa_verify::RsaKey::new(n, e).ok_or(KeyError::RsaInvalid)
 }
 
 /// The small primes of the ROCA fingerprint test (Nemec et al., CCS 2017).
@@ -219,10 +225,11 @@ impl KeyVerifier {
             (KeyFamily::Rsa, DecodingKeyKind::RsaModulusExponent { n, e }) => {
                 PublicKey::Rsa(Box::new(rsa_public_key(n, e)?))
             }
-            (KeyFamily::P256, DecodingKeyKind::SecretOrDer(point)) => PublicKey::P256(
-                p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                    .map_err(|_| KeyError::EcInvalidPoint)?,
-            ),
+            (KeyFamily::P256, DecodingKeyKind::SecretOrDer(point)) => {
+                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                    .map_err(|_| KeyError::EcInvalidPoint)?;
+                PublicKey::P256(Box::new(crate::p256_table::P256Key::new(&key)))
+            }
             (KeyFamily::P384, DecodingKeyKind::SecretOrDer(point)) => PublicKey::P384(
                 p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
                     .map_err(|_| KeyError::EcInvalidPoint)?,
@@ -261,47 +268,31 @@ impl KeyVerifier {
     }
 
     fn check(&self, message: &[u8], signature: &[u8]) -> Result<(), ()> {
-        fn rsa_verify<S: SignatureScheme>(
-            key: &RsaPublicKey,
-            scheme: S,
-            digest: &[u8],
-            sig: &[u8],
-        ) -> Result<(), ()> {
-            key.verify(scheme, digest, sig).map_err(|_| ())
-        }
+        use crate::rsa_verify::{DIGEST_INFO_SHA256, DIGEST_INFO_SHA384, DIGEST_INFO_SHA512};
+        let ok = |b: bool| b.then_some(()).ok_or(());
         match (self.key.as_ref(), self.alg) {
-            (PublicKey::Rsa(k), Alg::RS256) => rsa_verify(
-                k,
-                Pkcs1v15Sign::new::<Sha256>(),
-                &Sha256::digest(message),
-                signature,
-            ),
-            (PublicKey::Rsa(k), Alg::RS384) => rsa_verify(
-                k,
-                Pkcs1v15Sign::new::<Sha384>(),
-                &Sha384::digest(message),
-                signature,
-            ),
-            (PublicKey::Rsa(k), Alg::RS512) => rsa_verify(
-                k,
-                Pkcs1v15Sign::new::<Sha512>(),
-                &Sha512::digest(message),
-                signature,
-            ),
-            // RFC 7518 §3.5: salt length = hash length; Pss::new() enforces exactly that.
+            (PublicKey::Rsa(k), Alg::RS256) => {
+                ok(k.verify_pkcs1v15(&DIGEST_INFO_SHA256, &Sha256::digest(message), signature))
+            }
+            (PublicKey::Rsa(k), Alg::RS384) => {
+                ok(k.verify_pkcs1v15(&DIGEST_INFO_SHA384, &Sha384::digest(message), signature))
+            }
+            (PublicKey::Rsa(k), Alg::RS512) => {
+                ok(k.verify_pkcs1v15(&DIGEST_INFO_SHA512, &Sha512::digest(message), signature))
+            }
+            // RFC 7518 §3.5: salt length = hash length, enforced exactly.
             (PublicKey::Rsa(k), Alg::PS256) => {
-                rsa_verify(k, Pss::<Sha256>::new(), &Sha256::digest(message), signature)
+                ok(k.verify_pss::<Sha256>(&Sha256::digest(message), signature))
             }
             (PublicKey::Rsa(k), Alg::PS384) => {
-                rsa_verify(k, Pss::<Sha384>::new(), &Sha384::digest(message), signature)
+                ok(k.verify_pss::<Sha384>(&Sha384::digest(message), signature))
             }
             (PublicKey::Rsa(k), Alg::PS512) => {
-                rsa_verify(k, Pss::<Sha512>::new(), &Sha512::digest(message), signature)
+                ok(k.verify_pss::<Sha512>(&Sha512::digest(message), signature))
             }
             (PublicKey::P256(k), Alg::ES256) => {
-                // R14: raw R‖S of exactly 64 bytes, never DER.
-                let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| ())?;
-                signature3::Verifier::verify(k, message, &sig).map_err(|_| ())
+                // R14: raw R‖S of exactly 64 bytes, never DER (P256Key::verify).
+                k.verify(message, signature).then_some(()).ok_or(())
             }
             (PublicKey::P384(k), Alg::ES384) => {
                 let sig = p384::ecdsa::Signature::from_slice(signature).map_err(|_| ())?;

@@ -18,8 +18,10 @@ pub mod grant_policy;
 pub mod inspect;
 pub mod jwk;
 pub mod jws;
+pub mod p256_table;
 pub mod policy;
 pub mod replay;
+pub mod rsa_verify;
 #[cfg(feature = "signing")]
 pub mod sign;
 pub mod strict_json;
