@@ -15,7 +15,8 @@ use p256::elliptic_curve::ops::Reduce;
 use p256::elliptic_curve::point::AffineCoordinates;
 use p256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar};
 use sha2::{Digest, Sha256};
-use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{LazyLock, OnceLock};
 
 /// Window width in bits. Per point the table holds WINDOWS·HALF affine points
 /// (W = 6: 43·32 = 1376 points, ~100 KB) and a scalar costs WINDOWS mixed additions.
@@ -101,19 +102,47 @@ fn recode(k: &Scalar) -> [i8; WINDOWS] {
 static GENERATOR_TABLE: LazyLock<FixedBaseTable> =
     LazyLock::new(|| FixedBaseTable::new(ProjectivePoint::generator()));
 
-/// A P-256 public key ready for ES256: the point's table, built once.
-#[derive(Clone)]
+/// A P-256 public key for ES256. Its table (and the generator's) is built on the key's
+/// second verification, not when the JWKS is loaded: a short-lived edge isolate that
+/// verifies one grant never pays ~100 KB of precomputation in cold, unoptimised wasm.
 pub struct P256Key {
-    table: FixedBaseTable,
+    key: p256::ecdsa::VerifyingKey,
+    used: AtomicBool,
+    table: OnceLock<FixedBaseTable>,
+}
+
+impl Clone for P256Key {
+    fn clone(&self) -> Self {
+        P256Key {
+            key: self.key,
+            used: AtomicBool::new(self.used.load(Ordering::Relaxed)),
+            table: self.table.clone(),
+        }
+    }
 }
 
 impl P256Key {
     pub fn new(key: &p256::ecdsa::VerifyingKey) -> P256Key {
-        // The generator table is built with the first key, not on the first token.
-        LazyLock::force(&GENERATOR_TABLE);
         P256Key {
-            table: FixedBaseTable::new(ProjectivePoint::from(*key.as_affine())),
+            key: *key,
+            used: AtomicBool::new(false),
+            table: OnceLock::new(),
         }
+    }
+
+    /// The table once the key has been used before (see the type's comment).
+    fn table(&self) -> Option<&FixedBaseTable> {
+        if let Some(t) = self.table.get() {
+            return Some(t);
+        }
+        if !self.used.swap(true, Ordering::Relaxed) {
+            return None;
+        }
+        LazyLock::force(&GENERATOR_TABLE);
+        Some(
+            self.table
+                .get_or_init(|| FixedBaseTable::new(ProjectivePoint::from(*self.key.as_affine()))),
+        )
     }
 
     /// ES256 over `message` with a raw R‖S signature (R14: exactly 64 bytes, never DER).
@@ -126,6 +155,11 @@ impl P256Key {
 
     /// `ecdsa::hazmat::verify_prehashed` for a 32-byte digest, with the tables.
     pub fn verify_prehash(&self, digest: &FieldBytes, sig: &p256::ecdsa::Signature) -> bool {
+        let Some(table) = self.table() else {
+            // First use: p256's own verification (the verdict is the same, tests/crypto_diff.rs).
+            use p256::ecdsa::signature::hazmat::PrehashVerifier;
+            return self.key.verify_prehash(digest, sig).is_ok();
+        };
         let (r, s) = sig.split_scalars();
         let z = <Scalar as Reduce<FieldBytes>>::reduce(digest);
         // s is non-zero, so it has an inverse.
@@ -136,7 +170,7 @@ impl P256Key {
         let u2 = *r * s_inv;
         let mut acc = ProjectivePoint::IDENTITY;
         GENERATOR_TABLE.add_multiple(&mut acc, &recode(&u1));
-        self.table.add_multiple(&mut acc, &recode(&u2));
+        table.add_multiple(&mut acc, &recode(&u2));
         // The identity maps to x = 0, which never equals a non-zero r.
         let x = acc.to_affine().x();
         <Scalar as Reduce<FieldBytes>>::reduce(&x) == *r
