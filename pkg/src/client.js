@@ -7,7 +7,8 @@
 // I/O only: the grant is looked at with inspect() (the Rust core), never verified here (C12).
 // Every URL must be https, or http on a loopback host (T4). Tokens, secrets and assertions
 // never appear in an error message (C10).
-import { IdJagError } from './errors.js';
+import { configError } from './errors.js';
+import { checkUrl, urlProblem } from './urls.js';
 import { inspect } from './inspect.js';
 
 const TOKEN_TYPE_ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
@@ -45,42 +46,6 @@ export class OAuthResponseError extends Error {
 
 // ---------------------------------------------------------------------------------------------
 // URLs and HTTP
-
-/** Loopback hosts for which plain http is accepted: 127.0.0.0/8, ::1, localhost. */
-function isLoopback(hostname) {
-  const h = hostname.toLowerCase();
-  return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
-/** Parses a caller-supplied URL: absolute, https (http on loopback), no credentials, no fragment. */
-function checkUrl(value, what) {
-  if (typeof value !== 'string' && !(value instanceof URL)) throw configError(`${what} must be a url string`);
-  let url;
-  try {
-    url = new URL(String(value));
-  } catch {
-    throw configError(`${what} is not an absolute url`);
-  }
-  const problem = urlProblem(url);
-  if (problem) throw configError(`${what} ${problem}`);
-  return url;
-}
-
-/** Why `url` may not be used (T4, RFC 6749 §3.1), or null. */
-function urlProblem(url) {
-  if (url.protocol === 'http:') {
-    if (!isLoopback(url.hostname)) return 'must use https (http only on loopback hosts)';
-  } else if (url.protocol !== 'https:') {
-    return 'must use https';
-  }
-  if (url.username || url.password) return 'must not carry credentials';
-  if (url.hash) return 'must not have a fragment';
-  return null;
-}
-
-function configError(message) {
-  return new IdJagError('ERR_CONFIG', message, { oauthError: null });
-}
 
 function pickFetch(fetchImpl) {
   if (fetchImpl === undefined) {

@@ -12,7 +12,8 @@
 // clamped to [1 min, 24 h], default 10 min. When a fetch fails the last good keys are served
 // until 1 h past their expiry.
 import { WasmVerifier } from '../wasm/idjag.js';
-import { IdJagError, fromWasm } from './errors.js';
+import { configError, fromWasm } from './errors.js';
+import { checkUrl } from './urls.js';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 const MAX_BYTES = 64 * 1024;
@@ -30,41 +31,12 @@ const EXPORT_VERSION = 1;
 // ---------------------------------------------------------------------------------------------
 // URLs
 
-/** Loopback hosts for which plain http is accepted (local IdPs, tests): 127.0.0.0/8, ::1, localhost. */
-function isLoopback(hostname) {
-  const h = hostname.toLowerCase();
-  return h === 'localhost' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
-
-const configError = (message) => new IdJagError('ERR_CONFIG', message, { oauthError: null });
-
-/** Why `url` may not be fetched (T4), or null. */
-function urlProblem(url) {
-  if (url.protocol === 'http:') {
-    if (!isLoopback(url.hostname)) return 'must use https (http only on loopback hosts)';
-  } else if (url.protocol !== 'https:') {
-    return 'must use https';
-  }
-  if (url.username || url.password) return 'must not carry credentials';
-  if (url.hash) return 'must not have a fragment';
-  return null;
-}
-
 /**
  * Parses and checks a JWKS URL: absolute, https (http on a loopback host), no credentials, no
  * fragment. Returns the URL; throws IdJagError ERR_CONFIG saying why (`what` names it).
  */
 export function checkJwksUri(value, what = 'jwksUri') {
-  if (typeof value !== 'string' && !(value instanceof URL)) throw configError(`${what} must be a url string`);
-  let url;
-  try {
-    url = new URL(String(value));
-  } catch {
-    throw configError(`${what} is not an absolute url`);
-  }
-  const problem = urlProblem(url);
-  if (problem) throw configError(`${what} ${problem}`);
-  return url;
+  return checkUrl(value, what);
 }
 
 /** An issuer to discover: a JWKS-style URL without a query either (RFC 8414 §2). */

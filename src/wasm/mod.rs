@@ -63,6 +63,15 @@ fn options_from<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> R
     serde_json::from_value(json).map_err(|e| config_error(format!("invalid {what}: {e}")))
 }
 
+/// An optional `alg` option: absent, or an algorithm idjag accepts (never none/HS*).
+fn optional_alg(name: Option<&str>) -> Result<Option<crate::Alg>, JsValue> {
+    name.map(|n| {
+        crate::Alg::parse(n)
+            .ok_or_else(|| config_error(format!("unsupported alg {}", crate::error::quote(n))))
+    })
+    .transpose()
+}
+
 fn config_error(msg: String) -> JsValue {
     to_js_error(&Error::config(msg))
 }

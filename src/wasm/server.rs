@@ -1,7 +1,7 @@
 //! Bindings for the authorization server (`idjag/server`, signing build):
 //! the token request + client authentication, and the access-token issuer.
 
-use super::{config_error, options_from, serializer_value, to_js_error};
+use super::{config_error, optional_alg, options_from, serializer_value, to_js_error};
 use crate::access_token::{AccessTokenIssuer, MintRequest};
 use crate::client_auth::{AuthFailure, ClientRegistry, ClientRegistryOptions};
 use crate::sign::SigningKey;
@@ -196,12 +196,7 @@ impl WasmAccessTokenIssuer {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmAccessTokenIssuer, JsValue> {
         let o: IssuerOptions = options_from(options, "access token issuer options")?;
-        let alg = match o.alg.as_deref() {
-            None => None,
-            Some(name) => Some(crate::Alg::parse(name).ok_or_else(|| {
-                config_error(format!("unsupported alg {}", crate::error::quote(name)))
-            })?),
-        };
+        let alg = optional_alg(o.alg.as_deref())?;
         let key = match &o.private_jwk {
             Some(jwk) => SigningKey::from_jwk(jwk, alg),
             None => SigningKey::generate(alg.unwrap_or(crate::Alg::ES256), o.kid.clone()),

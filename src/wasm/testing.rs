@@ -1,6 +1,6 @@
 //! Bindings for the test issuer (`idjag/testing`), only in the `signing` build.
 
-use super::{config_error, options_from, serializer_value, to_js_error};
+use super::{config_error, optional_alg, options_from, serializer_value, to_js_error};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -27,12 +27,7 @@ impl WasmTestIssuer {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmTestIssuer, JsValue> {
         let o: WasmTestIssuerOptions = options_from(options, "test issuer options")?;
-        let alg = match o.alg.as_deref() {
-            None => None,
-            Some(name) => Some(crate::Alg::parse(name).ok_or_else(|| {
-                config_error(format!("unsupported alg {}", crate::error::quote(name)))
-            })?),
-        };
+        let alg = optional_alg(o.alg.as_deref())?;
         let inner = crate::testing::TestIssuer::new(&o.issuer, alg, o.kid, o.private_jwk.as_ref())
             .map_err(|e| to_js_error(&e))?;
         Ok(WasmTestIssuer { inner })
