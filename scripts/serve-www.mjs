@@ -2,6 +2,8 @@
 // Serves the Grant Inspector: `www/` at `/` and the npm package `pkg/` at `/pkg/`, on
 // 127.0.0.1 only, with exact MIME types (`application/wasm` for the module) and a strict
 // Content-Security-Policy (the page's inline import map is allowed by its sha256 hash).
+// `/rules.html` is the rulebook, docs/rules.md rendered on each request (scripts/rules-html.mjs):
+// the Inspector's findings link to `rules.html#<rule id>`.
 //
 //   node scripts/serve-www.mjs          PORT=8787 by default; PORT=0 picks a free port
 //
@@ -12,6 +14,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rulebookHtml } from './rules-html.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const HOST = '127.0.0.1';
@@ -98,6 +101,16 @@ function handler(req, res) {
   if (pathname.includes('\0')) return send(400, 'bad url\n');
   if (pathname === '/favicon.ico') return res.writeHead(204, base).end();
   if (pathname === '/pkg') return res.writeHead(301, { ...base, location: '/pkg/' }).end();
+  if (pathname === '/rules.html') {
+    let html;
+    try {
+      html = Buffer.from(rulebookHtml(), 'utf8');
+    } catch {
+      return send(404, 'not found\n');
+    }
+    res.writeHead(200, { ...base, 'content-type': MIME['.html'], 'content-length': html.length, 'content-security-policy': csp() });
+    return res.end(req.method === 'HEAD' ? undefined : html);
+  }
   const file = resolvePath(pathname);
   if (!file) return send(403, 'forbidden\n');
   let st;

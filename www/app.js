@@ -4,7 +4,7 @@
 // are for this page's own files and, on request, an IdP's public metadata and JWKS.
 import { $, el } from './dom.js';
 import { discoverJwks } from './discover.js';
-import { CLAIMS, ERRORS, HEADER, RULES, UNKNOWN_CLAIM, UNKNOWN_HEADER } from './explain.js';
+import { CLAIMS, ERRORS, HEADER, RULES, RULE_ID_RE, UNKNOWN_CLAIM, UNKNOWN_HEADER, ruleHref } from './explain.js';
 import { duration, relative, renderTimeline, utc } from './timeline.js';
 
 // The playground's cast (the same names as examples/demo.mjs).
@@ -103,10 +103,18 @@ function runInspect() {
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 
+// Each rule id links to its entry in the rulebook (rules.html, from docs/rules.md), in a new tab
+// so the grant being inspected stays on the page. Values that are not rulebook ids (a policy
+// rule's `policy:<id>`) are shown as they are.
 function ruleLinks(rules) {
-  const ids = [...new Set(rules.flatMap((r) => String(r).match(/[RSV]\d+/g) ?? []))];
-  return ids.map((id) =>
-    RULES[id] ? el('a', { class: 'rule', href: `#rule-${id}`, title: RULES[id] }, id) : el('span', { class: 'rule' }, id));
+  const ids = [...new Set(rules.flatMap((r) => String(r).match(RULE_ID_RE) ?? []))];
+  const other = rules.map(String).filter((r) => r !== '' && !r.match(RULE_ID_RE));
+  return [
+    ...ids.map((id) => el('a', {
+      class: 'rule', href: ruleHref(id), target: '_blank', rel: 'noopener', title: RULES[id] ?? `Rule ${id} in the rulebook`,
+    }, id)),
+    ...other.map((r) => el('span', { class: 'rule' }, r)),
+  ];
 }
 
 function renderResults({ header, claims, findings }) {
@@ -237,7 +245,9 @@ function fillTable(tbody, obj, known, unknown, findings, now) {
 function renderRuleList() {
   const dl = $('rule-list');
   for (const [id, what] of Object.entries(RULES)) {
-    dl.append(el('div', { class: 'rule-item', id: `rule-${id}` }, el('dt', {}, id), el('dd', {}, what)));
+    dl.append(el('div', { class: 'rule-item', id: `rule-${id}` },
+      el('dt', {}, el('a', { href: ruleHref(id), target: '_blank', rel: 'noopener', title: `${id} in the rulebook` }, id)),
+      el('dd', {}, what)));
   }
 }
 

@@ -1,6 +1,19 @@
 // Plain-language meaning of every header parameter and claim an ID-JAG may carry, as an
 // MCP authorization server (EMA) reads them, and a one-line summary of each rule the
-// findings cite (spec/rules.md). Data only.
+// findings cite (docs/rules.md). Data only.
+
+/**
+ * The rulebook page: docs/rules.md rendered by scripts/rules-html.mjs, served at /rules.html by
+ * scripts/serve-www.mjs (a published copy of www/ gets it with `node scripts/rules-html.mjs`).
+ * Each rule is the element whose id is the rule id.
+ */
+export const RULEBOOK_URL = 'rules.html';
+
+/** A rule id (R20, R5a, C13, O29): its group letter, a number from 1, an optional revision letter. */
+export const RULE_ID_RE = /(?<![A-Za-z0-9_#.-])[RVSATCIOX][1-9]\d{0,2}[a-z]?(?![A-Za-z0-9_])/g;
+
+/** Where the rulebook explains `id`. */
+export const ruleHref = (id) => `${RULEBOOK_URL}#${encodeURIComponent(id)}`;
 
 /** @type {Record<string, { what: string, rules?: string[] }>} */
 export const HEADER = {
@@ -49,7 +62,7 @@ export const CLAIMS = {
 export const UNKNOWN_CLAIM = { what: 'Not an ID-JAG claim. Verifiers ignore it.', rules: ['R30'] };
 export const UNKNOWN_HEADER = { what: 'Not used by ID-JAG verifiers; ignored unless listed in crit.', rules: ['R12'] };
 
-/** One line per rule id (spec/rules.md), for the findings’ citations. */
+/** One line per rule id (docs/rules.md has the full text), for the findings’ citations. */
 export const RULES = {
   R6: 'A grant is a compact JWS: three strict base64url parts, non-empty signature. Five parts is an encrypted JWE.',
   R7: 'Header and payload are UTF-8 JSON objects.',

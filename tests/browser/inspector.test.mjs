@@ -210,10 +210,43 @@ describe('Grant Inspector (www/) in Chromium', { timeout: 120_000 }, () => {
     const codes = await page.locator('#findings .finding').evaluateAll((l) => l.map((e) => e.dataset.code));
     assert.ok(codes.includes('pii'), `findings: ${codes}`);
     assert.ok(!(await page.locator('#findings .sev-error').count()), 'no error findings for a good grant');
-    // Rule ids link to the rule list.
-    const href = await page.locator('#findings a.rule').first().getAttribute('href');
-    assert.match(href, /^#rule-[RS]\d+$/);
-    assert.equal(await page.locator(href).count(), 1);
+    // Rule ids link to their entry in the rulebook (docs/rules.md, served rendered as rules.html),
+    // in a new tab so the grant stays on the page.
+    const link = page.locator('#findings [data-code="pii"] a.rule').first();
+    const href = await link.getAttribute('href');
+    assert.match(href, /^rules\.html#S18$/);
+    assert.equal(await link.getAttribute('target'), '_blank');
+    const all = await page.locator('#findings a.rule, #claim-rows a.rule, #rule-list a').evaluateAll((l) => l.map((a) => a.getAttribute('href')));
+    assert.ok(all.length > 10 && all.every((h) => /^rules\.html#[RVSATCIOX][1-9]\d{0,2}[a-z]?$/.test(h)), `${all}`);
+  });
+
+  test('a finding’s rule link opens the rulebook at that rule', async () => {
+    await paste(await mint({ aud: 'https://auth.mcp.example.com/' }));
+    const href = await page.locator('#findings [data-code="aud-mismatch"] a.rule').first().getAttribute('href');
+    assert.equal(href, 'rules.html#R20');
+    const rules = await browser.newPage();
+    rules.on('pageerror', (e) => pageLog.push(`rules.html pageerror: ${e?.stack ?? e}`));
+    rules.on('console', (m) => { if (m.type() === 'error') pageLog.push(`rules.html console.error: ${m.text()}`); });
+    try {
+      const res = await rules.goto(new URL(href, origin).href, { waitUntil: 'load', timeout: 20_000 });
+      assert.equal(res.status(), 200);
+      assert.match(res.headers()['content-type'], /^text\/html/);
+      assert.match(res.headers()['content-security-policy'], /default-src 'none'/);
+      const target = await rules.evaluate(() => {
+        const el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+        return el && { tag: el.tagName, text: el.textContent, next: el.nextElementSibling?.textContent ?? '', targeted: el.matches(':target') };
+      });
+      assert.ok(target, 'an element with the id R20 exists');
+      assert.deepEqual([target.tag, target.text, target.targeted], ['H3', 'R20', true]);
+      assert.match(target.next, /MUST/);
+      // Every rule the findings and explanations can cite has its anchor there.
+      const { RULES } = await import('../../www/explain.js');
+      const missing = await rules.evaluate((ids) => ids.filter((id) => !document.getElementById(id)), Object.keys(RULES));
+      assert.deepEqual(missing, []);
+      assert.equal(await rules.locator('link[rel="stylesheet"]').evaluate((l) => l.sheet?.cssRules.length > 0), true, 'rules.css applied');
+    } finally {
+      await rules.close();
+    }
   });
 
   test('a good grant with its JWKS is accepted', async () => {
