@@ -3,10 +3,10 @@
 
 use crate::claims::parse_scope;
 use crate::crypto::Alg;
-use crate::error::{Error, ErrorCode, quote};
-use crate::jwk::KeySet;
+use crate::error::{Error, ErrorCode, KeySource, quote};
+use crate::jwk::{KeySet, KeySlot};
 use crate::jws::parse_compact;
-use crate::verify::{jose_header_alg, verify_signature};
+use crate::verify::{header_kid, jose_header_alg, verify_with};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -33,8 +33,8 @@ pub struct AccessTokenInfo {
 pub struct AccessTokenVerifier {
     issuer: String,
     resource: String,
-    /// `None` until the JS layer loaded the authorization server's `jwks_uri`.
-    keys: Option<KeySet>,
+    /// Inline keys, or a remote slot the JS loader fills from the AS's `jwks_uri`.
+    keys: KeySlot,
     algorithms: Vec<Alg>,
     clock_tolerance: f64,
     max_token_bytes: usize,
@@ -54,6 +54,39 @@ impl AccessTokenVerifier {
         algorithms: Option<&[Alg]>,
         clock_tolerance_sec: u64,
     ) -> Result<Self, Error> {
+        let keys = KeySet::parse(jwks, "jwks")?;
+        Self::with_slot(
+            issuer,
+            resource,
+            KeySlot::inline(KeySource::AccessTokenIssuer, issuer, keys),
+            algorithms,
+            clock_tolerance_sec,
+        )
+    }
+
+    /// A verifier whose keys arrive later with `set_keys` (a remote `jwks_uri`).
+    pub fn without_keys(
+        issuer: &str,
+        resource: &str,
+        algorithms: Option<&[Alg]>,
+        clock_tolerance_sec: u64,
+    ) -> Result<Self, Error> {
+        Self::with_slot(
+            issuer,
+            resource,
+            KeySlot::remote(KeySource::AccessTokenIssuer, issuer),
+            algorithms,
+            clock_tolerance_sec,
+        )
+    }
+
+    fn with_slot(
+        issuer: &str,
+        resource: &str,
+        keys: KeySlot,
+        algorithms: Option<&[Alg]>,
+        clock_tolerance_sec: u64,
+    ) -> Result<Self, Error> {
         crate::crypto::install_provider();
         if issuer.is_empty() || resource.is_empty() {
             return Err(Error::config("issuer and resource are required"));
@@ -61,7 +94,7 @@ impl AccessTokenVerifier {
         Ok(AccessTokenVerifier {
             issuer: issuer.to_owned(),
             resource: resource.to_owned(),
-            keys: Some(KeySet::parse(jwks, "jwks")?),
+            keys,
             algorithms: algorithms
                 .map(<[Alg]>::to_vec)
                 .unwrap_or_else(|| Alg::DEFAULT_ALLOWED.to_vec()),
@@ -70,30 +103,17 @@ impl AccessTokenVerifier {
         })
     }
 
-    /// A verifier whose keys arrive later with `set_jwks` (a remote `jwks_uri`).
-    pub fn without_keys(
-        issuer: &str,
-        resource: &str,
-        algorithms: Option<&[Alg]>,
-        clock_tolerance_sec: u64,
-    ) -> Result<Self, Error> {
-        let mut v = Self::new(
-            issuer,
-            resource,
-            &serde_json::json!({"keys": []}),
-            algorithms,
-            clock_tolerance_sec,
-        );
-        if let Ok(v) = &mut v {
-            v.keys = None;
-        }
-        v
-    }
-
     /// Replace the authorization server's keys (key rotation, a fetched `jwks_uri`).
     pub fn set_jwks(&mut self, jwks: &Value) -> Result<(), Error> {
-        self.keys = Some(KeySet::parse(jwks, "jwks")?);
+        self.set_keys(KeySet::parse(jwks, "jwks")?, None);
         Ok(())
+    }
+
+    /// Install parsed keys, usable until `fresh_until` (seconds; `None`: until replaced).
+    /// Past it, `verify` answers `KeysNeeded` (Expired): a key the AS removed stops
+    /// working once the cache lifetime has passed (issue 10 point 3).
+    pub fn set_keys(&mut self, keys: KeySet, fresh_until: Option<f64>) {
+        self.keys.install(keys, fresh_until);
     }
 
     /// V2–V8. `required_scopes`: every one must be granted, else ERR_SCOPE (403 insufficient_scope).
@@ -106,19 +126,9 @@ impl AccessTokenVerifier {
         let jws = parse_compact(token, self.max_token_bytes)?;
         // V2: only at+jwt, so an ID-JAG or an ID token presented as a bearer token is refused (S16).
         let alg = jose_header_alg(&jws.header, &self.algorithms, Some(AT_TYP))?;
-        // V6
-        verify_signature(
-            &jws.header,
-            alg,
-            jws.signing_input,
-            &jws.signature,
-            self.keys.as_ref().ok_or_else(|| {
-                Error::new(
-                    ErrorCode::Key,
-                    "the authorization server's keys are not loaded",
-                )
-            })?,
-        )?;
+        // V6: keys of the authorization server only; a remote slot asks for fresh ones.
+        let candidates = self.keys.candidates(alg, header_kid(&jws.header)?, now)?;
+        verify_with(alg, jws.signing_input, &jws.signature, &candidates)?;
         let c = &jws.payload;
         let string = |name: &str| -> Result<String, Error> {
             match c.get(name) {

@@ -4,11 +4,12 @@
 
 use crate::crypto::Alg;
 use crate::error::{Error, quote};
-use crate::jwk::KeySet;
+use crate::error::{KeySource, KeysNeededReason};
+use crate::jwk::{KeySet, KeySlot};
 use crate::jws::parse_compact;
 use crate::replay::replay_key;
 use crate::token_request::{ClientCredentials, JWT_BEARER, RequestError};
-use crate::verify::{jose_header_alg, typ_matches, verify_signature};
+use crate::verify::{header_kid, jose_header_alg, typ_matches, verify_with};
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -82,7 +83,8 @@ struct Client {
     client_id: String,
     method: AuthMethod,
     secret_digest: Option<[u8; 32]>,
-    keys: Option<KeySet>,
+    /// private_key_jwt: inline `jwks`, or a remote slot for `jwksUri` (rotated by the loader).
+    keys: Option<KeySlot>,
     jwks_uri: Option<String>,
     may_use_jwt_bearer: bool,
 }
@@ -109,7 +111,12 @@ pub struct AuthenticatedClient {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuthFailure {
     Refused(RequestError),
-    KeysNeeded { client_id: String, jwks_uri: String },
+    KeysNeeded {
+        client_id: String,
+        jwks_uri: String,
+        kid: Option<String>,
+        reason: KeysNeededReason,
+    },
 }
 
 /// Client assertions are short-lived (RFC 7523 §3 item 4).
@@ -221,6 +228,11 @@ impl ClientRegistry {
                 .grant_types
                 .as_ref()
                 .is_none_or(|g| g.iter().any(|t| t == JWT_BEARER));
+            let keys = match (keys, &c.jwks_uri) {
+                (Some(set), _) => Some(KeySlot::inline(KeySource::Client, &c.client_id, set)),
+                (None, Some(_)) => Some(KeySlot::remote(KeySource::Client, &c.client_id)),
+                (None, None) => None,
+            };
             clients.push(Client {
                 secret_digest: c.client_secret.as_deref().map(digest),
                 client_id: c.client_id,
@@ -240,7 +252,17 @@ impl ClientRegistry {
     }
 
     pub fn set_client_jwks(&mut self, client_id: &str, jwks: &Value) -> Result<(), Error> {
-        let keys = KeySet::parse(jwks, "jwks")?;
+        self.set_client_keys(client_id, KeySet::parse(jwks, "jwks")?, None)
+    }
+
+    /// Install a private_key_jwt client's parsed keys (from its `jwksUri`), usable until
+    /// `fresh_until` (seconds since the epoch; `None`: until replaced).
+    pub fn set_client_keys(
+        &mut self,
+        client_id: &str,
+        keys: KeySet,
+        fresh_until: Option<f64>,
+    ) -> Result<(), Error> {
         let client = self
             .clients
             .iter_mut()
@@ -248,8 +270,16 @@ impl ClientRegistry {
             .ok_or_else(|| {
                 Error::config(format!("{} is not a registered client", quote(client_id)))
             })?;
-        client.keys = Some(keys);
-        Ok(())
+        match &mut client.keys {
+            Some(slot) if slot.is_remote() => {
+                slot.install(keys, fresh_until);
+                Ok(())
+            }
+            _ => Err(Error::config(format!(
+                "{} has no jwksUri to load keys for",
+                quote(client_id)
+            ))),
+        }
     }
 
     fn find(&self, client_id: &str, basic: bool) -> Result<&Client, AuthFailure> {
@@ -364,17 +394,21 @@ impl ClientRegistry {
                 false,
             ));
         }
-        let keys = match (&client.keys, &client.jwks_uri) {
-            (Some(k), _) => k,
-            (None, Some(uri)) => {
-                return Err(AuthFailure::KeysNeeded {
+        let slot = client.keys.as_ref().ok_or_else(|| bad("no keys"))?;
+        let kid = header_kid(&jws.header).map_err(|e| bad(e.message()))?;
+        let candidates = slot.candidates(alg, kid, now).map_err(|e| {
+            match (e.needed_keys(), &client.jwks_uri) {
+                // Absent, stale, or a kid the set lacks: the loader fetches and we ask again.
+                (Some(n), Some(uri)) => AuthFailure::KeysNeeded {
                     client_id: client.client_id.clone(),
                     jwks_uri: uri.clone(),
-                });
+                    kid: n.kid.clone(),
+                    reason: n.reason,
+                },
+                _ => bad(e.message()),
             }
-            (None, None) => return Err(bad("no keys")),
-        };
-        verify_signature(&jws.header, alg, jws.signing_input, &jws.signature, keys)
+        })?;
+        verify_with(alg, jws.signing_input, &jws.signature, &candidates)
             .map_err(|e| bad(e.message()))?;
         let c = &jws.payload;
         if c.get("sub").and_then(Value::as_str) != Some(iss) {

@@ -120,12 +120,20 @@ enum PublicKey {
     Ed25519(ed25519_dalek::VerifyingKey),
 }
 
-/// Why a key was refused (the caller maps this to ERR_CONFIG with a message).
+/// Why a key was refused (the key layer sets the key aside with this reason).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyError {
-    RsaTooSmall,
-    RsaTooLarge,
-    RsaBadExponent,
+    /// `n` is empty or only zero octets.
+    RsaModulusEmpty,
+    /// The modulus size in bits.
+    RsaTooSmall(usize),
+    RsaTooLarge(usize),
+    RsaExponentMissing,
+    RsaExponentEven,
+    RsaExponentTooSmall,
+    /// More than 64 bits.
+    RsaExponentTooLarge,
+    /// An even modulus.
     RsaInvalid,
     /// CVE-2017-15361 (ROCA): the modulus has the Infineon fingerprint and is factorable.
     RsaRoca,
@@ -135,16 +143,26 @@ pub enum KeyError {
 }
 
 impl KeyError {
-    pub fn describe(&self) -> &'static str {
+    pub fn describe(&self) -> String {
         match self {
-            KeyError::RsaTooSmall => "rsa modulus is smaller than 2048 bits",
-            KeyError::RsaTooLarge => "rsa modulus is larger than 8192 bits",
-            KeyError::RsaBadExponent => "rsa public exponent must be odd and at least 3",
-            KeyError::RsaInvalid => "rsa key is invalid",
-            KeyError::RsaRoca => "rsa key has the roca (cve-2017-15361) weakness",
-            KeyError::EcInvalidPoint => "ec key is not a valid point on its curve",
-            KeyError::EdInvalid => "ed25519 key is invalid",
-            KeyError::WrongFamily => "key type does not match the algorithm",
+            KeyError::RsaModulusEmpty => "rsa modulus n is empty or zero".to_owned(),
+            KeyError::RsaTooSmall(bits) => {
+                format!("rsa modulus is {bits} bits; at least {RSA_MIN_BITS} are required")
+            }
+            KeyError::RsaTooLarge(bits) => {
+                format!("rsa modulus is {bits} bits; at most {RSA_MAX_BITS} are accepted")
+            }
+            KeyError::RsaExponentMissing => "rsa public exponent e is empty or zero".to_owned(),
+            KeyError::RsaExponentEven => "rsa public exponent e is even".to_owned(),
+            KeyError::RsaExponentTooSmall => "rsa public exponent e is below 3".to_owned(),
+            KeyError::RsaExponentTooLarge => {
+                "rsa public exponent e is longer than 64 bits".to_owned()
+            }
+            KeyError::RsaInvalid => "rsa modulus is even, so not an rsa modulus".to_owned(),
+            KeyError::RsaRoca => "rsa key has the roca (cve-2017-15361) weakness".to_owned(),
+            KeyError::EcInvalidPoint => "ec key is not a point on its curve".to_owned(),
+            KeyError::EdInvalid => "ed25519 key is not a valid point".to_owned(),
+            KeyError::WrongFamily => "key type does not match the algorithm".to_owned(),
         }
     }
 }
@@ -154,30 +172,34 @@ fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     bytes.get(start..).unwrap_or_default()
 }
 
-/// Largest public exponent accepted: the `rsa` crate's bound (it refused larger ones
-/// when it parsed our keys; the signing build still uses it).
-const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
-
-/// Parse and validate RSA (n, e) big-endian bytes under our bounds (the checks of
-/// `rsa::PublicKey::new_with_size_limits`, plus ROCA), ready to verify.
+/// Parse and validate RSA (n, e) big-endian bytes under our bounds (2048–8192-bit odd
+/// modulus; odd exponent, 3 ≤ e < 2^64, as other JOSE verifiers accept), plus ROCA.
+/// Never panics, whatever the bytes (an empty `n` is refused, not subtracted from).
 pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<crate::rsa_verify::RsaKey, KeyError> {
     let n = strip_leading_zeros(n);
     let e = strip_leading_zeros(e);
-    let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+    let Some(top) = n.first() else {
+        return Err(KeyError::RsaModulusEmpty);
+    };
+    let bits = n.len() * 8 - top.leading_zeros() as usize;
     if bits < RSA_MIN_BITS {
-        return Err(KeyError::RsaTooSmall);
+        return Err(KeyError::RsaTooSmall(bits));
     }
     if bits > RSA_MAX_BITS {
-        return Err(KeyError::RsaTooLarge);
+        return Err(KeyError::RsaTooLarge(bits));
     }
-    // An exponent of more than 8 bytes is never legitimate; odd and 3 ≤ e ≤ 2^33 − 1.
-    let odd = e.last().is_some_and(|b| b & 1 == 1);
-    if !odd || e.len() > 8 {
-        return Err(KeyError::RsaBadExponent);
+    let Some(low) = e.last() else {
+        return Err(KeyError::RsaExponentMissing);
+    };
+    if low & 1 == 0 {
+        return Err(KeyError::RsaExponentEven);
+    }
+    if e.len() > 8 {
+        return Err(KeyError::RsaExponentTooLarge);
     }
     let e_value = e.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-    if !(3..=RSA_MAX_EXPONENT).contains(&e_value) {
-        return Err(KeyError::RsaBadExponent);
+    if e_value < 3 {
+        return Err(KeyError::RsaExponentTooSmall);
     }
     // An even modulus is not an RSA modulus (and has no Montgomery form).
     if n.last().is_none_or(|b| b & 1 == 0) {
@@ -425,26 +447,41 @@ mod tests {
         let mut n = vec![0xffu8; 128]; // 1024 bits
         assert_eq!(
             rsa_public_key(&n, &[1, 0, 1]).err(),
-            Some(KeyError::RsaTooSmall)
+            Some(KeyError::RsaTooSmall(1024))
         );
         n = vec![0xffu8; 1025]; // 8200 bits
         assert_eq!(
             rsa_public_key(&n, &[1, 0, 1]).err(),
-            Some(KeyError::RsaTooLarge)
+            Some(KeyError::RsaTooLarge(8200))
         );
         let n = vec![0xffu8; 256];
         assert_eq!(
             rsa_public_key(&n, &[1, 0, 0]).err(),
-            Some(KeyError::RsaBadExponent)
+            Some(KeyError::RsaExponentEven)
         );
         assert_eq!(
             rsa_public_key(&n, &[1]).err(),
-            Some(KeyError::RsaBadExponent)
+            Some(KeyError::RsaExponentTooSmall)
         );
         assert_eq!(
             rsa_public_key(&n, &[]).err(),
-            Some(KeyError::RsaBadExponent)
+            Some(KeyError::RsaExponentMissing)
         );
+        assert_eq!(
+            rsa_public_key(&n, &[1; 9]).err(),
+            Some(KeyError::RsaExponentTooLarge)
+        );
+    }
+
+    // Issue 10 point 5: an empty or all-zero modulus panicked (subtract with overflow).
+    #[test]
+    fn empty_or_zero_modulus_is_refused_without_panic() {
+        for n in [&[][..], &[0u8][..], &[0u8; 256][..]] {
+            assert_eq!(
+                rsa_public_key(n, &[1, 0, 1]).err(),
+                Some(KeyError::RsaModulusEmpty)
+            );
+        }
     }
 
     #[test]

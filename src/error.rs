@@ -127,6 +127,61 @@ pub struct Error {
     code: ErrorCode,
     message: String,
     claim: Option<String>,
+    /// ERR_KEY from a remote key source: which keys the caller should load, then ask again.
+    keys_needed: Option<Box<KeysNeeded>>,
+}
+
+/// Where keys come from, named in a `KeysNeeded` answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    /// An ID-JAG issuer (`issuers[].jwksUri` or `discover: true`); `id` is the issuer.
+    Issuer,
+    /// A private_key_jwt client's `jwksUri`; `id` is the client_id.
+    Client,
+    /// The authorization server whose access tokens are verified; `id` is its issuer.
+    AccessTokenIssuer,
+}
+
+impl KeySource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeySource::Issuer => "issuer",
+            KeySource::Client => "client",
+            KeySource::AccessTokenIssuer => "access-token-issuer",
+        }
+    }
+}
+
+/// Why the core asks for keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeysNeededReason {
+    /// None were ever installed.
+    Absent,
+    /// The installed set is past the freshness the loader gave it.
+    Expired,
+    /// The token names a `kid` the set lacks, or no key fits its `alg` (rotation).
+    UnknownKid,
+}
+
+impl KeysNeededReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeysNeededReason::Absent => "absent",
+            KeysNeededReason::Expired => "expired",
+            KeysNeededReason::UnknownKid => "unknown-kid",
+        }
+    }
+}
+
+/// What the core needs before it can answer (docs/internals.md "Key layer").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeysNeeded {
+    pub source: KeySource,
+    /// The issuer or client_id whose keys are needed.
+    pub id: String,
+    /// The `kid` the token names, if any.
+    pub kid: Option<String>,
+    pub reason: KeysNeededReason,
 }
 
 impl Error {
@@ -135,7 +190,23 @@ impl Error {
             code,
             message: message.into(),
             claim: None,
+            keys_needed: None,
         }
+    }
+
+    /// ERR_KEY that tells the caller which keys to load (the message says why, for when
+    /// the caller cannot load them).
+    pub fn keys_needed(needed: KeysNeeded, message: impl Into<String>) -> Self {
+        Error {
+            code: ErrorCode::Key,
+            message: message.into(),
+            claim: None,
+            keys_needed: Some(Box::new(needed)),
+        }
+    }
+
+    pub fn needed_keys(&self) -> Option<&KeysNeeded> {
+        self.keys_needed.as_deref()
     }
 
     /// An error about one claim (or header member) named `claim`.
@@ -144,6 +215,7 @@ impl Error {
             code,
             message: message.into(),
             claim: Some(claim.to_owned()),
+            keys_needed: None,
         }
     }
 

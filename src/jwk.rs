@@ -1,13 +1,23 @@
-//! JWK / JWK Set validation and key selection (R13, R14).
+//! The key layer: every JWK Set idjag uses (an IdP's, a client's, the authorization
+//! server's own, inline or fetched, or imported from a cache) is parsed here, once per
+//! arrival, key by key (R13, R14; RFC 7517 §5).
 //!
-//! Keys are parsed once, at configuration time, into `KeyVerifier`s; a JWKS
-//! with private or symmetric material is a configuration error.
+//! - A key idjag cannot use (a legacy RSA-1024 key, `use: enc`, an unknown curve, a short
+//!   coordinate, private material, a duplicated `kid`, …) is *set aside* with a reason the
+//!   caller can show; the other keys are kept. A set is refused only when no usable key
+//!   remains, or when it is not a JWK Set at all.
+//! - A `KeySlot` holds a source's current set and, for a remote source, how long the loader
+//!   vouched for it. When its keys are absent, stale, or lack the token's `kid`, the slot
+//!   answers with `KeysNeeded` (which source, which `kid`, why) instead of a bare ERR_KEY, so
+//!   the JS loader fetches exactly what is needed and asks again.
 
 use crate::crypto::{Alg, KeyError, KeyFamily, KeyVerifier};
-use crate::error::{Error, ErrorCode, quote};
+use crate::error::{Error, ErrorCode, KeySource, KeysNeeded, KeysNeededReason, quote};
 use crate::jws::decode_b64url;
 use jsonwebtoken::DecodingKey;
+use serde::Serialize;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// Most keys accepted in one JWK Set.
 pub const MAX_KEYS: usize = 100;
@@ -15,15 +25,43 @@ pub const MAX_KEYS: usize = 100;
 /// Members that only private or symmetric keys carry.
 const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
-/// One public key from a JWK Set.
+/// One usable public key from a JWK Set.
 #[derive(Clone)]
 pub struct Jwk {
     kid: Option<String>,
-    /// The JWK's own `alg`, when it names one of ours.
+    /// The JWK's own `alg`, when it names one.
     alg: Option<Alg>,
-    /// Why this key may never verify anything (wrong `use`, `key_ops`, unknown `alg` or curve).
-    unusable: Option<&'static str>,
-    verifier: Option<KeyVerifier>,
+    verifier: KeyVerifier,
+}
+
+/// A key of the set that idjag will never use, and why (shown by `inspectJwks`, the
+/// loader's diagnostics and ERR_KEY messages when a token names it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SetAside {
+    /// Position in the set's `keys` array.
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+    pub reason: String,
+}
+
+/// A usable key, described for reports (no key material).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UsableKey {
+    pub index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+    pub kty: &'static str,
+    /// The algorithms this key can verify (its JWK `alg` only, when it names one).
+    pub algs: Vec<&'static str>,
+}
+
+/// What parsing a set found: the usable keys and those set aside.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeySetReport {
+    pub usable: Vec<UsableKey>,
+    pub set_aside: Vec<SetAside>,
 }
 
 impl Jwk {
@@ -33,201 +71,245 @@ impl Jwk {
 
     /// R14: the verifier for `alg`, or why this key cannot be used with it.
     pub fn verifier_for(&self, alg: Alg) -> Result<KeyVerifier, &'static str> {
-        if let Some(why) = self.unusable {
-            return Err(why);
-        }
         if let Some(own) = self.alg
             && own != alg
         {
             return Err("the key's alg differs from the token's alg");
         }
         self.verifier
-            .as_ref()
-            .and_then(|v| v.with_alg(alg))
+            .with_alg(alg)
             .ok_or("the key type does not match the token's alg")
+    }
+
+    fn algs(&self) -> Vec<&'static str> {
+        match self.alg {
+            Some(a) => vec![a.name()],
+            None => Alg::ALL
+                .into_iter()
+                .filter(|a| a.family() == self.verifier.alg().family())
+                .map(Alg::name)
+                .collect(),
+        }
+    }
+
+    fn kty(&self) -> &'static str {
+        match self.verifier.alg().family() {
+            KeyFamily::Rsa => "RSA",
+            KeyFamily::P256 | KeyFamily::P384 => "EC",
+            KeyFamily::Ed25519 => "OKP",
+        }
     }
 }
 
-/// A validated JWK Set.
-#[derive(Clone, Default)]
-pub struct KeySet {
-    keys: Vec<Jwk>,
-}
-
-fn config(msg: String) -> Error {
-    Error::config(msg)
-}
-
-fn str_member<'a>(
-    jwk: &'a Map<String, Value>,
-    name: &str,
-    at: &str,
-) -> Result<Option<&'a str>, Error> {
+fn str_member<'a>(jwk: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, String> {
     match jwk.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(config(format!("{at}: {name} must be a string"))),
+        Some(_) => Err(format!("{name} is not a string")),
     }
 }
 
-fn b64_member(jwk: &Map<String, Value>, name: &str, at: &str) -> Result<Vec<u8>, Error> {
-    let s = str_member(jwk, name, at)?.ok_or_else(|| config(format!("{at}: {name} is missing")))?;
-    decode_b64url(s).ok_or_else(|| config(format!("{at}: {name} is not base64url")))
+fn b64_member(jwk: &Map<String, Value>, name: &str) -> Result<Vec<u8>, String> {
+    let s = str_member(jwk, name)?.ok_or_else(|| format!("{name} is missing"))?;
+    decode_b64url(s).ok_or_else(|| format!("{name} is not base64url"))
 }
 
-fn key_error(at: &str, e: KeyError) -> Error {
-    config(format!("{at}: {}", e.describe()))
+/// An EC coordinate must be exactly the curve's size (RFC 7518 §6.2.1.2); some libraries
+/// drop leading zero octets, which is an encoding error, not a different point.
+fn coordinate(
+    jwk: &Map<String, Value>,
+    name: &str,
+    crv: &str,
+    len: usize,
+) -> Result<Vec<u8>, String> {
+    let c = b64_member(jwk, name)?;
+    if c.len() != len {
+        return Err(format!(
+            "{name} is {} octets; {crv} coordinates are exactly {len} (RFC 7518 §6.2.1.2)",
+            c.len()
+        ));
+    }
+    Ok(c)
+}
+
+fn describe(e: KeyError) -> String {
+    e.describe()
 }
 
 impl Jwk {
-    /// Parse one JWK; `at` names it in error messages (e.g. `issuers[0].jwks.keys[2]`).
-    pub fn parse(value: &Value, at: &str) -> Result<Jwk, Error> {
-        let jwk = value
-            .as_object()
-            .ok_or_else(|| config(format!("{at} must be an object")))?;
+    /// Parse one JWK; `Err` is the reason the key is set aside.
+    pub fn parse(value: &Value) -> Result<Jwk, String> {
+        let jwk = value.as_object().ok_or("the key is not a json object")?;
         if let Some(m) = PRIVATE_MEMBERS.iter().find(|m| jwk.contains_key(**m)) {
-            return Err(config(format!(
-                "{at}: private or symmetric key material (\"{m}\") is not accepted; give public keys only"
-            )));
+            return Err(format!(
+                "the key holds private or symmetric material (\"{m}\"); only public keys are used"
+            ));
         }
-        let kty =
-            str_member(jwk, "kty", at)?.ok_or_else(|| config(format!("{at}: kty is missing")))?;
-        let kid = str_member(jwk, "kid", at)?.map(str::to_owned);
-        let alg_name = str_member(jwk, "alg", at)?;
-        let alg = alg_name.and_then(Alg::parse);
-        let mut unusable = None;
-        if alg_name.is_some() && alg.is_none() {
-            unusable = Some("the key's alg is not a supported signature algorithm");
-        }
-        match str_member(jwk, "use", at)? {
+        let kty = str_member(jwk, "kty")?.ok_or("kty is missing")?;
+        let kid = str_member(jwk, "kid")?.map(str::to_owned);
+        let alg = match str_member(jwk, "alg")? {
+            None => None,
+            Some(name) => Some(Alg::parse(name).ok_or_else(|| {
+                format!(
+                    "alg {} is not a signature algorithm idjag accepts",
+                    quote(name)
+                )
+            })?),
+        };
+        // RFC 7517 §4.2/§4.3: a key for encryption is never a signature key (ERR_KEY, not ERR_ALG).
+        match str_member(jwk, "use")? {
             Some("sig") | None => {}
-            Some(_) => unusable = Some("the key's use is not sig"),
+            Some(other) => return Err(format!("use is {}, not sig", quote(other))),
         }
         if let Some(ops) = jwk.get("key_ops") {
-            let ops = ops
-                .as_array()
-                .ok_or_else(|| config(format!("{at}: key_ops must be an array")))?;
-            let mut names = Vec::with_capacity(ops.len());
-            for op in ops {
-                names.push(
-                    op.as_str()
-                        .ok_or_else(|| config(format!("{at}: key_ops must hold strings")))?,
-                );
-            }
-            if !names.contains(&"verify") {
-                unusable = Some("the key's key_ops do not include verify");
+            let ops = ops.as_array().ok_or("key_ops is not an array")?;
+            if !ops.iter().any(|op| op.as_str() == Some("verify")) {
+                return Err("key_ops does not include verify".to_owned());
             }
         }
-
         let verifier = match kty {
             "RSA" => {
-                let n = b64_member(jwk, "n", at)?;
-                let e = b64_member(jwk, "e", at)?;
+                let n = b64_member(jwk, "n")?;
+                let e = b64_member(jwk, "e")?;
                 let key = DecodingKey::from_rsa_raw_components(&n, &e);
                 let first = alg
                     .filter(|a| a.family() == KeyFamily::Rsa)
                     .unwrap_or(Alg::RS256);
-                Some(KeyVerifier::from_decoding_key(first, &key).map_err(|e| key_error(at, e))?)
+                KeyVerifier::from_decoding_key(first, &key).map_err(describe)?
             }
             "EC" => {
-                let crv = str_member(jwk, "crv", at)?
-                    .ok_or_else(|| config(format!("{at}: crv is missing")))?;
-                let (alg_for_curve, len) = match crv {
-                    "P-256" => (Some(Alg::ES256), 32),
-                    "P-384" => (Some(Alg::ES384), 48),
-                    _ => (None, 0),
+                let crv = str_member(jwk, "crv")?.ok_or("crv is missing")?;
+                let (curve_alg, len) = match crv {
+                    "P-256" => (Alg::ES256, 32),
+                    "P-384" => (Alg::ES384, 48),
+                    other => return Err(format!("curve {} is not supported", quote(other))),
                 };
-                match alg_for_curve {
-                    Some(curve_alg) => {
-                        let x = b64_member(jwk, "x", at)?;
-                        let y = b64_member(jwk, "y", at)?;
-                        if x.len() != len || y.len() != len {
-                            return Err(key_error(at, KeyError::EcInvalidPoint));
-                        }
-                        let mut point = Vec::with_capacity(1 + 2 * len);
-                        point.push(4u8);
-                        point.extend_from_slice(&x);
-                        point.extend_from_slice(&y);
-                        let key = DecodingKey::from_ec_der(&point);
-                        Some(
-                            KeyVerifier::from_decoding_key(curve_alg, &key)
-                                .map_err(|e| key_error(at, e))?,
-                        )
-                    }
-                    None => {
-                        unusable = Some("the key's curve is not supported");
-                        None
-                    }
-                }
+                let x = coordinate(jwk, "x", crv, len)?;
+                let y = coordinate(jwk, "y", crv, len)?;
+                let mut point = Vec::with_capacity(1 + 2 * len);
+                point.push(4u8);
+                point.extend_from_slice(&x);
+                point.extend_from_slice(&y);
+                KeyVerifier::from_decoding_key(curve_alg, &DecodingKey::from_ec_der(&point))
+                    .map_err(describe)?
             }
             "OKP" => {
-                let crv = str_member(jwk, "crv", at)?
-                    .ok_or_else(|| config(format!("{at}: crv is missing")))?;
-                if crv == "Ed25519" {
-                    let x = b64_member(jwk, "x", at)?;
-                    let key = DecodingKey::from_ed_der(&x);
-                    Some(
-                        KeyVerifier::from_decoding_key(Alg::EdDSA, &key)
-                            .map_err(|e| key_error(at, e))?,
-                    )
-                } else {
-                    unusable = Some("the key's curve is not supported");
-                    None
+                let crv = str_member(jwk, "crv")?.ok_or("crv is missing")?;
+                if crv != "Ed25519" {
+                    return Err(format!("curve {} is not supported", quote(crv)));
                 }
+                let x = b64_member(jwk, "x")?;
+                if x.len() != 32 {
+                    return Err(format!("x is {} octets; Ed25519 keys are 32", x.len()));
+                }
+                KeyVerifier::from_decoding_key(Alg::EdDSA, &DecodingKey::from_ed_der(&x))
+                    .map_err(describe)?
             }
-            "oct" => {
-                return Err(config(format!(
-                    "{at}: symmetric keys (kty oct) are not accepted"
-                )));
-            }
-            other => {
-                let _ = other;
-                unusable = Some("the key type is not supported");
-                None
-            }
+            "oct" => return Err("symmetric keys (kty oct) are never used".to_owned()),
+            other => return Err(format!("kty {} is not supported", quote(other))),
         };
         // R14: a JWK alg of another family than its kty can never verify.
-        if let (Some(a), Some(v)) = (alg, verifier.as_ref())
-            && a.family() != v.alg().family()
+        if let Some(a) = alg
+            && a.family() != verifier.alg().family()
         {
-            return Err(config(format!(
-                "{at}: alg {} does not match kty {}",
+            return Err(format!(
+                "alg {} does not match kty {}",
                 a.name(),
                 quote(kty)
-            )));
+            ));
         }
-        Ok(Jwk {
-            kid,
-            alg,
-            unusable,
-            verifier,
-        })
+        Ok(Jwk { kid, alg, verifier })
     }
 }
 
+/// A parsed JWK Set: its usable keys and, for diagnostics, the keys set aside.
+#[derive(Clone, Default)]
+pub struct KeySet {
+    keys: Arc<[Jwk]>,
+    set_aside: Arc<[SetAside]>,
+}
+
+/// How `KeySet::candidates` failed.
+enum Lookup {
+    /// The token's `kid` is not in the set (possibly a rotation), or no key fits `alg`.
+    Unknown(Error),
+    /// Any other refusal (ERR_ALG for a key of another algorithm, ERR_KEY for a key set aside).
+    Refused(Error),
+}
+
 impl KeySet {
-    /// Validate a JWK Set (`{"keys": [...]}`); `at` names it in messages.
+    /// Parse a JWK Set (`{"keys": [...]}`), key by key. `at` names it in messages.
+    /// Refused (ERR_CONFIG; the JS loader reports ERR_KEY for remote sets) only when it is
+    /// not a JWK Set, has more than `MAX_KEYS` keys, or leaves no usable key.
     pub fn parse(value: &Value, at: &str) -> Result<KeySet, Error> {
         let keys = value
             .as_object()
             .and_then(|o| o.get("keys"))
             .and_then(Value::as_array)
-            .ok_or_else(|| config(format!("{at} must be an object with a keys array")))?;
+            .ok_or_else(|| Error::config(format!("{at} must be an object with a keys array")))?;
         if keys.len() > MAX_KEYS {
-            return Err(config(format!("{at} has more than {MAX_KEYS} keys")));
+            return Err(Error::config(format!(
+                "{at} has {} keys, more than {MAX_KEYS}",
+                keys.len()
+            )));
         }
-        let mut out: Vec<Jwk> = Vec::with_capacity(keys.len());
-        for (i, k) in keys.iter().enumerate() {
-            let jwk = Jwk::parse(k, &format!("{at}.keys[{i}]"))?;
-            if let Some(kid) = jwk.kid()
-                && out.iter().any(|o| o.kid() == Some(kid))
-            {
-                // R13: a kid must select one key; duplicates make selection ambiguous.
-                return Err(config(format!("{at}: duplicate kid {}", quote(kid))));
+        let mut usable: Vec<(usize, Jwk)> = Vec::with_capacity(keys.len());
+        let mut set_aside = Vec::new();
+        for (index, k) in keys.iter().enumerate() {
+            match Jwk::parse(k) {
+                Ok(jwk) => usable.push((index, jwk)),
+                Err(reason) => set_aside.push(SetAside {
+                    index,
+                    kid: k.get("kid").and_then(Value::as_str).map(str::to_owned),
+                    reason,
+                }),
             }
-            out.push(jwk);
         }
-        Ok(KeySet { keys: out })
+        // R13: a kid must select one key. Every key sharing a kid with another is set aside,
+        // usable or not, so a token naming it is never verified with a guess.
+        let all_kids: Vec<Option<&str>> = keys
+            .iter()
+            .map(|k| k.get("kid").and_then(Value::as_str))
+            .collect();
+        let shared = |kid: &str| all_kids.iter().filter(|k| **k == Some(kid)).count() > 1;
+        let (kept, dup): (Vec<_>, Vec<_>) = usable
+            .into_iter()
+            .partition(|(_, jwk)| jwk.kid().is_none_or(|kid| !shared(kid)));
+        for (index, jwk) in dup {
+            set_aside.push(SetAside {
+                index,
+                reason: format!(
+                    "kid {} is used by more than one key",
+                    quote(jwk.kid().unwrap_or_default())
+                ),
+                kid: jwk.kid,
+            });
+        }
+        set_aside.sort_by_key(|s| s.index);
+        if kept.is_empty() {
+            let why: Vec<String> = set_aside
+                .iter()
+                .take(4)
+                .map(|s| format!("keys[{}]: {}", s.index, s.reason))
+                .collect();
+            let more = if set_aside.len() > 4 { "; …" } else { "" };
+            return Err(Error::config(if why.is_empty() {
+                format!("{at} has no keys")
+            } else {
+                format!("{at} has no usable key ({}{more})", why.join("; "))
+            }));
+        }
+        Ok(KeySet {
+            keys: kept.into_iter().map(|(_, k)| k).collect(),
+            set_aside: set_aside.into(),
+        })
+    }
+
+    /// Parse JSON text (bounded depth and size, duplicate members refused) as a JWK Set.
+    pub fn parse_text(text: &str, at: &str) -> Result<KeySet, Error> {
+        let value = crate::strict_json::parse_document(text.as_bytes(), MAX_JWKS_BYTES)
+            .map_err(|e| Error::config(format!("{at} {}", e.describe())))?;
+        KeySet::parse(&Value::Object(value), at)
     }
 
     pub fn len(&self) -> usize {
@@ -238,26 +320,72 @@ impl KeySet {
         self.keys.is_empty()
     }
 
+    pub fn set_aside(&self) -> &[SetAside] {
+        &self.set_aside
+    }
+
+    /// The usable keys and the keys set aside, for `inspectJwks` and diagnostics.
+    pub fn report(&self) -> KeySetReport {
+        // Usable keys' indexes are the positions not set aside, in order.
+        let aside: Vec<usize> = self.set_aside.iter().map(|s| s.index).collect();
+        let mut index = 0;
+        let mut usable = Vec::with_capacity(self.keys.len());
+        for k in self.keys.iter() {
+            while aside.contains(&index) {
+                index += 1;
+            }
+            usable.push(UsableKey {
+                index,
+                kid: k.kid.clone(),
+                kty: k.kty(),
+                algs: k.algs(),
+            });
+            index += 1;
+        }
+        KeySetReport {
+            usable,
+            set_aside: self.set_aside.to_vec(),
+        }
+    }
+
     /// R13/R14: the keys to try for (`alg`, `kid`).
-    /// `kid` given → exactly the key with that kid (ERR_KEY if none, ERR_ALG if it
-    /// cannot do `alg`); no `kid` → every key compatible with `alg` (ERR_KEY if none).
+    /// `kid` given → exactly the usable key with that kid (ERR_KEY if none or if that key
+    /// was set aside, ERR_ALG if it cannot do `alg`); no `kid` → every usable key compatible
+    /// with `alg` (ERR_KEY if none).
     pub fn candidates(&self, alg: Alg, kid: Option<&str>) -> Result<Vec<KeyVerifier>, Error> {
+        self.lookup(alg, kid).map_err(|l| match l {
+            Lookup::Unknown(e) | Lookup::Refused(e) => e,
+        })
+    }
+
+    fn lookup(&self, alg: Alg, kid: Option<&str>) -> Result<Vec<KeyVerifier>, Lookup> {
         match kid {
             Some(kid) => {
-                let key = self
-                    .keys
-                    .iter()
-                    .find(|k| k.kid() == Some(kid))
-                    .ok_or_else(|| {
-                        Error::claim(
+                let Some(key) = self.keys.iter().find(|k| k.kid() == Some(kid)) else {
+                    if let Some(aside) = self
+                        .set_aside
+                        .iter()
+                        .find(|s| s.kid.as_deref() == Some(kid))
+                    {
+                        return Err(Lookup::Refused(Error::claim(
                             ErrorCode::Key,
                             "kid",
-                            format!("no key with kid {}", quote(kid)),
-                        )
-                    })?;
+                            format!(
+                                "the key with kid {} is not usable: {}",
+                                quote(kid),
+                                aside.reason
+                            ),
+                        )));
+                    }
+                    return Err(Lookup::Unknown(Error::claim(
+                        ErrorCode::Key,
+                        "kid",
+                        format!("no key with kid {}", quote(kid)),
+                    )));
+                };
                 key.verifier_for(alg)
                     .map(|v| vec![v])
-                    .map_err(|why| Error::claim(ErrorCode::Alg, "alg", why))
+                    .map_err(|why| Lookup::Refused(Error::claim(ErrorCode::Alg, "alg", why)))
             }
             None => {
                 let found: Vec<KeyVerifier> = self
@@ -266,14 +394,118 @@ impl KeySet {
                     .filter_map(|k| k.verifier_for(alg).ok())
                     .collect();
                 if found.is_empty() {
-                    return Err(Error::new(
+                    return Err(Lookup::Unknown(Error::new(
                         ErrorCode::Key,
                         format!("no key usable with {}", alg.name()),
-                    ));
+                    )));
                 }
                 Ok(found)
             }
         }
+    }
+}
+
+/// Largest JWK Set document accepted as text (the loader caps network bodies at 64 KiB;
+/// inline and imported sets get some room for comments-free pretty printing).
+pub const MAX_JWKS_BYTES: usize = 256 * 1024;
+
+/// One source's keys: inline (fixed) or remote (installed by the JS loader with how long
+/// they may be used before the loader must be asked again).
+#[derive(Clone)]
+pub struct KeySlot {
+    source: KeySource,
+    id: String,
+    keys: Option<KeySet>,
+    /// Seconds since the epoch; `None` for inline keys (never stale).
+    fresh_until: Option<f64>,
+    remote: bool,
+}
+
+impl KeySlot {
+    pub fn inline(source: KeySource, id: &str, keys: KeySet) -> KeySlot {
+        KeySlot {
+            source,
+            id: id.to_owned(),
+            keys: Some(keys),
+            fresh_until: None,
+            remote: false,
+        }
+    }
+
+    /// A remote source: no keys until `install`.
+    pub fn remote(source: KeySource, id: &str) -> KeySlot {
+        KeySlot {
+            source,
+            id: id.to_owned(),
+            keys: None,
+            fresh_until: None,
+            remote: true,
+        }
+    }
+
+    pub fn is_remote(&self) -> bool {
+        self.remote
+    }
+
+    pub fn keys(&self) -> Option<&KeySet> {
+        self.keys.as_ref()
+    }
+
+    /// Install a set the loader vouches for until `fresh_until` (seconds since the epoch;
+    /// `None`: until replaced).
+    pub fn install(&mut self, keys: KeySet, fresh_until: Option<f64>) {
+        self.keys = Some(keys);
+        self.fresh_until = fresh_until;
+    }
+
+    fn needed(&self, kid: Option<&str>, reason: KeysNeededReason, message: String) -> Error {
+        Error::keys_needed(
+            KeysNeeded {
+                source: self.source,
+                id: self.id.clone(),
+                kid: kid.map(str::to_owned),
+                reason,
+            },
+            message,
+        )
+    }
+
+    /// R13/R14 through the slot: the keys to try, or `KeysNeeded` for a remote source whose
+    /// keys are absent, stale (`now` past their freshness) or lack the token's `kid`.
+    pub fn candidates(
+        &self,
+        alg: Alg,
+        kid: Option<&str>,
+        now: f64,
+    ) -> Result<Vec<KeyVerifier>, Error> {
+        let who = format!("{} {}", self.source.as_str(), quote(&self.id));
+        let Some(keys) = &self.keys else {
+            return Err(if self.remote {
+                self.needed(
+                    kid,
+                    KeysNeededReason::Absent,
+                    format!("the keys of {who} are not loaded"),
+                )
+            } else {
+                Error::new(ErrorCode::Key, format!("{who} has no keys"))
+            });
+        };
+        if self.remote
+            && let Some(until) = self.fresh_until
+            && now.partial_cmp(&until) != Some(std::cmp::Ordering::Less)
+        {
+            return Err(self.needed(
+                kid,
+                KeysNeededReason::Expired,
+                format!("the keys of {who} are past their cache lifetime"),
+            ));
+        }
+        keys.lookup(alg, kid).map_err(|l| match l {
+            Lookup::Unknown(e) if self.remote => {
+                self.needed(kid, KeysNeededReason::UnknownKid, e.message().to_owned())
+            }
+            Lookup::Unknown(e) | Lookup::Refused(e) => e,
+        })
     }
 }
 
@@ -287,6 +519,11 @@ mod tests {
         json!({"kty":"EC","crv":"P-256","kid":"ec1",
             "x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
             "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"})
+    }
+
+    fn with(mut k: Value, member: &str, v: Value) -> Value {
+        k[member] = v;
+        k
     }
 
     #[test]
@@ -317,57 +554,132 @@ mod tests {
     }
 
     #[test]
-    fn private_members_are_config_errors() {
+    fn a_set_with_only_unusable_keys_is_refused() {
         for m in PRIVATE_MEMBERS {
-            let mut k = ec_key();
-            k[m] = json!("AAAA");
+            let k = with(ec_key(), m, json!("AAAA"));
             let e = KeySet::parse(&json!({"keys":[k]}), "jwks")
                 .err()
                 .expect("refused");
             assert_eq!(e.code(), ErrorCode::Config, "{m}");
+            assert!(e.message().contains("no usable key"), "{}", e.message());
         }
-    }
-
-    #[test]
-    fn oct_duplicate_kid_and_bad_points_refused() {
-        let oct = json!({"kty":"oct","kid":"s"});
-        assert!(KeySet::parse(&json!({"keys":[oct]}), "jwks").is_err());
-        assert!(KeySet::parse(&json!({"keys":[ec_key(), ec_key()]}), "jwks").is_err());
-        let mut bad = ec_key();
-        bad["y"] = json!("x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a1");
-        assert!(KeySet::parse(&json!({"keys":[bad]}), "jwks").is_err());
+        assert!(KeySet::parse(&json!({"keys":[{"kty":"oct","kid":"s"}]}), "jwks").is_err());
+        assert!(KeySet::parse(&json!({"keys":[]}), "jwks").is_err());
         assert!(KeySet::parse(&json!({"nokeys":[]}), "jwks").is_err());
     }
 
+    // Issue 10 point 4: one unusable key no longer sinks the set.
     #[test]
-    fn use_key_ops_and_alg_make_keys_unusable() {
-        let mut k = ec_key();
-        k["use"] = json!("enc");
-        let ks = KeySet::parse(&json!({"keys":[k]}), "jwks").expect("kept");
-        assert_eq!(
-            ks.candidates(Alg::ES256, Some("ec1"))
-                .err()
-                .map(|e| e.code()),
-            Some(ErrorCode::Alg)
+    fn unusable_keys_are_set_aside_with_their_reason() {
+        let rsa1024 =
+            json!({"kty":"RSA","kid":"old","n": format!("wV{}QE", "V".repeat(167)), "e":"AQAB"});
+        let no_e = json!({"kty":"RSA","kid":"noe","n":"wSAA".repeat(86)});
+        let short_x = json!({"kty":"EC","crv":"P-256","kid":"short",
+            "x":"zc4ncPbEXUGDy-5v20t7WAczNXvp7xO6z248e9FURQ",
+            "y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"});
+        let enc = with(with(ec_key(), "use", json!("enc")), "kid", json!("enc"));
+        let ops = with(
+            with(ec_key(), "key_ops", json!(["encrypt"])),
+            "kid",
+            json!("ops"),
         );
-        assert_eq!(
-            ks.candidates(Alg::ES256, None).err().map(|e| e.code()),
-            Some(ErrorCode::Key)
+        let ks = KeySet::parse(
+            &json!({"keys":[rsa1024, no_e, short_x, enc, ops, ec_key()]}),
+            "jwks",
+        )
+        .expect("the good key is kept");
+        assert_eq!(ks.len(), 1);
+        let reasons: Vec<&str> = ks.set_aside().iter().map(|s| s.reason.as_str()).collect();
+        assert!(reasons[0].contains("bits"), "{reasons:?}");
+        assert!(reasons[1].contains("e is missing"), "{reasons:?}");
+        assert!(reasons[2].contains("31 octets"), "{reasons:?}");
+        assert!(reasons[3].contains("use is \"enc\""), "{reasons:?}");
+        assert!(reasons[4].contains("key_ops"), "{reasons:?}");
+        // A token naming a set-aside key: ERR_KEY with the reason (issue 10 point 6).
+        for kid in ["enc", "ops", "old"] {
+            let e = ks.candidates(Alg::ES256, Some(kid)).err().expect("refused");
+            assert_eq!(e.code(), ErrorCode::Key, "{kid}");
+            assert!(e.message().contains("not usable"), "{}", e.message());
+        }
+        let report = ks.report();
+        assert_eq!(report.usable.len(), 1);
+        assert_eq!(report.usable[0].index, 5);
+        assert_eq!(report.set_aside.len(), 5);
+    }
+
+    #[test]
+    fn duplicate_kids_are_set_aside_both() {
+        let other = json!({"kty":"OKP","crv":"Ed25519","kid":"ed",
+            "x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"});
+        let ks =
+            KeySet::parse(&json!({"keys":[ec_key(), ec_key(), other]}), "jwks").expect("ed kept");
+        assert_eq!(ks.len(), 1);
+        assert_eq!(ks.set_aside().len(), 2);
+        assert!(KeySet::parse(&json!({"keys":[ec_key(), ec_key()]}), "jwks").is_err());
+    }
+
+    #[test]
+    fn bad_points_and_wrong_family_alg_are_set_aside() {
+        let bad = with(
+            ec_key(),
+            "y",
+            json!("x_FEzRu8m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"),
         );
-        let mut k = ec_key();
-        k["key_ops"] = json!(["encrypt"]);
-        let ks = KeySet::parse(&json!({"keys":[k]}), "jwks").expect("kept");
-        assert_eq!(
-            ks.candidates(Alg::ES256, Some("ec1"))
-                .err()
-                .map(|e| e.code()),
-            Some(ErrorCode::Alg)
-        );
-        let mut k = ec_key();
-        k["alg"] = json!("RS256");
+        let e = KeySet::parse(&json!({"keys":[bad]}), "jwks")
+            .err()
+            .expect("refused");
+        assert!(e.message().contains("not a point"), "{}", e.message());
+        let e = KeySet::parse(
+            &json!({"keys":[with(ec_key(), "alg", json!("RS256"))]}),
+            "jwks",
+        )
+        .err()
+        .expect("alg of another family");
         assert!(
-            KeySet::parse(&json!({"keys":[k]}), "jwks").is_err(),
-            "alg of another family"
+            e.message().contains("does not match kty"),
+            "{}",
+            e.message()
         );
+    }
+
+    #[test]
+    fn remote_slots_ask_for_keys() {
+        let mut slot = KeySlot::remote(KeySource::Issuer, "https://idp");
+        let e = slot
+            .candidates(Alg::ES256, Some("ec1"), 100.0)
+            .err()
+            .expect("absent");
+        assert_eq!(
+            e.needed_keys().map(|n| n.reason),
+            Some(KeysNeededReason::Absent)
+        );
+        let ks = KeySet::parse(&json!({"keys":[ec_key()]}), "jwks").expect("valid");
+        slot.install(ks, Some(200.0));
+        assert!(slot.candidates(Alg::ES256, Some("ec1"), 100.0).is_ok());
+        let e = slot
+            .candidates(Alg::ES256, Some("new"), 100.0)
+            .err()
+            .expect("unknown kid");
+        let n = e.needed_keys().expect("needed");
+        assert_eq!(
+            (n.reason, n.kid.as_deref()),
+            (KeysNeededReason::UnknownKid, Some("new"))
+        );
+        let e = slot
+            .candidates(Alg::ES256, Some("ec1"), 200.0)
+            .err()
+            .expect("stale");
+        assert_eq!(
+            e.needed_keys().map(|n| n.reason),
+            Some(KeysNeededReason::Expired)
+        );
+        // An inline slot never asks.
+        let ks = KeySet::parse(&json!({"keys":[ec_key()]}), "jwks").expect("valid");
+        let inline = KeySlot::inline(KeySource::Issuer, "https://idp", ks);
+        let e = inline
+            .candidates(Alg::ES256, Some("new"), 1e12)
+            .err()
+            .expect("unknown");
+        assert!(e.needed_keys().is_none());
     }
 }

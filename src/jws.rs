@@ -73,10 +73,24 @@ pub fn split_compact(token: &str, max_bytes: usize) -> Result<RawJws<'_>, Error>
         }
         _ => return Err(malformed("not a compact jws of three parts")),
     };
+    let header = decode_json_part(h, "header")?;
     if s.is_empty() {
+        // R10: an unsecured JWS (alg none, empty signature) is an alg attack and is
+        // reported as one (ERR_ALG), so audit logs name it; any other empty signature is
+        // a malformed token.
+        if header
+            .get("alg")
+            .and_then(Value::as_str)
+            .is_some_and(|a| a.eq_ignore_ascii_case("none"))
+        {
+            return Err(Error::claim(
+                ErrorCode::Alg,
+                "alg",
+                "alg none (an unsecured jws) is never accepted",
+            ));
+        }
         return Err(malformed("signature is empty"));
     }
-    let header = decode_json_part(h, "header")?;
     let payload = decode_b64url(p).ok_or_else(|| malformed("payload is not strict base64url"))?;
     let signature =
         decode_b64url(s).ok_or_else(|| malformed("signature is not strict base64url"))?;

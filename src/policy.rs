@@ -2,8 +2,9 @@
 //! into a `Config`: trusted issuers, audience, resources, tenants, algorithms.
 
 use crate::crypto::Alg;
+use crate::error::KeySource;
 use crate::error::{Error, quote};
-use crate::jwk::KeySet;
+use crate::jwk::{KeySet, KeySlot};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -108,7 +109,8 @@ impl ReplayMode {
 #[derive(Clone)]
 pub struct IssuerConfig {
     pub issuer: String,
-    pub keys: Option<KeySet>,
+    /// Inline `jwks`, or a remote slot (`jwksUri` / `discover`) the JS loader fills.
+    pub keys: KeySlot,
     pub jwks_uri: Option<String>,
     /// Effective allow-list for this issuer (already intersected with the global one).
     pub algorithms: Vec<Alg>,
@@ -222,6 +224,10 @@ impl Config {
             {
                 return Err(Error::config(format!("{at}.tenant must not be empty")));
             }
+            let keys = match keys {
+                Some(set) => KeySlot::inline(KeySource::Issuer, &io.issuer, set),
+                None => KeySlot::remote(KeySource::Issuer, &io.issuer),
+            };
             issuers.push(IssuerConfig {
                 issuer: io.issuer,
                 keys,

@@ -16,6 +16,7 @@ pub enum StrictJsonError {
     NotAnObject,
     DuplicateMember,
     TooDeep,
+    TooLarge,
 }
 
 impl StrictJsonError {
@@ -26,6 +27,7 @@ impl StrictJsonError {
             StrictJsonError::NotAnObject => "is not a json object",
             StrictJsonError::DuplicateMember => "has a duplicate member name",
             StrictJsonError::TooDeep => "is nested too deeply",
+            StrictJsonError::TooLarge => "is too large",
         }
     }
 }
@@ -40,6 +42,20 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, StrictJsonError>
         Value::Object(map) => Ok(map),
         _ => Err(StrictJsonError::NotAnObject),
     }
+}
+
+/// Parse a configuration-side document (options, a JWK Set, a policy, metadata, a cache
+/// import) that crossed the wasm boundary as text: the same strict rules as tokens, plus a
+/// size cap. Depth is bounded by `MAX_DEPTH`, so no input can exhaust the stack (issue 10:
+/// a deeply nested JWK Set trapped the wasm instance).
+pub fn parse_document(
+    bytes: &[u8],
+    max_bytes: usize,
+) -> Result<Map<String, Value>, StrictJsonError> {
+    if bytes.len() > max_bytes {
+        return Err(StrictJsonError::TooLarge);
+    }
+    parse_object(bytes)
 }
 
 const DUPLICATE: &str = "idjag: duplicate member";

@@ -85,7 +85,17 @@ impl Verifier {
 
     /// Replace an issuer's keys (e.g. after the JS layer fetched its `jwksUri`).
     pub fn set_issuer_jwks(&mut self, issuer: &str, jwks: &Value) -> Result<(), Error> {
-        let keys = KeySet::parse(jwks, "jwks")?;
+        self.set_issuer_keys(issuer, KeySet::parse(jwks, "jwks")?, None)
+    }
+
+    /// Install an issuer's parsed keys, usable until `fresh_until` (seconds since the
+    /// epoch; `None`: until replaced). Past it, `check` answers `KeysNeeded` (Expired).
+    pub fn set_issuer_keys(
+        &mut self,
+        issuer: &str,
+        keys: KeySet,
+        fresh_until: Option<f64>,
+    ) -> Result<(), Error> {
         let entry = self
             .config
             .issuers
@@ -94,7 +104,7 @@ impl Verifier {
             .ok_or_else(|| {
                 Error::config(format!("{} is not a configured issuer", quote(issuer)))
             })?;
-        entry.keys = Some(keys);
+        entry.keys.install(keys, fresh_until);
         Ok(())
     }
 
@@ -178,17 +188,13 @@ impl Verifier {
         }
         // R13/R14: keys of this issuer only; jku/x5u/jwk/x5c never consulted (R12).
         trace.push("key");
-        let keys = issuer
-            .keys
-            .as_ref()
-            .ok_or_else(|| Error::new(ErrorCode::Key, "keys for this issuer are not loaded"))?;
-        verify_signature(&jws.header, alg, jws.signing_input, &jws.signature, keys).inspect_err(
-            |e| {
-                if e.code() == ErrorCode::Signature {
-                    trace.push("signature");
-                }
-            },
-        )?;
+        let kid = header_kid(&jws.header)?;
+        let candidates = issuer.keys.candidates(alg, kid, ctx.now)?;
+        verify_with(alg, jws.signing_input, &jws.signature, &candidates).inspect_err(|e| {
+            if e.code() == ErrorCode::Signature {
+                trace.push("signature");
+            }
+        })?;
         if trace.last() != Some(&"signature") {
             trace.push("signature");
         }
@@ -553,21 +559,22 @@ pub fn jose_header_alg(
         })
 }
 
-/// R13–R15: pick the keys for (`alg`, `kid`) in the trusted set and verify.
-/// `jku`/`x5u`/`jwk`/`x5c` are never consulted (R12).
-pub fn verify_signature(
-    h: &Map<String, Value>,
-    alg: Alg,
+/// The header's `kid` (R13), if any.
+pub fn header_kid(h: &Map<String, Value>) -> Result<Option<&str>, Error> {
+    match h.get("kid") {
+        None => Ok(None),
+        Some(Value::String(k)) => Ok(Some(k.as_str())),
+        Some(_) => Err(header_err("kid", "kid must be a string")),
+    }
+}
+
+/// R15: the signature verifies with one of the candidate keys.
+pub fn verify_with(
+    _alg: Alg,
     signing_input: &str,
     signature: &[u8],
-    keys: &KeySet,
+    candidates: &[crate::crypto::KeyVerifier],
 ) -> Result<(), Error> {
-    let kid = match h.get("kid") {
-        None => None,
-        Some(Value::String(k)) => Some(k.as_str()),
-        Some(_) => return Err(header_err("kid", "kid must be a string")),
-    };
-    let candidates = keys.candidates(alg, kid)?;
     if !candidates
         .iter()
         .any(|k| k.verify_signature(signing_input.as_bytes(), signature))
@@ -578,6 +585,19 @@ pub fn verify_signature(
         ));
     }
     Ok(())
+}
+
+/// R13–R15: pick the keys for (`alg`, `kid`) in the trusted set and verify.
+/// `jku`/`x5u`/`jwk`/`x5c` are never consulted (R12).
+pub fn verify_signature(
+    h: &Map<String, Value>,
+    alg: Alg,
+    signing_input: &str,
+    signature: &[u8],
+    keys: &KeySet,
+) -> Result<(), Error> {
+    let candidates = keys.candidates(alg, header_kid(h)?)?;
+    verify_with(alg, signing_input, signature, &candidates)
 }
 
 /// Verify a compact JWS with any payload against a trusted key set: the

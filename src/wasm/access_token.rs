@@ -1,6 +1,6 @@
 //! Bindings for the resource server's access-token check (both builds).
 
-use super::{config_error, options_from, serializer_value, to_js_error};
+use super::{config_error, fresh_until, json_out, key_set, options_from, to_js_error};
 use crate::access_token::AccessTokenVerifier;
 use crate::error::{Error, ErrorCode};
 use serde::Deserialize;
@@ -65,11 +65,12 @@ impl WasmAccessTokenVerifier {
         Ok(WasmAccessTokenVerifier { inner })
     }
 
+    /// The AS's JWK Set (JSON text), usable until `freshUntilSec` (absent: until replaced).
     #[wasm_bindgen(js_name = setJwks)]
-    pub fn set_jwks(&mut self, jwks: JsValue) -> Result<(), JsValue> {
-        let value: serde_json::Value = serde_wasm_bindgen::from_value(jwks)
-            .map_err(|e| config_error(format!("invalid jwks: {e}")))?;
-        self.inner.set_jwks(&value).map_err(|e| to_js_error(&e))
+    pub fn set_jwks(&mut self, jwks: JsValue, fresh_until_sec: Option<f64>) -> Result<(), JsValue> {
+        let keys = key_set(&jwks)?;
+        self.inner.set_keys(keys, fresh_until(fresh_until_sec)?);
+        Ok(())
     }
 
     /// V2–V8; `requiredScopes` missing → ERR_SCOPE (403 insufficient_scope).
@@ -87,7 +88,6 @@ impl WasmAccessTokenVerifier {
             .inner
             .verify(&token, now_sec, &required)
             .map_err(|e| to_js_error(&e))?;
-        serializer_value(&info)
-            .ok_or_else(|| config_error("could not convert the token info".to_owned()))
+        json_out(&info, "token info")
     }
 }

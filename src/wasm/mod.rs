@@ -20,7 +20,7 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// Errors cross the boundary as plain objects `{ code, oauthError, message, claim? }`.
+/// Errors cross the boundary as plain objects `{ code, oauthError, message, claim?, keysNeeded? }`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct WasmError<'a> {
@@ -29,6 +29,19 @@ struct WasmError<'a> {
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     claim: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keys_needed: Option<WasmKeysNeeded<'a>>,
+}
+
+/// The key layer's "load these keys, then ask again" (src/jwk.rs `KeySlot`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct WasmKeysNeeded<'a> {
+    pub source: &'static str,
+    pub id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kid: Option<&'a str>,
+    pub reason: &'static str,
 }
 
 fn to_js_error(e: &Error) -> JsValue {
@@ -37,8 +50,55 @@ fn to_js_error(e: &Error) -> JsValue {
         oauth_error: e.oauth_error().map(|o| o.as_str()),
         message: e.message(),
         claim: e.claim_name(),
+        keys_needed: e.needed_keys().map(|n| WasmKeysNeeded {
+            source: n.source.as_str(),
+            id: &n.id,
+            kid: n.kid.as_deref(),
+            reason: n.reason.as_str(),
+        }),
     };
     serializer_value(&w).unwrap_or_else(|| JsValue::from_str(e.code().code()))
+}
+
+/// Largest JSON document accepted across the boundary (options with inline keys and a
+/// policy, a JWK Set, a cache import). Checked before the text is copied into wasm memory.
+const MAX_DOCUMENT_BYTES: usize = 1 << 20;
+
+/// A JSON document argument: the JS layer passes JSON *text* (never an object), parsed here
+/// with the strict, depth-bounded parser, so no input can recurse the wasm stack into the
+/// heap (issue 10: a JWK Set of 6,000 nested arrays trapped the instance).
+pub(crate) fn json_arg(value: &JsValue, what: &str) -> Result<serde_json::Value, JsValue> {
+    let Some(js) = value.dyn_ref::<js_sys::JsString>() else {
+        return Err(config_error(format!("{what} must be passed as json text")));
+    };
+    // UTF-8 length ≥ UTF-16 length: refuse before copying.
+    if js.length() as usize > MAX_DOCUMENT_BYTES {
+        return Err(config_error(format!(
+            "{what} is larger than {MAX_DOCUMENT_BYTES} bytes"
+        )));
+    }
+    let text = js
+        .as_string()
+        .ok_or_else(|| config_error(format!("{what} is not valid unicode")))?;
+    crate::strict_json::parse_document(text.as_bytes(), MAX_DOCUMENT_BYTES)
+        .map(serde_json::Value::Object)
+        .map_err(|e| config_error(format!("{what} {}", e.describe())))
+}
+
+/// A result as JSON text; the JS layer `JSON.parse`s it, so a `"__proto__"` member of a
+/// token becomes an own property, never a prototype (issue 11).
+pub(crate) fn json_out<T: Serialize>(v: &T, what: &str) -> Result<JsValue, JsValue> {
+    serde_json::to_string(v)
+        .map(|s| JsValue::from_str(&s))
+        .map_err(|_| config_error(format!("could not convert the {what}")))
+}
+
+/// A freshness deadline from JS (seconds since the epoch): absent, or a finite number.
+pub(crate) fn fresh_until(value: Option<f64>) -> Result<Option<f64>, JsValue> {
+    match value {
+        Some(v) if !v.is_finite() => Err(config_error("freshUntilSec must be finite".to_owned())),
+        other => Ok(other),
+    }
 }
 
 fn serializer_value<T: Serialize>(v: &T) -> Option<JsValue> {
@@ -55,11 +115,10 @@ fn with_checks(target: JsValue, checks: &[&'static str]) -> JsValue {
     target
 }
 
-/// Options objects go through serde_json so that `deny_unknown_fields` holds
-/// (serde-wasm-bindgen reads only the declared fields of a struct).
+/// Options arrive as JSON text (`json_arg`) and go through serde_json so that
+/// `deny_unknown_fields` holds.
 fn options_from<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| config_error(format!("invalid {what}: {e}")))?;
+    let json = json_arg(&value, what)?;
     serde_json::from_value(json).map_err(|e| config_error(format!("invalid {what}: {e}")))
 }
 
@@ -96,8 +155,7 @@ pub struct WasmVerifier {
 impl WasmVerifier {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmVerifier, JsValue> {
-        let value: serde_json::Value = serde_wasm_bindgen::from_value(options)
-            .map_err(|e| config_error(format!("invalid options: {e}")))?;
+        let value = json_arg(&options, "options")?;
         let options = VerifierOptions::from_value(value).map_err(|e| to_js_error(&e))?;
         let inner = Verifier::new(options).map_err(|e| to_js_error(&e))?;
         Ok(WasmVerifier { inner })
@@ -128,9 +186,13 @@ impl WasmVerifier {
                 &mut checks,
             )
             .map_err(|e| with_checks(to_js_error(&e), &checks))?;
-        let value = serializer_value(&grant)
-            .ok_or_else(|| config_error("could not convert the grant".to_owned()))?;
-        Ok(with_checks(value, &checks))
+        json_out(
+            &Traced {
+                grant: &grant,
+                checks: &checks,
+            },
+            "grant",
+        )
     }
 
     fn token_string(&self, token: &JsValue) -> Result<String, JsValue> {
@@ -156,12 +218,18 @@ impl WasmVerifier {
         })
     }
 
+    /// Install an issuer's JWK Set (JSON text, parsed here key by key), usable until
+    /// `freshUntilSec` (absent: until replaced); then `verify` asks for keys again.
     #[wasm_bindgen(js_name = setIssuerJwks)]
-    pub fn set_issuer_jwks(&mut self, issuer: &str, jwks: JsValue) -> Result<(), JsValue> {
-        let value: serde_json::Value = serde_wasm_bindgen::from_value(jwks)
-            .map_err(|e| config_error(format!("invalid jwks: {e}")))?;
+    pub fn set_issuer_jwks(
+        &mut self,
+        issuer: &str,
+        jwks: JsValue,
+        fresh_until_sec: Option<f64>,
+    ) -> Result<(), JsValue> {
+        let keys = key_set(&jwks)?;
         self.inner
-            .set_issuer_jwks(issuer, &value)
+            .set_issuer_keys(issuer, keys, fresh_until(fresh_until_sec)?)
             .map_err(|e| to_js_error(&e))
     }
 
@@ -169,6 +237,29 @@ impl WasmVerifier {
     pub fn replay_mode(&self) -> String {
         self.inner.replay_mode().as_str().to_owned()
     }
+}
+
+/// A grant with the checks run, as one JSON document.
+#[derive(Serialize)]
+struct Traced<'a, T: Serialize> {
+    #[serde(flatten)]
+    grant: &'a T,
+    checks: &'a [&'static str],
+}
+
+/// A JWK Set argument (JSON text) through the key layer: ERR_CONFIG when it is not a set
+/// or leaves no usable key.
+pub(crate) fn key_set(jwks: &JsValue) -> Result<crate::jwk::KeySet, JsValue> {
+    let value = json_arg(jwks, "jwks")?;
+    crate::jwk::KeySet::parse(&value, "jwks").map_err(|e| to_js_error(&e))
+}
+
+/// The key layer's verdict on a JWK Set (JSON text), without installing it:
+/// `{ usable: [{ index, kid?, kty, algs }], setAside: [{ index, kid?, reason }] }` as JSON
+/// text. Throws ERR_CONFIG when no usable key remains (the message lists why).
+#[wasm_bindgen(js_name = inspectJwks)]
+pub fn inspect_jwks(jwks: JsValue) -> Result<JsValue, JsValue> {
+    json_out(&key_set(&jwks)?.report(), "report")
 }
 
 #[wasm_bindgen]
@@ -235,6 +326,5 @@ pub fn inspect(token: JsValue, expect: JsValue) -> Result<JsValue, JsValue> {
             now: expect.now_sec,
         },
     );
-    serializer_value(&result)
-        .ok_or_else(|| config_error("could not convert the inspection".to_owned()))
+    json_out(&result, "inspection")
 }

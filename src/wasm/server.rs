@@ -1,7 +1,10 @@
 //! Bindings for the authorization server (`idjag/server`, signing build):
 //! the token request + client authentication, and the access-token issuer.
 
-use super::{config_error, optional_alg, options_from, serializer_value, to_js_error};
+use super::{
+    config_error, fresh_until, json_arg, key_set, optional_alg, options_from, serializer_value,
+    to_js_error,
+};
 use crate::access_token::{AccessTokenIssuer, MintRequest};
 use crate::client_auth::{AuthFailure, ClientRegistry, ClientRegistryOptions};
 use crate::sign::SigningKey;
@@ -76,6 +79,9 @@ struct Authenticated<'a> {
 struct KeysNeeded<'a> {
     client_id: &'a str,
     jwks_uri: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kid: Option<&'a str>,
+    reason: &'static str,
 }
 
 const NOTHING: Authenticated<'static> = Authenticated {
@@ -105,12 +111,18 @@ impl WasmClientRegistry {
         Ok(WasmClientRegistry { inner })
     }
 
+    /// A private_key_jwt client's JWK Set (JSON text, from its `jwksUri`), usable until
+    /// `freshUntilSec`; then `authenticate` answers `keysNeeded` again (rotation).
     #[wasm_bindgen(js_name = setClientJwks)]
-    pub fn set_client_jwks(&mut self, client_id: &str, jwks: JsValue) -> Result<(), JsValue> {
-        let value: serde_json::Value = serde_wasm_bindgen::from_value(jwks)
-            .map_err(|e| config_error(format!("invalid jwks: {e}")))?;
+    pub fn set_client_jwks(
+        &mut self,
+        client_id: &str,
+        jwks: JsValue,
+        fresh_until_sec: Option<f64>,
+    ) -> Result<(), JsValue> {
+        let keys = key_set(&jwks)?;
         self.inner
-            .set_client_jwks(client_id, &value)
+            .set_client_keys(client_id, keys, fresh_until(fresh_until_sec)?)
             .map_err(|e| to_js_error(&e))
     }
 
@@ -153,10 +165,14 @@ impl WasmClientRegistry {
             Err(AuthFailure::KeysNeeded {
                 client_id,
                 jwks_uri,
+                kid,
+                reason,
             }) => answer(&Authenticated {
                 keys_needed: Some(KeysNeeded {
                     client_id: &client_id,
                     jwks_uri: &jwks_uri,
+                    kid: kid.as_deref(),
+                    reason: reason.as_str(),
                 }),
                 ..NOTHING
             }),
@@ -230,8 +246,7 @@ impl WasmAccessTokenIssuer {
 
     /// `grant`: `{ subject, clientId, resources, scopes, claims? }` of a verified grant.
     pub fn mint(&self, grant: JsValue, now_sec: f64) -> Result<JsValue, JsValue> {
-        let value: serde_json::Value = serde_wasm_bindgen::from_value(grant)
-            .map_err(|e| config_error(format!("invalid grant: {e}")))?;
+        let value = json_arg(&grant, "grant")?;
         let grant: MintRequest = serde_json::from_value(value)
             .map_err(|e| config_error(format!("invalid grant: {e}")))?;
         let minted = self

@@ -1,6 +1,6 @@
 //! Bindings for the test issuer (`idjag/testing`), only in the `signing` build.
 
-use super::{config_error, optional_alg, options_from, serializer_value, to_js_error};
+use super::{config_error, json_arg, optional_alg, options_from, serializer_value, to_js_error};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -51,9 +51,9 @@ impl WasmTestIssuer {
     /// Any JWT signed with the issuer's key (an ID token, say); see `TestIssuer::sign_jwt`.
     #[wasm_bindgen(js_name = signJwt)]
     pub fn sign_jwt(&self, header: JsValue, claims: JsValue) -> Result<String, JsValue> {
-        let object = |v: JsValue, what: &str| {
-            serde_wasm_bindgen::from_value::<serde_json::Map<String, serde_json::Value>>(v)
-                .map_err(|e| config_error(format!("{what} must be an object: {e}")))
+        let object = |v: JsValue, what: &str| match json_arg(&v, what)? {
+            serde_json::Value::Object(map) => Ok(map),
+            _ => Err(config_error(format!("{what} must be an object"))),
         };
         let header = object(header, "header")?;
         let claims = object(claims, "claims")?;
@@ -63,8 +63,9 @@ impl WasmTestIssuer {
     }
 
     pub fn mint(&mut self, params: JsValue) -> Result<String, JsValue> {
-        let p: crate::testing::MintParams = serde_wasm_bindgen::from_value(params)
-            .map_err(|e| config_error(format!("invalid mint params: {e}")))?;
+        let p: crate::testing::MintParams =
+            serde_json::from_value(json_arg(&params, "mint params")?)
+                .map_err(|e| config_error(format!("invalid mint params: {e}")))?;
         self.inner.mint(&p).map_err(|e| to_js_error(&e))
     }
 }

@@ -9,9 +9,11 @@ cfgErr('config-private-rsa-key', ['R13'], 'JWKS holds a private RSA key (d, p, q
   withKeys([{ ...PRIV['rsa-1'], use: 'sig' }]));
 cfgErr('config-private-member-d-only', ['R13'], 'JWKS key carries a "d" member', withKeys([{ ...pub('ec-256'), d: PRIV['ec-256'].d }]));
 cfgErr('config-private-okp-key', ['R13'], 'JWKS holds a private Ed25519 key', withKeys([{ ...PRIV['ed-1'] }]));
-cfgErr('config-kty-oct', ['R10', 'R14'], 'JWKS holds a symmetric (kty oct) key',
-  withKeys([pub('rsa-1'), { kty: 'oct', kid: 'hmac-1', k: b64u(Buffer.alloc(32, 9)) }]));
-cfgErr('config-rsa-1024', ['R14'], 'JWKS holds an RSA 1024 key', withKeys([pub('ec-256'), RSA1024]));
+cfgErr('config-kty-oct', ['R10', 'R14'], 'JWKS holds only a symmetric (kty oct) key: no usable key',
+  withKeys([{ kty: 'oct', kid: 'hmac-1', k: b64u(Buffer.alloc(32, 9)) }]));
+cfgErr('config-rsa-1024', ['R14'], 'JWKS holds only an RSA 1024 key: no usable key', withKeys([RSA1024]));
+cfgErr('config-only-unusable-keys', ['R13', 'R14'], 'every key is set aside (enc, 1024-bit, no e): no usable key',
+  withKeys([pub('rsa-1', { use: 'enc' }), RSA1024, { kty: 'RSA', kid: 'no-e', n: pub('rsa-2').n }]));
 cfgErr('config-rsa-over-8192', ['R14'], 'JWKS holds an RSA key with an 8200-bit modulus', withKeys([{
   kty: 'RSA', kid: 'rsa-huge', e: 'AQAB', n: b64u(Buffer.concat([Buffer.from([0x80]), Buffer.alloc(1023, 0x5a), Buffer.from([0x01])])),
 }]));

@@ -198,8 +198,8 @@ for (const [suffix, typ, why] of [
 
 // --- R10: alg ---------------------------------------------------------------------
 
-one('r10-alg-none-empty-signature', ['R10', 'R6'], 'alg "none" with an empty signature (empty signature is refused first)',
-  err('ERR_MALFORMED'), { header: { alg: 'none', kid: undefined }, mutate: (p) => { p.s = ''; } });
+one('r10-alg-none-empty-signature', ['R10', 'R6'], 'alg "none" with an empty signature (an unsecured JWS is an alg attack: ERR_ALG)',
+  err('ERR_ALG'), { header: { alg: 'none', kid: undefined }, mutate: (p) => { p.s = ''; } });
 one('r10-alg-none-with-signature', ['R10'], 'alg "none" with a non-empty (RS256) signature',
   err('ERR_ALG'), { header: { alg: 'none' }, signAlg: 'RS256' });
 one('r10-alg-none-capitalised', ['R10'], 'alg "None"', err('ERR_ALG'), { header: { alg: 'None' }, signAlg: 'RS256' });
@@ -295,13 +295,13 @@ one('r14-es384-with-p256-kid', ['R14'], 'ES384 with kid "ec-256" (P-256 curve)',
   { alg: 'ES384', header: { kid: 'ec-256' } });
 one('r14-eddsa-with-ec-kid', ['R14'], 'EdDSA with kid "ec-256"', err('ERR_ALG'),
   { alg: 'EdDSA', header: { kid: 'ec-256' } });
-one('r14-jwk-use-enc', ['R14'], 'kid "rsa-1" is published with use "enc"', err('ERR_ALG'),
+one('r14-jwk-use-enc', ['R14'], 'kid "rsa-1" is published with use "enc" (set aside: no usable key)', err('ERR_KEY'),
   { config: 'jwk-use-enc' });
 one('r14-jwk-use-enc-no-kid', ['R13', 'R14'], 'no kid and the only RSA key has use "enc"', err('ERR_KEY'),
   { config: 'jwk-use-enc', header: { kid: undefined } });
 one('r14-jwk-use-sig-ok', ['R14'], 'ES256 key with use "sig" next to an enc key', okDefault(),
   { config: 'jwk-use-enc', alg: 'ES256' });
-one('r14-jwk-key-ops-encrypt', ['R14'], 'kid "rsa-1" has key_ops ["encrypt"]', err('ERR_ALG'),
+one('r14-jwk-key-ops-encrypt', ['R14'], 'kid "rsa-1" has key_ops ["encrypt"] (set aside: no usable key)', err('ERR_KEY'),
   { config: 'jwk-key-ops' });
 one('r14-jwk-key-ops-verify-ok', ['R14'], 'ES256 key with key_ops ["verify"]', okDefault(),
   { config: 'jwk-key-ops', alg: 'ES256' });
@@ -309,6 +309,15 @@ one('r14-jwk-alg-mismatch', ['R14'], 'JWK alg RS384, token RS256 with the same k
   { config: 'jwk-alg-rs384' });
 one('r14-jwk-alg-match-ok', ['R14'], 'JWK alg RS384, token RS384', okDefault(),
   { config: 'jwk-alg-rs384', alg: 'RS384' });
+// Issue 10: unusable keys are set aside; the good keys of the same set still verify.
+one('r14-set-aside-keys-rs256-ok', ['R13', 'R14'], 'RS256 by rsa-1 in a set that also holds unusable keys', okDefault(),
+  { config: 'jwks-with-unusable-keys' });
+one('r14-set-aside-keys-es256-ok', ['R13', 'R14'], 'ES256 by ec-256 in a set that also holds unusable keys', okDefault(),
+  { config: 'jwks-with-unusable-keys', alg: 'ES256' });
+one('r14-set-aside-key-named', ['R13', 'R14'], 'kid names the set-aside RSA-1024 key', err('ERR_KEY'),
+  { config: 'jwks-with-unusable-keys', header: { kid: 'rsa-1024' } });
+one('r14-set-aside-duplicate-kid', ['R13'], 'kid names a kid two keys share (both set aside)', err('ERR_KEY'),
+  { config: 'jwks-with-unusable-keys', alg: 'EdDSA', header: { kid: 'dup' } });
 
 // --- R15: signature ------------------------------------------------------------------
 

@@ -99,16 +99,35 @@ function bitLength(b64) {
   return (b.length - i - 1) * 8 + b[i].toString(2).length;
 }
 
+// The key layer (src/jwk.rs): a key idjag cannot use is set aside; a set is refused only
+// when no usable key remains (issue 10).
+function usableKeys(keys) {
+  if (!Array.isArray(keys)) throw new Error('keys');
+  const kidCount = new Map();
+  for (const k of keys) if (isObj(k) && typeof k.kid === 'string') kidCount.set(k.kid, (kidCount.get(k.kid) ?? 0) + 1);
+  const usable = keys.filter((k) => {
+    try { checkJwk(k); } catch { return false; }
+    return !(typeof k.kid === 'string' && kidCount.get(k.kid) > 1);
+  });
+  if (usable.length === 0) throw new Error('no usable key');
+  return usable;
+}
+
 function checkJwk(k) {
   if (!isObj(k) || typeof k.kty !== 'string') throw new Error('jwk');
+  if (k.use !== undefined && k.use !== 'sig') throw new Error('use');
+  if (k.key_ops !== undefined && !(Array.isArray(k.key_ops) && k.key_ops.includes('verify'))) throw new Error('key_ops');
+  if (k.alg !== undefined && !SUPPORTED.includes(k.alg)) throw new Error('jwk alg');
   for (const m of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) if (m in k) throw new Error(`private member ${m}`);
   if (k.kty === 'RSA') {
     const bits = bitLength(k.n);
     if (bits < 2048 || bits > 8192) throw new Error('rsa size');
     const e = BigInt(`0x${Buffer.from(k.e, 'base64url').toString('hex') || '0'}`);
-    if (e < 3n || e % 2n === 0n) throw new Error('rsa exponent');
+    if (e < 3n || e % 2n === 0n || e >= 1n << 64n) throw new Error('rsa exponent');
   } else if (k.kty === 'EC') {
     if (!['P-256', 'P-384'].includes(k.crv)) throw new Error('curve');
+    const len = k.crv === 'P-256' ? 32 : 48;
+    for (const c of ['x', 'y']) if (Buffer.from(k[c] ?? '', 'base64url').length !== len) throw new Error('coordinate length');
   } else if (k.kty === 'OKP') {
     if (k.crv !== 'Ed25519') throw new Error('okp curve');
   } else throw new Error(`kty ${k.kty}`);
@@ -126,14 +145,7 @@ function checkConfig(o) {
     seenIss.add(is.issuer);
     if ([is.jwks, is.jwksUri, is.discover === true ? true : undefined].filter((x) => x !== undefined).length !== 1) throw new Error('keys: exactly one of jwks, jwksUri, discover');
     if (is.algorithms && (!Array.isArray(is.algorithms) || is.algorithms.some((a) => !SUPPORTED.includes(a)))) throw new Error('issuer algorithms');
-    if (is.jwks) {
-      if (!Array.isArray(is.jwks.keys)) throw new Error('keys');
-      const kids = new Set();
-      for (const k of is.jwks.keys) {
-        checkJwk(k);
-        if (k.kid !== undefined) { if (kids.has(k.kid)) throw new Error('duplicate kid'); kids.add(k.kid); }
-      }
-    }
+    if (is.jwks) usableKeys(is.jwks.keys);
   }
   const requireResource = o.requireResource ?? true;
   if (requireResource && !(Array.isArray(o.resources) && o.resources.length)) throw new Error('resources');
@@ -159,8 +171,6 @@ function jsonObject(bytes) {
 }
 
 function compatible(k, alg) {
-  if (k.use !== undefined && k.use !== 'sig') return false;
-  if (k.key_ops !== undefined && !(Array.isArray(k.key_ops) && k.key_ops.includes('verify'))) return false;
   if (k.alg !== undefined && k.alg !== alg) return false;
   if (/^(RS|PS)/.test(alg)) return k.kty === 'RSA';
   if (alg === 'ES256') return k.kty === 'EC' && k.crv === 'P-256';
@@ -199,6 +209,8 @@ function makeVerifier(o) {
     if (parts.length === 5) fail('ERR_UNSUPPORTED');
     if (parts.length !== 3) fail('ERR_MALFORMED');
     const header = jsonObject(decodePart(parts[0]));
+    // R10: alg none with an empty signature is an alg attack (ERR_ALG), not just malformed.
+    if (parts[2] === '') fail(typeof header.alg === 'string' && header.alg.toLowerCase() === 'none' ? 'ERR_ALG' : 'ERR_MALFORMED');
     const payload = jsonObject(decodePart(parts[1]));
     const sig = decodePart(parts[2]);
     // 4. headers not honoured (R11); jku/x5u/jwk/x5c ignored (R12)
@@ -216,7 +228,7 @@ function makeVerifier(o) {
     // 8. issuer algorithms
     if (issuer.algorithms && !issuer.algorithms.includes(alg)) fail('ERR_ALG');
     // 9. key selection (R13, R14)
-    const keys = issuer.jwks.keys;
+    const keys = usableKeys(issuer.jwks.keys);
     let candidates;
     if ('kid' in header) {
       const k = keys.find((x) => x.kid !== undefined && x.kid === header.kid);

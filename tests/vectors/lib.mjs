@@ -68,6 +68,11 @@ export const RSA1024 = readJson('rsa-1024.public.jwk.json');
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 /** Public JWK of test key `kid`, with extra members (use/alg/key_ops…); `kid: undefined` drops the kid. */
+/** A P-256 coordinate with its first octet dropped (31 octets), as some libraries export it. */
+export function shortCoordinate(x) {
+  return b64u(Buffer.from(x, 'base64url').subarray(1));
+}
+
 export function pub(kid, extra = {}) {
   const src = PRIV[kid];
   if (!src) throw new Error(`no key ${kid}`);
@@ -224,6 +229,25 @@ export const configs = {
   'jwk-alg-rs384': withIssuer({
     jwks: { keys: [pub('rsa-1', { use: 'sig', alg: 'RS384' }), pub('ec-256', { use: 'sig' })] },
   }, { ...defaultConfig(), algorithms: ALL_ALGS }),
+  // R13/R14 (issue 10): a real-world set with keys idjag must set aside — a legacy RSA-1024
+  // key, an RSA key without e, a P-256 key with a 31-octet coordinate (as some libraries
+  // export), an encryption key, a duplicated kid — next to the good rsa-1 and ec-256.
+  'jwks-with-unusable-keys': withIssuer({
+    jwks: {
+      keys: [
+        RSA1024,
+        { kty: 'RSA', kid: 'legacy-no-e', n: pub('rsa-2').n },
+        { kty: 'EC', kid: 'short-x', crv: 'P-256', x: shortCoordinate(pub('ec-256').x), y: pub('ec-256').y },
+        pub('rsa-2', { kid: 'enc-1', use: 'enc' }),
+        pub('ed-1', { kid: 'dup' }),
+        pub('ed-1', { kid: 'dup' }),
+        pub('rsa-1', { use: 'sig' }),
+        pub('ec-256'),
+        // e = 2^40 + 15: odd, above the rsa crate's bound, accepted by other verifiers
+        pub('rsa-2', { kid: 'big-e', e: b64u(Buffer.from([0x01, 0x00, 0x00, 0x00, 0x00, 0x0f])) }),
+      ],
+    },
+  }),
   // R13/R15/R29: a second trusted issuer whose only key is rsa-2
   'two-issuers': {
     ...defaultConfig(),
