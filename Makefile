@@ -5,7 +5,8 @@
 #   make test           setup + build + cargo test + clippy + node --test tests/js/ + types + cross-runtime harnesses
 #   make test-runtimes  the cross-runtime harnesses only (tests/runtimes/run-all.sh)
 #   make test-e2e-runtimes  the end-to-end flow (IdP → ID-JAG → access token → MCP call) under Deno and Bun
-#   make test-conformance  the MCP conformance scenario auth/cross-app-access-complete-flow
+#   make test-conformance  the MCP conformance EMA scenario (suite 0.1.16 and 0.2.0-alpha.12)
+#   make test-python    the MCP Python SDK (PyPI mcp) against idjag, both ways (tests/python/)
 #   make test-browser   the Grant Inspector (www/) in headless Chromium (tests/browser/, Playwright)
 #   make bench          build, then bench/run.mjs: idjag vs jose, native, cold start, size, endpoint, memory -> bench/RESULTS.md
 #   make demo           setup + build, then the EMA flow end to end (IdP, MCP authorization server, MCP
@@ -19,7 +20,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: setup build test test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser bench demo clean distclean
+.PHONY: setup build test test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser test-python bench demo clean distclean
 
 setup:
 	scripts/setup.sh
@@ -27,7 +28,7 @@ setup:
 build: setup
 	scripts/build.sh
 
-test: build test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser
+test: build test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser test-python
 	@echo "[test] all green"
 
 # The native Rust tests and lints (the lead's suites).
@@ -47,10 +48,16 @@ test-types: build
 	node_modules/.bin/tsc --noEmit -p tests/types/tsconfig.json
 	node_modules/.bin/tsc --noEmit -p tests/types/tsconfig.sdk.json
 
-# The MCP conformance suite's auth/cross-app-access-complete-flow scenario against
-# examples/conformance-client.mjs (idjag's client helpers + the MCP SDK client); offline.
+# The MCP conformance suite's EMA scenario (auth/cross-app-access-complete-flow in 0.1.16,
+# auth/enterprise-managed-authorization in 0.2.0-alpha.12) against examples/conformance-client.mjs
+# (idjag's client helpers + the MCP SDK client); offline.
 test-conformance: build
 	scripts/conformance.sh
+
+# The MCP Python SDK (mcp from PyPI, in .tools/venv) against idjag both ways: its ID-JAG client
+# against the demo servers, idjag's client helpers against its authorization server (tests/python/).
+test-python: build
+	node --test tests/python/
 
 # Chromium, Deno, Bun, workerd, ... (tests/runtimes/, when present).
 test-runtimes: build

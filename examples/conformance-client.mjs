@@ -3,6 +3,7 @@
 //
 //   npx @modelcontextprotocol/conformance client \
 //     --command "node examples/conformance-client.mjs" --scenario auth/cross-app-access-complete-flow
+//   (0.1.x; the 0.2.0 alphas call the same scenario auth/enterprise-managed-authorization)
 //
 // The suite appends the MCP server URL as the last argument and passes the scenario's context
 // in MCP_CONFORMANCE_CONTEXT (JSON): client_id / client_secret (this client at the MCP

@@ -753,6 +753,11 @@ export interface RequestIdJagOptions extends ClientRequestOptions {
   clientId: string;
   /** The client's secret at the IdP, sent with `client_secret_basic`. */
   clientSecret?: string | undefined;
+  /**
+   * With `clientSecret`: also send `client_id` as a form parameter (identification, RFC 6749
+   * §3.2.1; Basic stays the one authentication method). Default `true`.
+   */
+  clientIdInBody?: boolean | undefined;
   /** A signed client assertion (RFC 7523 §2.2, `private_key_jwt`). Not with `clientSecret`. */
   clientAssertion?: string | undefined;
   /**
@@ -805,8 +810,18 @@ export interface ExchangeIdJagOptions extends ClientRequestOptions {
   clientId: string;
   /** The client's secret there (not with `authMethod: 'none'`). */
   clientSecret?: string | undefined;
-  /** How the client authenticates; default `client_secret_basic` (HTTP Basic). */
+  /**
+   * How the client authenticates; default `client_secret_basic` (HTTP Basic, with `client_id`
+   * also in the body unless `clientIdInBody` is false).
+   */
   authMethod?: 'client_secret_basic' | 'client_secret_post' | 'none' | undefined;
+  /**
+   * With `client_secret_basic`: also send `client_id` as a form parameter. It identifies the
+   * client (RFC 6749 §3.2.1) without being a second authentication method (§2.3.1); servers
+   * that look the client up from the body (the MCP Python SDK's authorization server) need it.
+   * Default `true`.
+   */
+  clientIdInBody?: boolean | undefined;
   /** Narrows the scopes of the access token. */
   scope?: string | undefined;
   /** The RFC 8707 resource the access token is for. */
@@ -834,3 +849,60 @@ export interface AccessTokenResponse {
  * @throws {@link IdJagError} `ERR_CONFIG` for invalid options (before any request).
  */
 export declare function exchangeIdJag(options: ExchangeIdJagOptions): Promise<AccessTokenResponse>;
+
+/** Options of {@link clientMetadata}. Other RFC 7591 members (snake_case) are copied as given. */
+export interface ClientMetadataOptions {
+  /**
+   * For a Client ID Metadata Document: its own https URL (with a path, no query), which is the
+   * client's `client_id`. Such a client holds no shared secret: `tokenEndpointAuthMethod`
+   * must be `private_key_jwt` or `none`. Leave out for a registration request (RFC 7591).
+   */
+  clientId?: string | undefined;
+  clientName?: string | undefined;
+  clientUri?: string | undefined;
+  /** Space-separated scopes the client may ask for. */
+  scope?: string | undefined;
+  /** Only for clients that also use a redirect-based flow; omitted when empty. */
+  redirectUris?: string[] | undefined;
+  /** Grant types besides the token exchange and jwt-bearer, which are always listed. */
+  grantTypes?: string[] | undefined;
+  /** Default `client_secret_basic`. */
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none' | undefined;
+  /** The client's public keys (for `private_key_jwt`): by URL ... */
+  jwksUri?: string | undefined;
+  /** ... or by value (public keys only). */
+  jwks?: { keys: JsonWebKey[] } | undefined;
+  [member: string]: unknown;
+}
+
+/** RFC 7591 / Client ID Metadata Document client metadata, as {@link clientMetadata} builds it. */
+export interface ClientMetadata {
+  client_id?: string;
+  client_name?: string;
+  client_uri?: string;
+  scope?: string;
+  redirect_uris?: string[];
+  /** Always includes `urn:ietf:params:oauth:grant-type:token-exchange` and `urn:ietf:params:oauth:grant-type:jwt-bearer`. */
+  grant_types: string[];
+  /** `['urn:ietf:params:oauth:grant-profile:id-jag']` */
+  authorization_grant_profiles_supported: string[];
+  token_endpoint_auth_method: string;
+  jwks_uri?: string;
+  jwks?: { keys: JsonWebKey[] };
+  [member: string]: unknown;
+}
+
+/**
+ * The client metadata of an ID-JAG client (rule C13; ID-JAG -04 §8): lists
+ * `authorization_grant_profiles_supported: ["urn:ietf:params:oauth:grant-profile:id-jag"]`,
+ * and therefore both the token-exchange and the jwt-bearer grant in `grant_types`. Send it as
+ * a dynamic registration request (RFC 7591) or serve it as a Client ID Metadata Document.
+ *
+ * @example
+ * ```ts
+ * const doc = clientMetadata({ clientId: 'https://app.example.com/client.json', clientName: 'Files agent',
+ *                              tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'https://app.example.com/jwks.json' });
+ * ```
+ * @throws {@link IdJagError} `ERR_CONFIG` for invalid options.
+ */
+export declare function clientMetadata(options?: ClientMetadataOptions): ClientMetadata;

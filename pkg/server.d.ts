@@ -127,16 +127,47 @@ export interface DecisionEvent {
  */
 export declare function createTokenEndpoint(options: TokenEndpointOptions): (request: Request) => Promise<Response>;
 
-/** RFC 8414 metadata of this authorization server (with `grant_types_supported` and `authorization_grant_profiles_supported`). */
-export declare function authorizationServerMetadata(options: {
-  issuer: string; tokenEndpoint: string; jwksUri: string;
-  tokenEndpointAuthMethods?: string[]; scopesSupported?: string[]; [extra: string]: unknown;
-}): Record<string, unknown>;
+/** Options of {@link authorizationServerMetadata}. */
+export interface AuthorizationServerMetadataOptions {
+  /** This server's issuer identifier (the grants' `audience`), exactly as clients compare it. */
+  issuer: string;
+  tokenEndpoint: string;
+  jwksUri: string;
+  /** Default `client_secret_basic`, `client_secret_post`, `private_key_jwt`. */
+  tokenEndpointAuthMethods?: string[];
+  scopesSupported?: string[];
+  /**
+   * For the MCP SDKs' clients, which refuse metadata without `authorization_endpoint` (the
+   * TypeScript SDK's `OAuthMetadataSchema`, 2.4; the Python SDK's `OAuthMetadata`, mcp 2.3),
+   * although RFC 8414 §2 lets a jwt-bearer-only server leave it out: the URL is advertised as
+   * `authorization_endpoint`, with `response_types_supported: []`. Serve
+   * {@link refuseAuthorizationRequest} there. Not with `authorization_endpoint` or
+   * `response_types_supported` among the extra members.
+   */
+  refusingAuthorizationEndpoint?: string;
+  /** Other RFC 8414 members, copied as given (zero-element arrays are omitted, §3.2). */
+  [extra: string]: unknown;
+}
 
-/** RFC 9728 metadata of an MCP server. */
+/**
+ * RFC 8414 metadata of this authorization server (with `grant_types_supported` and
+ * `authorization_grant_profiles_supported`). Members that would be empty arrays are omitted
+ * (RFC 8414 §3.2), except `response_types_supported` with `refusingAuthorizationEndpoint`.
+ * @throws {@link IdJagError} `ERR_CONFIG`.
+ */
+export declare function authorizationServerMetadata(options: AuthorizationServerMetadataOptions): Record<string, unknown>;
+
+/**
+ * The authorization endpoint behind `refusingAuthorizationEndpoint`: answers every GET or POST
+ * with HTTP 400 and an RFC 6749 §4.1.2.1 error (`invalid_request` without `response_type`,
+ * else `unsupported_response_type`), never a redirect; other methods 405.
+ */
+export declare function refuseAuthorizationRequest(request: Request): Response;
+
+/** RFC 9728 metadata of an MCP server (zero-element arrays omitted). */
 export declare function protectedResourceMetadata(options: {
   resource: string; authorizationServers: string[]; scopesSupported?: string[]; resourceName?: string; [extra: string]: unknown;
 }): Record<string, unknown>;
 
-/** Where RFC 9728 puts a resource's metadata (`/.well-known/oauth-protected-resource` + its path). */
+/** Where RFC 9728 §3.1 puts a resource's metadata: `/.well-known/oauth-protected-resource` inserted between the host and the path, the query kept. */
 export declare function protectedResourceMetadataUrl(resource: string): string;

@@ -7,6 +7,8 @@
 #     @modelcontextprotocol/client and /conformance, redis and ioredis for the replay-store tests)
 #   - chromium and redis-server from apt, only when missing (the Redis tests start their own
 #     redis-server on a free loopback port: tests/redis/server.mjs; no service is needed)
+#   - a Python venv in .tools/venv with the MCP Python SDK (mcp, pinned in
+#     tests/python/requirements.txt + constraints.txt) from PyPI, for make test-python
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -69,4 +71,24 @@ if (( ${#missing[@]} )); then
   "${sudo[@]}" apt-get update
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
-say "ok (wasm-bindgen $wbg_ver, node $(node --version))"
+# 5. The MCP Python SDK in a venv (tests/python/, make test-python). Python >= 3.10 (mcp 2.x);
+#    re-installed only when the pins change (the stamp holds their hash).
+venv="$root/.tools/venv"
+py_stamp="$venv/.idjag-setup-stamp"
+py_want=$(cat tests/python/requirements.txt tests/python/constraints.txt | sha256sum | cut -d' ' -f1)
+if [[ ! -f $py_stamp ]] || [[ "$(cat "$py_stamp")" != "$py_want" ]] || [[ ! -x $venv/bin/python ]]; then
+  py=""
+  for cand in python3.11 python3.12 python3.13 python3; do
+    if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+      py=$cand
+      break
+    fi
+  done
+  [[ -n $py ]] || { echo "error: make test-python needs Python >= 3.10 (python3.11)" >&2; exit 1; }
+  say "python venv .tools/venv ($($py --version)): mcp from PyPI"
+  [[ -x $venv/bin/python ]] || "$py" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -r tests/python/requirements.txt -c tests/python/constraints.txt
+  printf '%s\n' "$py_want" > "$py_stamp"
+fi
+say "ok (wasm-bindgen $wbg_ver, node $(node --version), mcp $("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("mcp"))'))"

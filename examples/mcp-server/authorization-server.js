@@ -5,10 +5,7 @@
 //
 // DEMO ONLY: the client secret below is public and the signing key lives in memory (pass
 // `privateJwk` to keep it across restarts; a real server keeps it in a KMS).
-import { AccessTokenIssuer, authorizationServerMetadata, createTokenEndpoint } from 'idjag/server';
-
-// spec/rules.md §8 (JAG §7.2): the value a client looks for in authorization_grant_profiles_supported.
-const GRANT_PROFILE_ID_JAG = 'urn:ietf:params:oauth:grant-profile:id-jag';
+import { AccessTokenIssuer, authorizationServerMetadata, createTokenEndpoint, refuseAuthorizationRequest } from 'idjag/server';
 
 /** The one client registered here: the demo MCP client, as the IdP names it in ID-JAGs (I5). */
 export const DEMO_AS_CLIENT = Object.freeze({
@@ -73,30 +70,24 @@ export function createAuthorizationServer(options) {
     ...(fetch ? { fetch } : {}),
   });
 
+  const authorizationEndpoint = `${issuer}/authorize`;
   const metadata = authorizationServerMetadata({
     issuer,
-    // RFC 8414 §2 lets a server without the authorization code flow omit this, but the MCP
-    // SDK's client (2.4.0) refuses metadata without it: name an endpoint that says no.
-    authorization_endpoint: `${issuer}/authorize`,
     tokenEndpoint,
     jwksUri,
     tokenEndpointAuthMethods: ['client_secret_basic'],
     scopesSupported: scopes,
+    // The MCP SDKs' clients (TypeScript 2.4, Python mcp 2.3) refuse metadata without an
+    // authorization_endpoint. This one is real and grants nothing: served by
+    // refuseAuthorizationRequest below, advertised with response_types_supported [].
+    refusingAuthorizationEndpoint: authorizationEndpoint,
   });
-  // Workaround: idjag 0.1.0 lists the token type (…:token-type:id-jag) here; clients look for
-  // the grant profile (rules.md §8, and idjag's own discover()).
-  metadata.authorization_grant_profiles_supported = [GRANT_PROFILE_ID_JAG];
 
   /** @param {Request} request @returns {Promise<Response>} */
   async function handle(request) {
     const { pathname } = new URL(request.url);
     if (pathname === '/token') return endpoint(request); // answers 405 itself for other methods
-    if (pathname === '/authorize') {
-      return Response.json({
-        error: 'unsupported_response_type',
-        error_description: 'this server issues tokens for ID-JAGs only (jwt-bearer at the token endpoint)',
-      }, { status: 400 });
-    }
+    if (pathname === '/authorize') return refuseAuthorizationRequest(request); // RFC 6749 §4.1.2.1, never a redirect
     const document = {
       '/.well-known/oauth-authorization-server': metadata,
       '/jwks': tokens.jwks(),

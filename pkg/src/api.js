@@ -7,4 +7,4 @@ export { JwksCache } from './jwks-cache.js';
 export { MemoryReplayStore } from './replay.js';
 export { RedisReplayStore } from './redis-replay.js';
 export { inspect } from './inspect.js';
-export { OAuthResponseError, discover, requestIdJag, exchangeIdJag } from './client.js';
+export { OAuthResponseError, discover, requestIdJag, exchangeIdJag, clientMetadata } from './client.js';

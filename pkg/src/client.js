@@ -3,6 +3,7 @@
 //   discover(mcpServerUrl)   RFC 9728 protected-resource metadata → RFC 8414 AS metadata
 //   requestIdJag(options)    RFC 8693 token exchange at the IdP → the ID-JAG (checks C1–C5, C7)
 //   exchangeIdJag(options)   RFC 7523 jwt-bearer at the MCP authorization server → access token
+//   clientMetadata(options)  RFC 7591 / CIMD client metadata of an ID-JAG client (C13)
 //
 // I/O only: the grant is looked at with inspect() (the Rust core), never verified here (C12).
 // Every URL must be https, or http on a loopback host (T4). Tokens, secrets and assertions
@@ -10,6 +11,7 @@
 import { configError } from './errors.js';
 import { checkUrl, urlProblem } from './urls.js';
 import { inspect } from './inspect.js';
+import { BodyTooLargeError, readCappedText } from './read-capped.js';
 
 const TOKEN_TYPE_ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
 const GRANT_TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -84,19 +86,16 @@ async function request(fetchImpl, url, init, signal) {
       error: 'invalid_response', status: res.status, url: url.href,
     });
   }
-  const declared = Number(res.headers?.get?.('content-length'));
-  if (declared > MAX_BYTES) {
-    res.body?.cancel?.().catch(() => {});
-    throw new OAuthResponseError(`response from ${url.origin}${url.pathname} is too large`, { error: 'invalid_response', status: res.status, url: url.href });
-  }
   let text;
   try {
-    text = await res.text();
+    // A running cap (read-capped.js): a huge or endless body is cut off after MAX_BYTES, not
+    // read whole and measured afterwards.
+    text = await readCappedText(res, MAX_BYTES);
   } catch (e) {
+    if (e instanceof BodyTooLargeError) {
+      throw new OAuthResponseError(`response from ${url.origin}${url.pathname} is too large`, { error: 'invalid_response', status: res.status, url: url.href });
+    }
     throw new Error(`reading the response of ${url.origin}${url.pathname} failed`, { cause: e });
-  }
-  if (text.length > MAX_BYTES) {
-    throw new OAuthResponseError(`response from ${url.origin}${url.pathname} is too large`, { error: 'invalid_response', status: res.status, url: url.href });
   }
   let body;
   try {
@@ -254,6 +253,14 @@ function basicAuth(clientId, clientSecret) {
   return `Basic ${btoa(`${formEncode(clientId)}:${formEncode(clientSecret)}`)}`;
 }
 
+// `clientIdInBody` (default true): with client_secret_basic, also send client_id as a form
+// parameter.
+function bodyClientIdOption(options) {
+  const v = options.clientIdInBody ?? true;
+  if (typeof v !== 'boolean') throw configError('clientIdInBody must be a boolean');
+  return v;
+}
+
 /** Parses an error response (C1, RFC 6749 §5.2) into an OAuthResponseError. */
 function errorResponse(status, body, endpoint) {
   if (isObject(body) && typeof body.error === 'string' && body.error.length > 0) {
@@ -310,6 +317,7 @@ export async function requestIdJag(options) {
   if (clientSecret !== undefined && clientAssertion !== undefined) {
     throw configError('give clientSecret or clientAssertion, not both'); // T1
   }
+  const clientIdInBody = bodyClientIdOption(options);
   const fetchImpl = pickFetch(options.fetch);
 
   const form = new URLSearchParams();
@@ -323,6 +331,7 @@ export async function requestIdJag(options) {
   const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (clientSecret !== undefined) {
     headers.authorization = basicAuth(clientId, clientSecret);
+    if (clientIdInBody) form.set('client_id', clientId); // identification only (see exchangeIdJag)
   } else if (clientAssertion !== undefined) {
     form.set('client_id', clientId);
     form.set('client_assertion_type', CLIENT_ASSERTION_TYPE_JWT);
@@ -375,6 +384,7 @@ export async function exchangeIdJag(options) {
   if (!AUTH_METHODS.includes(authMethod)) throw configError(`authMethod must be one of ${AUTH_METHODS.join(', ')}`);
   const clientSecret = requireString(options, 'clientSecret', { optional: authMethod === 'none' });
   if (authMethod === 'none' && clientSecret !== undefined) throw configError('authMethod none takes no clientSecret');
+  const clientIdInBody = bodyClientIdOption(options);
   const scope = requireString(options, 'scope', { optional: true });
   const resource = requireString(options, 'resource', { optional: true });
   const fetchImpl = pickFetch(options.fetch);
@@ -387,6 +397,13 @@ export async function exchangeIdJag(options) {
   const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (authMethod === 'client_secret_basic') {
     headers.authorization = basicAuth(clientId, clientSecret);
+    // RFC 6749 §3.2.1: "A client MAY use the client_id request parameter to identify itself
+    // when sending requests to the token endpoint." It identifies, it does not authenticate,
+    // so Basic stays the one authentication method of the request (§2.3.1). Servers that look
+    // the client up from the body before checking the Basic header (the MCP Python SDK's
+    // authorization server: 401 "Missing client_id" without it) need it; servers that accept
+    // both insist they agree (idjag's token endpoint: R3).
+    if (clientIdInBody) form.set('client_id', clientId);
   } else {
     form.set('client_id', clientId);
     if (authMethod === 'client_secret_post') form.set('client_secret', clientSecret);
@@ -411,4 +428,72 @@ export async function exchangeIdJag(options) {
   const granted = body.scope ?? scope; // absent means as requested
   if (granted !== undefined) result.scope = granted;
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client metadata (RFC 7591 dynamic registration, or a Client ID Metadata Document)
+
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+
+/**
+ * The client metadata of an ID-JAG client (C13, JAG -04 §8): `authorization_grant_profiles_supported`
+ * lists `urn:ietf:params:oauth:grant-profile:id-jag`, and `grant_types` lists both the token
+ * exchange (at the IdP) and jwt-bearer (at the MCP authorization server), as §8 requires of a
+ * client that lists the profile. For a registration request body (RFC 7591 §2) or, with
+ * `clientId` = the document's own https URL, a Client ID Metadata Document.
+ *
+ * @param {object} [options] see index.d.ts (ClientMetadataOptions)
+ */
+export function clientMetadata(options = {}) {
+  if (options === null || typeof options !== 'object') throw configError('options must be an object');
+  const {
+    clientId, clientName, clientUri, scope, redirectUris = [], grantTypes = [], tokenEndpointAuthMethod = 'client_secret_basic',
+    jwksUri, jwks, ...extra
+  } = options;
+  for (const k of Object.keys(extra)) {
+    // Other RFC 7591 members pass through as given; camelCase is a typo of an option above.
+    if (!/^[a-z0-9_]+$/.test(k)) throw configError(`unknown option ${JSON.stringify(clip(k, 64))}`);
+  }
+  if ('grant_types' in extra || 'authorization_grant_profiles_supported' in extra) {
+    throw configError('grant_types and authorization_grant_profiles_supported are set by clientMetadata (C13); use grantTypes for more grant types');
+  }
+  if (!CLIENT_AUTH_METHODS.includes(tokenEndpointAuthMethod)) {
+    throw configError(`tokenEndpointAuthMethod must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
+  }
+  const list = (v, name) => {
+    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.length > 0)) throw configError(`${name} must be an array of non-empty strings`);
+    return v;
+  };
+  const doc = { ...extra };
+  if (clientId !== undefined) {
+    // A Client ID Metadata Document names itself: client_id is its https URL. It holds no shared
+    // secret, so the client authenticates with private_key_jwt or not at all.
+    const u = checkUrl(clientId, 'clientId');
+    if (u.pathname === '/' || u.search) throw configError('clientId (a client id metadata document url) needs a path and no query');
+    if (tokenEndpointAuthMethod.startsWith('client_secret')) {
+      throw configError('a client id metadata document cannot use a client secret: tokenEndpointAuthMethod private_key_jwt or none');
+    }
+    doc.client_id = String(clientId);
+  }
+  if (clientName !== undefined) doc.client_name = requireString(options, 'clientName');
+  if (clientUri !== undefined) { checkUrl(clientUri, 'clientUri'); doc.client_uri = String(clientUri); }
+  if (scope !== undefined) doc.scope = requireString(options, 'scope');
+  const redirects = list(redirectUris, 'redirectUris');
+  if (redirects.length > 0) doc.redirect_uris = [...redirects];
+  doc.grant_types = [...new Set([GRANT_TOKEN_EXCHANGE, GRANT_JWT_BEARER, ...list(grantTypes, 'grantTypes')])];
+  doc.authorization_grant_profiles_supported = [GRANT_PROFILE_ID_JAG];
+  doc.token_endpoint_auth_method = tokenEndpointAuthMethod;
+  if (jwksUri !== undefined && jwks !== undefined) throw configError('give jwksUri or jwks, not both'); // RFC 7591 §2
+  if (jwksUri !== undefined) { checkUrl(jwksUri, 'jwksUri'); doc.jwks_uri = String(jwksUri); }
+  if (jwks !== undefined) {
+    if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw configError('jwks must be a JWK Set ({ keys: [...] })');
+    if (jwks.keys.some((k) => !isObject(k) || ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in k))) {
+      throw configError('jwks must hold public keys only');
+    }
+    doc.jwks = jwks;
+  }
+  if (tokenEndpointAuthMethod === 'private_key_jwt' && doc.jwks_uri === undefined && doc.jwks === undefined) {
+    throw configError('private_key_jwt needs jwksUri or jwks');
+  }
+  return doc;
 }

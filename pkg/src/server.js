@@ -4,4 +4,6 @@
 export * from './api.js';
 export { AccessTokenIssuer } from './server/access-token-issuer.js';
 export { createTokenEndpoint } from './server/token-endpoint.js';
-export { authorizationServerMetadata, protectedResourceMetadata, protectedResourceMetadataUrl } from './server/metadata.js';
+export {
+  authorizationServerMetadata, protectedResourceMetadata, protectedResourceMetadataUrl, refuseAuthorizationRequest,
+} from './server/metadata.js';

@@ -252,7 +252,7 @@ describe('requestIdJag (RFC 8693)', () => {
     assert.equal(req.form.get('scope'), 'files:read');
     assert.equal(req.form.get('subject_token'), SUBJECT_TOKEN);
     assert.equal(req.form.get('subject_token_type'), ID_TOKEN);
-    assert.equal(req.form.get('client_id'), null, 'basic auth: no client_id in the body');
+    assert.equal(req.form.get('client_id'), 'idp-client', 'basic auth: client_id in the body too (identification, RFC 6749 §3.2.1)');
     assert.equal(req.form.get('client_secret'), null);
     assert.equal(req.headers.authorization, `Basic ${Buffer.from('idp-client:idp%20secret%2F%2B').toString('base64')}`);
     assert.equal(r.grant.split('.').length, 3);
@@ -387,7 +387,7 @@ describe('exchangeIdJag (RFC 7523 jwt-bearer)', () => {
     assert.equal(req.form.get('assertion'), GRANT);
     assert.equal(req.form.get('scope'), 'files:read');
     assert.equal(req.form.get('resource'), 'https://mcp.example.com/mcp');
-    assert.equal(req.form.get('client_id'), null);
+    assert.equal(req.form.get('client_id'), 'mcp client', 'identification only, RFC 6749 §3.2.1');
     assert.equal(req.form.get('client_secret'), null);
   });
 
