@@ -87,6 +87,7 @@ fn main() -> Res<()> {
             .ok_or("ctx.now must be a number")?,
         scope: Some(str_field(c, "scope")?),
         resource: Some(str_field(c, "resource")?),
+        keys_now: None,
     };
     let all = input
         .get("tokens")

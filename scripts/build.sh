@@ -28,6 +28,18 @@ build_variant() {
   fi
   rm -rf "$out.tmp"
   "$wbg" --target web --out-dir "$out.tmp" --out-name idjag "$input"
+  # Trap recovery (pkg/src/core.js): a fresh instance of the same compiled module. The caller
+  # has released every object of the old instance first (__destroy_into_raw), so no finalizer
+  # frees an old pointer into the new one.
+  cat >> "$out.tmp/idjag.js" <<'JS'
+
+export function __idjag_reinstantiate() {
+    const module = wasmModule;
+    if (module === undefined) throw new Error('idjag: the wasm module was never initialised');
+    wasm = undefined;
+    return initSync({ module });
+}
+JS
   # The features rustc enables by default for wasm32-unknown-unknown. wasm-opt refuses, loudly,
   # a module that uses a feature not enabled here.
   "$wasm_opt" -O3 \

@@ -123,11 +123,24 @@ impl AccessTokenVerifier {
         now: f64,
         required_scopes: &[&str],
     ) -> Result<AccessTokenInfo, Error> {
+        self.verify_at(token, now, now, required_scopes)
+    }
+
+    /// `verify`, with remote keys' freshness judged on the key loader's clock (`keys_now`).
+    pub fn verify_at(
+        &self,
+        token: &str,
+        now: f64,
+        keys_now: f64,
+        required_scopes: &[&str],
+    ) -> Result<AccessTokenInfo, Error> {
         let jws = parse_compact(token, self.max_token_bytes)?;
         // V2: only at+jwt, so an ID-JAG or an ID token presented as a bearer token is refused (S16).
         let alg = jose_header_alg(&jws.header, &self.algorithms, Some(AT_TYP))?;
         // V6: keys of the authorization server only; a remote slot asks for fresh ones.
-        let candidates = self.keys.candidates(alg, header_kid(&jws.header)?, now)?;
+        let candidates = self
+            .keys
+            .candidates(alg, header_kid(&jws.header)?, keys_now)?;
         verify_with(alg, jws.signing_input, &jws.signature, &candidates)?;
         let c = &jws.payload;
         let string = |name: &str| -> Result<String, Error> {
@@ -403,6 +416,7 @@ mod tests {
                 now: NOW,
                 scope: Some("files.read"),
                 resource: None,
+                keys_now: None,
             },
         )
         .unwrap()

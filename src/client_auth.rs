@@ -295,6 +295,17 @@ impl ClientRegistry {
         creds: &ClientCredentials,
         now: f64,
     ) -> Result<AuthenticatedClient, AuthFailure> {
+        self.authenticate_at(creds, now, now)
+    }
+
+    /// `authenticate`, with remote client keys' freshness judged on the key loader's clock
+    /// (`keys_now`, seconds since the epoch).
+    pub fn authenticate_at(
+        &self,
+        creds: &ClientCredentials,
+        now: f64,
+        keys_now: f64,
+    ) -> Result<AuthenticatedClient, AuthFailure> {
         let (client, method, replay) = match creds {
             ClientCredentials::Basic { client_id, secret }
             | ClientCredentials::Post { client_id, secret } => {
@@ -319,7 +330,7 @@ impl ClientRegistry {
                 assertion,
             } => {
                 let (client, replay) =
-                    self.check_client_assertion(client_id.as_deref(), assertion, now)?;
+                    self.check_client_assertion(client_id.as_deref(), assertion, now, keys_now)?;
                 (client, AuthMethod::PrivateKeyJwt, Some(replay))
             }
             ClientCredentials::None { client_id } => {
@@ -365,6 +376,7 @@ impl ClientRegistry {
         client_id: Option<&str>,
         assertion: &str,
         now: f64,
+        keys_now: f64,
     ) -> Result<(&Client, (String, f64)), AuthFailure> {
         let bad = |why: &str| refused(format!("client assertion: {why}"), false);
         let jws = parse_compact(assertion, 8192).map_err(|e| bad(e.message()))?;
@@ -396,7 +408,7 @@ impl ClientRegistry {
         }
         let slot = client.keys.as_ref().ok_or_else(|| bad("no keys"))?;
         let kid = header_kid(&jws.header).map_err(|e| bad(e.message()))?;
-        let candidates = slot.candidates(alg, kid, now).map_err(|e| {
+        let candidates = slot.candidates(alg, kid, keys_now).map_err(|e| {
             match (e.needed_keys(), &client.jwks_uri) {
                 // Absent, stale, or a kid the set lacks: the loader fetches and we ask again.
                 (Some(n), Some(uri)) => AuthFailure::KeysNeeded {

@@ -205,6 +205,12 @@ impl Error {
         }
     }
 
+    /// The same error, naming the claim (or header member) at fault.
+    pub fn with_claim(mut self, claim: &str) -> Self {
+        self.claim = Some(claim.to_owned());
+        self
+    }
+
     pub fn needed_keys(&self) -> Option<&KeysNeeded> {
         self.keys_needed.as_deref()
     }

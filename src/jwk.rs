@@ -459,7 +459,7 @@ impl KeySlot {
     }
 
     fn needed(&self, kid: Option<&str>, reason: KeysNeededReason, message: String) -> Error {
-        Error::keys_needed(
+        let e = Error::keys_needed(
             KeysNeeded {
                 source: self.source,
                 id: self.id.clone(),
@@ -467,7 +467,12 @@ impl KeySlot {
                 reason,
             },
             message,
-        )
+        );
+        // The kid is the claim at fault when the set lacks it.
+        match (kid, reason) {
+            (Some(_), KeysNeededReason::UnknownKid) => e.with_claim("kid"),
+            _ => e,
+        }
     }
 
     /// R13/R14 through the slot: the keys to try, or `KeysNeeded` for a remote source whose

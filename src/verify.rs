@@ -30,6 +30,9 @@ pub struct VerifyContext<'a> {
     pub scope: Option<&'a str>,
     /// The token request's RFC 8707 `resource` parameter (R38).
     pub resource: Option<&'a str>,
+    /// The key loader's clock (seconds since the epoch), against which remote keys'
+    /// freshness is judged (the loader set it on that clock); `None`: `now`.
+    pub keys_now: Option<f64>,
 }
 
 /// A grant that passed every check. Only the verifier constructs it.
@@ -189,7 +192,9 @@ impl Verifier {
         // R13/R14: keys of this issuer only; jku/x5u/jwk/x5c never consulted (R12).
         trace.push("key");
         let kid = header_kid(&jws.header)?;
-        let candidates = issuer.keys.candidates(alg, kid, ctx.now)?;
+        let candidates = issuer
+            .keys
+            .candidates(alg, kid, ctx.keys_now.unwrap_or(ctx.now))?;
         verify_with(alg, jws.signing_input, &jws.signature, &candidates).inspect_err(|e| {
             if e.code() == ErrorCode::Signature {
                 trace.push("signature");

@@ -45,6 +45,7 @@ fn ctx(c: &Value) -> VerifyContext<'_> {
         now: c["now"].as_f64().expect("now"),
         scope: c.get("scope").and_then(Value::as_str),
         resource: c.get("resource").and_then(Value::as_str),
+        keys_now: None,
     }
 }
 

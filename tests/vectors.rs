@@ -104,6 +104,7 @@ fn every_vector_case_gets_its_expected_verdict() {
                     now: ctx["now"].as_f64().expect("now"),
                     scope: ctx.get("scope").and_then(Value::as_str),
                     resource: ctx.get("resource").and_then(Value::as_str),
+                    keys_now: None,
                 },
             );
             steps += 1;

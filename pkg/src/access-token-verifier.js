@@ -3,8 +3,10 @@
 // `OAuthTokenVerifier` interface, so it plugs into `requireBearerAuth` of
 // `@modelcontextprotocol/server` as its `verifier`.
 import { WasmAccessTokenVerifier } from '../wasm/idjag.js';
-import { IdJagError, callWasm, configError, fromWasm, keyError } from './errors.js';
-import { JwksCache, checkJwksUri } from './jwks-cache.js';
+import { verifierCore } from './core-verifier.js';
+import { jsonText } from './core.js';
+import { IdJagError, configError, keyError } from './errors.js';
+import { JwksCache, checkJwksUri, loadKeys, loaderNow } from './jwks-cache.js';
 
 const WIRE_DESCRIPTIONS = {
   invalid_token: 'the access token is not valid',
@@ -13,10 +15,12 @@ const WIRE_DESCRIPTIONS = {
 const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes'];
 
 export class AccessTokenVerifier {
-  #core;
+  #optionsText;
+  #core = null;
+  #generation = -1;
   #jwksUri = null;
   #cache = null;
-  #loaded = false;
+  #installed = null; // the loader's snapshot the core holds (jwksUri only)
   #OAuthError;
   #requiredScopes;
   #resource;
@@ -43,8 +47,8 @@ export class AccessTokenVerifier {
       }
       this.#cache = jwksCache ?? new JwksCache(fetchImpl ? { fetch: fetchImpl } : {});
     }
-    this.#core = callWasm(() => new WasmAccessTokenVerifier(core));
-    this.#loaded = core.jwks !== undefined;
+    this.#optionsText = jsonText(core, 'options');
+    this.#live();
     this.#OAuthError = OAuthError;
     this.#requiredScopes = [...requiredScopes];
     this.#resource = core.audience;
@@ -61,28 +65,49 @@ export class AccessTokenVerifier {
     const now = options.now ?? new Date();
     if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('now must be a valid Date');
     const required = options.requiredScopes ?? this.#requiredScopes;
-    const run = () => this.#core.verify(token, now.getTime() / 1000, required);
-    if (this.#jwksUri && !this.#loaded) await this.#load(false);
-    try {
-      return run();
-    } catch (e) {
-      const err = fromWasm(e);
-      // A key we do not know yet: the authorization server may have rotated (once per 30 s).
-      if (!(err instanceof IdJagError && err.code === 'ERR_KEY' && this.#jwksUri)) throw err;
+    if (!Array.isArray(required) || required.some((x) => typeof x !== 'string')) throw new TypeError('requiredScopes must be an array of strings');
+    const nowSec = now.getTime() / 1000;
+    // The core asks for the AS's keys when absent, past their freshness, or lacking the
+    // token's kid (rotation); the loader brings them and the core is asked again (issue 10).
+    for (let round = 0; ; round += 1) {
+      let err;
+      try {
+        const keysNowSec = this.#cache ? this.#cache[loaderNow]() / 1000 : undefined;
+        return verifierCore.call(() => JSON.parse(this.#live().verify(token, nowSec, required, keysNowSec)));
+      } catch (e) {
+        err = e;
+      }
+      const needed = err instanceof IdJagError ? err.keysNeeded : undefined;
+      if (!needed || !this.#jwksUri || round >= 2) throw err;
+      const snapshot = await this.#load(needed.reason === 'unknown-kid');
+      if (needed.reason === 'unknown-kid' && snapshot.docId === this.#installed?.docId) throw err;
+      this.#install(snapshot);
     }
-    await this.#load(true);
-    return callWasm(run);
+  }
+
+  /** The core object of the current wasm instance, rebuilt (keys reinstalled) after a restart. */
+  #live() {
+    if (this.#core && this.#generation === verifierCore.generation) return this.#core;
+    const core = verifierCore.call(() => verifierCore.track(new WasmAccessTokenVerifier(this.#optionsText)));
+    const snap = this.#installed;
+    if (snap) verifierCore.call(() => core.setJwks(snap.text, snap.freshUntilMs / 1000));
+    this.#core = core;
+    this.#generation = verifierCore.generation;
+    return core;
   }
 
   async #load(refresh) {
-    let jwks;
     try {
-      jwks = refresh ? await this.#cache.refresh(this.#jwksUri) : await this.#cache.get(this.#jwksUri);
+      return await this.#cache[loadKeys](this.#jwksUri, { refresh });
     } catch (e) {
       throw keyError(`could not load the authorization server's keys: ${e.message}`, e);
     }
-    callWasm(() => this.#core.setJwks(jwks));
-    this.#loaded = true;
+  }
+
+  #install(snapshot) {
+    const core = this.#live();
+    verifierCore.call(() => core.setJwks(snapshot.text, snapshot.freshUntilMs / 1000));
+    this.#installed = snapshot;
   }
 
   /**

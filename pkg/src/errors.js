@@ -2,7 +2,7 @@
 // The codes and their OAuth mapping are decided by the Rust core; this module only
 // turns the plain objects the wasm bindings throw into real Error subclasses.
 
-/** The 20 stable error codes, in the order of design.md. */
+/** The stable error codes, in the order of design.md; ERR_INTERNAL (issue 10) last. */
 export const ERROR_CODES = Object.freeze([
   'ERR_CONFIG',
   'ERR_MALFORMED',
@@ -24,6 +24,8 @@ export const ERROR_CODES = Object.freeze([
   'ERR_REPLAY',
   'ERR_UNSUPPORTED',
   'ERR_POLICY',
+  // The wasm core failed (a trap): the call was refused and the core restarted (src/core.js).
+  'ERR_INTERNAL',
 ]);
 
 export class IdJagError extends Error {
@@ -42,7 +44,7 @@ export class IdJagError extends Error {
 }
 
 // The wasm bindings throw `{ code, oauthError, message, claim? }` (docs/internals.md).
-function isWasmError(e) {
+export function isWasmError(e) {
   return e !== null && typeof e === 'object' && !(e instanceof Error) && typeof e.code === 'string';
 }
 
@@ -56,6 +58,10 @@ export function fromWasm(e) {
   // The verifier's checks run up to the failing one, for audit events (not enumerable:
   // an error logged as JSON stays the short public shape).
   if (Array.isArray(e.checks)) Object.defineProperty(err, 'checks', { value: e.checks, enumerable: false });
+  // The key layer's "load these keys, then ask again" (src/jwk.rs KeySlot): for the loader.
+  if (e.keysNeeded !== null && typeof e.keysNeeded === 'object') {
+    Object.defineProperty(err, 'keysNeeded', { value: e.keysNeeded, enumerable: false });
+  }
   return err;
 }
 
@@ -73,3 +79,5 @@ export const configError = (message, cause) => new IdJagError('ERR_CONFIG', mess
 export const replayError = (message, cause) => new IdJagError('ERR_REPLAY', message, { oauthError: 'invalid_grant', cause });
 export const malformed = (message) => new IdJagError('ERR_MALFORMED', message, { oauthError: 'invalid_grant' });
 export const keyError = (message, cause) => new IdJagError('ERR_KEY', message, { oauthError: 'invalid_grant', cause });
+export const internalError = (cause) =>
+  new IdJagError('ERR_INTERNAL', 'the wasm core failed; the call was refused and the core restarted', { oauthError: 'server_error', cause });

@@ -2,7 +2,7 @@
 // `inspect`). For clients and people who want to look at a grant before exchanging it (C12);
 // the verdict that counts is IdJagVerifier.verify at the authorization server.
 import { inspect as wasmInspect } from '../wasm/idjag.js';
-import { callWasm } from './errors.js';
+import { verifierCore } from './core-verifier.js';
 
 /**
  * Decodes `token` without checking its signature and returns `{ header, claims, findings }`.
@@ -26,7 +26,8 @@ export function inspect(token, expect = {}) {
   const now = expect.now ?? new Date();
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('inspect(token, expect): expect.now must be a valid Date');
   core.nowSec = now.getTime() / 1000;
-  const result = callWasm(() => wasmInspect(token, core));
+  // The result crosses as JSON text: a "__proto__" member of the token stays an own property.
+  const result = verifierCore.call(() => JSON.parse(wasmInspect(token, core)));
   return {
     header: result.header ?? null,
     claims: result.claims ?? null,

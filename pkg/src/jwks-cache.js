@@ -1,23 +1,37 @@
-// JwksCache: remote JWK Sets and issuer metadata for a production edge (I/O only: every key
-// is validated by the Rust core, see validateJwks). One cache may be shared by several
-// verifiers (grants, access tokens, client keys): entries are keyed by URL.
+// JwksCache: the one loader of remote keys (issue 10). Every key source goes through it, with
+// one policy: an IdP's `jwksUri` or discovered keys (IdJagVerifier), a private_key_jwt client's
+// `jwksUri` (the token endpoint), the authorization server's keys (AccessTokenVerifier), and
+// `import()` of an exported state. It does I/O only: every set is parsed by the Rust core's key
+// layer (src/jwk.rs, via `inspectJwks`), key by key; unusable keys are set aside (reported through
+// `onKeysSetAside`) and a set is refused only when no usable key remains.
 //
 //   get(uri)        the keys, fetched when absent or past their TTL
 //   refresh(uri)    one refetch (unknown kid), at most one fetch per 30 s per URL
 //   discover(iss)   jwks_uri from RFC 8414 / OpenID Connect metadata (issuer checked, RFC 8414 §3.3)
 //   export/import   the state as JSON, so short-lived isolates can keep it in KV
 //
-// Rules (spec/rules.md T4, R12): https only (http on loopback), no credentials, no redirects,
+// Rules (docs/rules.md T4, R12): https only (http on loopback), no credentials, no redirects,
 // 5 s timeout, 64 KiB body read while streaming, at most 100 keys. TTL from Cache-Control
 // clamped to [1 min, 24 h], default 10 min. When a fetch fails the last good keys are served
-// until 1 h past their expiry.
-import { WasmVerifier } from '../wasm/idjag.js';
-import { configError, fromWasm } from './errors.js';
+// until 1 h past their expiry. The core is told how long it may use a set (`freshUntilMs`):
+// the TTL, or while stale the next retry (30 s); past it, the core asks the loader again, so
+// a removed key stops verifying once its TTL has passed, whoever uses it.
+import { inspectJwks } from '../wasm/idjag.js';
+import { verifierCore } from './core-verifier.js';
+import { jsonText } from './core.js';
+import { configError } from './errors.js';
+import { BodyTooLargeError, readCapped } from './read-capped.js';
 import { checkUrl } from './urls.js';
+
+/** Package-internal: `cache[loadKeys](uri, { refresh })` → `{ text, docId, freshUntilMs }`. */
+export const loadKeys = Symbol('idjag.loadKeys');
+/** Package-internal: `cache[loaderNow]()` → the loader's clock (epoch ms), on which freshness is judged. */
+export const loaderNow = Symbol('idjag.loaderNow');
+/** Package-internal: `cache[metadataFreshUntil](issuer)` → until when discovered metadata is fresh (epoch ms). */
+export const metadataFreshUntil = Symbol('idjag.metadataFreshUntil');
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 const MAX_BYTES = 64 * 1024;
-const MAX_KEYS = 100;
 const DEFAULT_TTL_MS = 10 * 60_000;
 const MIN_TTL_MS = 60_000;
 const MAX_TTL_MS = 24 * 3600_000;
@@ -94,34 +108,23 @@ function deepFreeze(v) {
   return v;
 }
 
-// Any issuer/audience will do: the throwaway verifier only runs the core's JWKS validation.
-const CHECK_OPTIONS = { audience: 'urn:idjag:jwks-check:audience', issuer: 'urn:idjag:jwks-check:issuer' };
+let nextDocId = 1;
 
 /**
- * Checks a JWK Set and returns `{ keys }` (other members dropped), deeply frozen. The shape and
- * the 100-key cap here; every key by the Rust core (KeySet::parse: public keys only, RSA
- * sizes, EC points on the curve, no duplicate kid) — the same checks as `jwks` in options.
+ * A JWK Set (JSON text) through the core's key layer: `{ text, keys, report, docId }`, frozen.
+ * `keys` is the set as JSON (for `get()`), `report` the core's `{ usable, setAside }`. Throws an
+ * Error saying why when it is not a JWK Set or leaves no usable key.
  */
-function validateJwks(doc) {
-  if (!isObject(doc) || !Array.isArray(doc.keys)) throw new Error('response is not a json object with a keys array');
-  if (doc.keys.length > MAX_KEYS) throw new Error(`jwks has ${doc.keys.length} keys, more than ${MAX_KEYS}`);
-  if (!doc.keys.every(isObject)) throw new Error('jwks keys must be json objects');
-  const jwks = { keys: doc.keys };
-  let core;
+function parseJwks(text) {
+  let report;
   try {
-    core = new WasmVerifier({
-      audience: CHECK_OPTIONS.audience,
-      issuers: [{ issuer: CHECK_OPTIONS.issuer, jwks }],
-      requireResource: false,
-    });
+    report = verifierCore.call(() => JSON.parse(inspectJwks(text)));
   } catch (e) {
-    const err = fromWasm(e);
-    const why = typeof err?.message === 'string' ? err.message.replace(/^issuers\[0\]\.jwks\.?/, '') : 'invalid';
-    throw new Error(`jwks refused: ${why.replace(/^:\s*/, '')}`, { cause: err });
-  } finally {
-    core?.free();
+    const why = typeof e?.message === 'string' ? e.message.replace(/^jwks:?\s*/, '') : 'invalid';
+    throw new Error(`jwks refused: ${why}`, { cause: e });
   }
-  return deepFreeze(jwks);
+  const keys = JSON.parse(text).keys;
+  return deepFreeze({ text, keys: { keys }, report, docId: nextDocId++ });
 }
 
 /** Checks RFC 8414 / OIDC metadata fetched for `issuer` and returns `{ issuer, jwksUri }`. */
@@ -185,40 +188,6 @@ export function ttlFromHeaders(headers) {
   return Math.min(MAX_TTL_MS, Math.max(MIN_TTL_MS, (maxAge - ageSec) * 1000));
 }
 
-/** Reads at most MAX_BYTES of the body, streaming: an oversized body is never buffered whole. */
-async function readCapped(res, url) {
-  const tooLarge = () => new Error(`response from ${where(url)} is larger than ${MAX_BYTES} bytes`);
-  const declared = res.headers.get('content-length');
-  if (declared !== null && Number(declared) > MAX_BYTES) throw tooLarge();
-  const body = res.body;
-  if (!body || typeof body.getReader !== 'function') {
-    // A fetch without streams (some polyfills): the cap still holds, after the fact.
-    const buf = new Uint8Array(await res.arrayBuffer());
-    if (buf.byteLength > MAX_BYTES) throw tooLarge();
-    return buf;
-  }
-  const reader = body.getReader();
-  const chunks = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BYTES) {
-      reader.cancel().catch(() => {});
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // The cache
 
@@ -235,14 +204,17 @@ export class JwksCache {
   #now;
   #timeoutMs;
   #maxEntries;
+  #onKeysSetAside;
   #entries = new Map(); // 'jwks <href>' | 'meta <issuer>' → entry, least recently used first
 
   /**
-   * @param {{ fetch?: typeof fetch, now?: () => number, timeoutMs?: number, maxEntries?: number }} [options]
+   * @param {{ fetch?: typeof fetch, now?: () => number, timeoutMs?: number, maxEntries?: number,
+   *   onKeysSetAside?: (event: { url: string, setAside: Array<{ index: number, kid?: string, reason: string }> }) => void }} [options]
    */
   constructor(options = {}) {
     if (options === null || typeof options !== 'object') throw configError('JwksCache options must be an object');
-    const { fetch: fetchImpl, now, timeoutMs = DEFAULT_TIMEOUT_MS, maxEntries = DEFAULT_MAX_ENTRIES } = options;
+    const { fetch: fetchImpl, now, timeoutMs = DEFAULT_TIMEOUT_MS, maxEntries = DEFAULT_MAX_ENTRIES, onKeysSetAside } = options;
+    if (onKeysSetAside !== undefined && typeof onKeysSetAside !== 'function') throw configError('JwksCache onKeysSetAside must be a function');
     if (fetchImpl !== undefined && typeof fetchImpl !== 'function') throw configError('JwksCache fetch must be a function');
     if (now !== undefined && typeof now !== 'function') throw configError('JwksCache now must be a function returning epoch ms');
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw configError('JwksCache timeoutMs must be a positive number');
@@ -251,6 +223,7 @@ export class JwksCache {
     this.#now = now ?? Date.now;
     this.#timeoutMs = timeoutMs;
     this.#maxEntries = maxEntries;
+    this.#onKeysSetAside = onKeysSetAside;
   }
 
   /**
@@ -259,7 +232,7 @@ export class JwksCache {
    */
   async get(uri) {
     const url = checkJwksUri(uri, 'jwks uri');
-    return this.#obtain(`jwks ${url.href}`, () => this.#fetchJwks(url), false);
+    return (await this.#obtain(`jwks ${url.href}`, () => this.#fetchJwks(url), false)).keys;
   }
 
   /**
@@ -269,7 +242,38 @@ export class JwksCache {
    */
   async refresh(uri, _options = {}) {
     const url = checkJwksUri(uri, 'jwks uri');
-    return this.#obtain(`jwks ${url.href}`, () => this.#fetchJwks(url), true);
+    return (await this.#obtain(`jwks ${url.href}`, () => this.#fetchJwks(url), true)).keys;
+  }
+
+  /**
+   * Package-internal, for the key consumers: the set at `uri` as the core takes it (JSON text),
+   * with how long the core may use it before asking again (`freshUntilMs`: the TTL; while a
+   * stale copy is served because the source fails, the next retry). `refresh`: an unknown kid.
+   */
+  [loaderNow]() {
+    return this.#now();
+  }
+
+  [metadataFreshUntil](issuer) {
+    const e = this.#entries.get(`meta ${issuer}`);
+    const now = this.#now();
+    if (e?.doc && now < e.expiresAt) return e.expiresAt;
+    return Math.min(now + MIN_FETCH_INTERVAL_MS, (e?.expiresAt ?? now) + STALE_MS);
+  }
+
+  async [loadKeys](uri, { refresh = false } = {}) {
+    const url = checkJwksUri(uri, 'jwks uri');
+    const key = `jwks ${url.href}`;
+    const doc = await this.#obtain(key, () => this.#fetchJwks(url), refresh);
+    const e = this.#entries.get(key);
+    const now = this.#now();
+    let freshUntilMs = e && e.doc === doc ? e.expiresAt : now + MIN_TTL_MS;
+    if (freshUntilMs <= now) {
+      // Stale, served because the source failed: ask again after the retry interval, never
+      // past the stale bound.
+      freshUntilMs = Math.min(now + MIN_FETCH_INTERVAL_MS, (e?.expiresAt ?? now) + STALE_MS);
+    }
+    return { text: doc.text, docId: doc.docId, freshUntilMs };
   }
 
   /**
@@ -290,7 +294,7 @@ export class JwksCache {
     for (const [key, e] of this.#entries) {
       if (!e.doc || now >= e.expiresAt + STALE_MS) continue;
       const times = { fetchedAt: e.fetchedAt, expiresAt: e.expiresAt };
-      if (key.startsWith('jwks ')) entries.push({ kind: 'jwks', url: key.slice(5), jwks: e.doc, ...times });
+      if (key.startsWith('jwks ')) entries.push({ kind: 'jwks', url: key.slice(5), jwks: e.doc.keys, ...times });
       else entries.push({ kind: 'metadata', issuer: e.doc.issuer, jwksUri: e.doc.jwksUri, ...times });
     }
     return { version: EXPORT_VERSION, entries };
@@ -341,7 +345,8 @@ export class JwksCache {
     try {
       if (item.kind === 'jwks') {
         const url = checkJwksUri(item.url);
-        return { key: `jwks ${url.href}`, doc: validateJwks(item.jwks), fetchedAt, expiresAt: exp };
+        // The imported set goes through the core like a fetched one (bounded depth and size).
+        return { key: `jwks ${url.href}`, doc: parseJwks(jsonText(item.jwks, 'imported jwks')), fetchedAt, expiresAt: exp };
       }
       if (item.kind === 'metadata' && typeof item.issuer === 'string') {
         const issuerUrl = checkIssuerUrl(item.issuer);
@@ -397,14 +402,21 @@ export class JwksCache {
   }
 
   async #fetchJwks(url) {
-    const { body, ttlMs } = await this.#fetchJson(url);
-    let jwks;
+    const { text, ttlMs } = await this.#fetchText(url);
+    let doc;
     try {
-      jwks = validateJwks(body);
+      doc = parseJwks(text);
     } catch (e) {
       throw new Error(`${where(url)}: ${e.message}`, { cause: e.cause ?? e });
     }
-    return { doc: jwks, ttlMs };
+    if (doc.report.setAside.length > 0 && this.#onKeysSetAside) {
+      try {
+        this.#onKeysSetAside({ url: url.href, setAside: doc.report.setAside });
+      } catch {
+        // a diagnostics sink must not change the outcome
+      }
+    }
+    return { doc, ttlMs };
   }
 
   async #fetchMetadata(issuer, issuerUrl) {
@@ -412,7 +424,7 @@ export class JwksCache {
     for (const url of metadataUrls(issuerUrl)) {
       let got;
       try {
-        got = await this.#fetchJson(url);
+        got = await this.#fetchText(url);
       } catch (e) {
         // Not there (404, a redirect, …): try the next well-known URL. Anything else (timeout,
         // network, oversized, not json) stops here rather than costing three timeouts.
@@ -422,13 +434,19 @@ export class JwksCache {
         }
         throw e;
       }
-      return { doc: validateMetadata(got.body, issuer, issuerUrl, url), ttlMs: got.ttlMs };
+      let body;
+      try {
+        body = JSON.parse(got.text);
+      } catch {
+        throw new Error(`${where(url)}: response is not json`);
+      }
+      return { doc: validateMetadata(body, issuer, issuerUrl, url), ttlMs: got.ttlMs };
     }
     throw new Error(`no metadata for issuer ${quote(issuer)}: ${clip(misses.join(', '), 200)}`);
   }
 
-  /** GET `url` → `{ body, ttlMs }`; rejects with an Error naming the URL (never following redirects). */
-  async #fetchJson(url) {
+  /** GET `url` → `{ text, ttlMs }` (UTF-8); rejects with an Error naming the URL (never following redirects). */
+  async #fetchText(url) {
     const fetchImpl = this.#fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') throw new Error('no global fetch; pass options.fetch');
     const controller = new AbortController();
@@ -460,21 +478,22 @@ export class JwksCache {
       }
       let bytes;
       try {
-        bytes = await readCapped(res, url);
+        bytes = await readCapped(res, MAX_BYTES);
       } catch (e) {
         if (controller.signal.aborted) throw timedOut();
+        if (e instanceof BodyTooLargeError) throw new Error(`response from ${where(url)} is larger than ${MAX_BYTES} bytes`);
         throw e;
       } finally {
         // Done with the connection either way: an oversized body is not drained.
         controller.abort();
       }
-      let body;
+      let text;
       try {
-        body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
       } catch {
-        throw new Error(`${where(url)}: response is not json`);
+        throw new Error(`${where(url)}: response is not utf-8`);
       }
-      return { body, ttlMs: ttlFromHeaders(res.headers) };
+      return { text, ttlMs: ttlFromHeaders(res.headers) };
     } finally {
       clearTimeout(timer);
     }

@@ -1,25 +1,65 @@
 // The default replay store: a JS face on the bounded in-memory cache of the Rust core
 // (src/replay.rs via WasmReplayCache). The decision (fresh / replayed / full) is made in Rust.
+//
+// Single-use state is never lost silently (issue 10). If the wasm core ever restarts after a
+// trap (src/core.js), the entries it held are gone; the store then refuses, as replays, every
+// grant that could have been consumed before the restart — those whose replay deadline is not
+// later than the latest deadline it had recorded — and reports the loss through `onStateLost`
+// (default: one console.error). Grants with later deadlines were never seen and are accepted.
 import { WasmReplayCache } from '../wasm/idjag.js';
-import { callWasm, configError, replayError } from './errors.js';
+import { verifierCore } from './core-verifier.js';
+import { configError, replayError } from './errors.js';
 
 export class MemoryReplayStore {
   #cache;
+  #generation;
+  #maxEntries;
+  #latestUntilMs = -Infinity; // the latest deadline ever recorded
+  #lostUntilMs = -Infinity; // after a restart: deadlines up to this are refused
+  #onStateLost;
 
-  /** @param {{ maxEntries?: number }} [options] */
+  /** @param {{ maxEntries?: number, onStateLost?: (info: { refusedUntil: Date }) => void }} [options] */
   constructor(options = {}) {
     const maxEntries = options?.maxEntries ?? 100000;
     // wasm-bindgen converts numbers to u32 with ToUint32 (wrapping), so refuse what would wrap.
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 0xffffffff) {
       throw configError('maxEntries must be a positive integer');
     }
-    this.#cache = callWasm(() => new WasmReplayCache(maxEntries));
+    const onStateLost = options?.onStateLost;
+    if (onStateLost !== undefined && typeof onStateLost !== 'function') throw configError('onStateLost must be a function');
+    this.#maxEntries = maxEntries;
+    this.#onStateLost = onStateLost ?? ((info) => {
+      console.error(`idjag: the in-memory replay store was lost (wasm core restarted); grants expiring up to ${info.refusedUntil.toISOString()} are refused`);
+    });
+    this.#cache = this.#newCache();
+  }
+
+  #newCache() {
+    const cache = verifierCore.call(() => verifierCore.track(new WasmReplayCache(this.#maxEntries)));
+    this.#generation = verifierCore.generation;
+    return cache;
+  }
+
+  /** The cache of the current instance; after a restart, a new one and the loss recorded. */
+  #live() {
+    if (this.#generation === verifierCore.generation) return this.#cache;
+    this.#cache = this.#newCache();
+    if (this.#latestUntilMs > this.#lostUntilMs) {
+      this.#lostUntilMs = this.#latestUntilMs;
+      try {
+        this.#onStateLost({ refusedUntil: new Date(this.#lostUntilMs) });
+      } catch {
+        // a sink that throws does not change the refusal
+      }
+    }
+    return this.#cache;
   }
 
   /**
    * Records `key` until `expiresAtMs`. True on first sighting, false when already recorded.
-   * `nowMs` is the verification time the verifier used (ctx.now), so that entries expire on
-   * the same clock as the grants; it defaults to the wall clock.
+   * `nowMs` is the verification time the verifier used (ctx.now); entries are purged by the
+   * earlier of it and the wall clock, so a caller's `now` in the future never empties the
+   * store (issue 11), while vectors with a `now` in the past still see their replays.
    * @param {string} key
    * @param {number} expiresAtMs
    * @param {number} [nowMs]
@@ -29,8 +69,14 @@ export class MemoryReplayStore {
     // Guard the wasm marshalling: a non-string key would be written out of bounds.
     if (typeof key !== 'string') throw new TypeError('key must be a string');
     if (!Number.isFinite(expiresAtMs) || !Number.isFinite(nowMs)) throw new TypeError('expiresAtMs and nowMs must be finite numbers');
-    const verdict = callWasm(() => this.#cache.consume(key, expiresAtMs / 1000, nowMs / 1000));
-    if (verdict === 'fresh') return true;
+    const cache = this.#live();
+    if (expiresAtMs <= this.#lostUntilMs) throw replayError('replay state was lost; grant refused as a possible replay');
+    const purgeNowSec = Math.min(nowMs, Date.now()) / 1000;
+    const verdict = verifierCore.call(() => cache.consume(key, expiresAtMs / 1000, purgeNowSec));
+    if (verdict === 'fresh') {
+      if (expiresAtMs > this.#latestUntilMs) this.#latestUntilMs = expiresAtMs;
+      return true;
+    }
     if (verdict === 'replayed') return false;
     if (verdict === 'full') throw replayError('replay store is full');
     throw replayError('replay store failed');
@@ -38,6 +84,6 @@ export class MemoryReplayStore {
 
   /** Number of entries currently held (expired ones included until they are swept). */
   get size() {
-    return this.#cache.size();
+    return verifierCore.call(() => this.#live().size());
   }
 }

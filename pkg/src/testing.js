@@ -6,7 +6,10 @@
 // runtime entries (entry-testing-*.js) instantiate; `idjag` itself loads the smaller
 // verifier-only build. The JS error classes are shared, so errors stay `instanceof IdJagError`.
 import { WasmTestIssuer, testVariants } from '../wasm-full/idjag.js';
-import { callWasm } from './errors.js';
+import { fullCore } from './core-full.js';
+import { jsonText } from './core.js';
+
+const callWasm = (fn) => fullCore.call(fn);
 
 let variantsCache = null;
 
@@ -17,7 +20,9 @@ function nowSec(now, what) {
 }
 
 export class TestIssuer {
-  #core;
+  #optionsText;
+  #core = null;
+  #generation = -1;
 
   /** @param {{ issuer: string, alg?: string, kid?: string, privateJwk?: object }} options */
   constructor(options) {
@@ -30,22 +35,34 @@ export class TestIssuer {
     }
     const core = {};
     for (const name of ['issuer', 'alg', 'kid', 'privateJwk']) if (options[name] !== undefined) core[name] = options[name];
-    this.#core = callWasm(() => new WasmTestIssuer(core));
+    this.#optionsText = jsonText(core, 'options');
+    const made = this.#live();
+    // Keep a generated key so the issuer survives a restart of the wasm core (src/core.js).
+    if (core.privateJwk === undefined) {
+      this.#optionsText = jsonText({ ...core, privateJwk: callWasm(() => made.privateJwk()) }, 'options');
+    }
+  }
+
+  #live() {
+    if (this.#core && this.#generation === fullCore.generation) return this.#core;
+    this.#core = callWasm(() => fullCore.track(new WasmTestIssuer(this.#optionsText)));
+    this.#generation = fullCore.generation;
+    return this.#core;
   }
 
   /** The `iss` of every grant it mints. */
   get issuer() {
-    return this.#core.issuer();
+    return callWasm(() => this.#live().issuer());
   }
 
   /** Its public keys, as `{ keys: [...] }`: give them to IdJagVerifier (`issuers[].jwks`). */
   jwks() {
-    return callWasm(() => this.#core.jwks());
+    return callWasm(() => this.#live().jwks());
   }
 
   /** The private key as a JWK, to persist and pass back as `privateJwk`. A secret. */
   privateJwk() {
-    return callWasm(() => this.#core.privateJwk());
+    return callWasm(() => this.#live().privateJwk());
   }
 
   /**
@@ -61,7 +78,7 @@ export class TestIssuer {
     }
     const core = { ...rest, nowSec: nowSec(now, 'mint(params)') };
     for (const k of Object.keys(core)) if (core[k] === undefined) delete core[k];
-    return callWasm(() => this.#core.mint(core));
+    return callWasm(() => this.#live().mint(jsonText(core, 'mint params')));
   }
 
   /**
@@ -76,7 +93,7 @@ export class TestIssuer {
     for (const [name, v] of [['header', header], ['claims', claims]]) {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`signJwt(header, claims): ${name} must be an object`);
     }
-    return callWasm(() => this.#core.signJwt(header, claims));
+    return callWasm(() => this.#live().signJwt(jsonText(header, 'header'), jsonText(claims, 'claims')));
   }
 
   /**

@@ -1,20 +1,27 @@
 // IdJagVerifier: the JS face of WasmVerifier. Every check is made by the Rust core; this
-// class converts arguments, maps errors to IdJagError and does the I/O the core cannot
-// (fetching jwksUri / discovered keys through a JwksCache, consuming the jti in a possibly
-// remote replay store).
-import { WasmVerifier, inspect as wasmInspect } from '../wasm/idjag.js';
-import { IdJagError, callWasm, configError, fromWasm, keyError, malformed, replayError } from './errors.js';
-import { JwksCache, checkIssuerUrl, checkJwksUri } from './jwks-cache.js';
+// class converts arguments, maps errors to IdJagError and does the I/O the core cannot:
+// loading the keys the core asks for (its `keysNeeded` answer) through the one loader
+// (JwksCache), and consuming the jti in a possibly remote replay store.
+import { WasmVerifier } from '../wasm/idjag.js';
+import { verifierCore } from './core-verifier.js';
+import { jsonText } from './core.js';
+import { IdJagError, configError, keyError, malformed, replayError } from './errors.js';
+import { JwksCache, checkIssuerUrl, checkJwksUri, loadKeys, loaderNow, metadataFreshUntil } from './jwks-cache.js';
 import { MemoryReplayStore } from './replay.js';
 
 /** Package-internal steps of verify(), used by the token endpoint. */
 export const verifyUnconsumed = Symbol('idjag.verifyUnconsumed');
 export const consumeGrant = Symbol('idjag.consumeGrant');
 
+/** Most rounds of "the core asks for keys, the loader brings them" per verification. */
+const MAX_KEY_ROUNDS = 2;
+
 export class IdJagVerifier {
-  #core;
+  #optionsText;
+  #core = null;
+  #generation = -1;
   #store; // null in 'reusable' mode
-  #remote; // issuer → { issuer, uri | null (discover), loaded: the JWKS object last given to the core }
+  #remote; // issuer → { issuer, uri | null (discover), installed: loader snapshot | null }
   #cache;
 
   /** @param {import('../index.js').VerifierOptions} options */
@@ -26,15 +33,11 @@ export class IdJagVerifier {
     if (replayStore !== undefined && (replayStore === null || typeof replayStore.consume !== 'function')) {
       throw configError('replayStore must have a consume(key, expiresAtMs) method');
     }
-    const core = callWasm(() => new WasmVerifier(coreOptions));
-    try {
-      this.#remote = remoteIssuers(coreOptions.issuers);
-      this.#cache = pickCache(jwksCache, fetchImpl, this.#remote.size > 0);
-    } catch (e) {
-      core.free();
-      throw e instanceof IdJagError ? e : configError(e.message);
-    }
-    this.#core = core;
+    this.#optionsText = jsonText(coreOptions, 'options');
+    this.#remote = new Map();
+    const core = this.#live();
+    this.#remote = remoteIssuers(coreOptions.issuers);
+    this.#cache = pickCache(jwksCache, fetchImpl, this.#remote.size > 0);
     this.#store = core.replayMode() === 'single-use' ? (replayStore ?? new MemoryReplayStore()) : null;
   }
 
@@ -52,7 +55,7 @@ export class IdJagVerifier {
   // endpoint can settle what it must (the token's single resource) before the jti is burned.
   async [verifyUnconsumed](token, ctx) {
     // The assertion comes straight from a request body and may be any JSON value. A non-string
-    // must never reach the wasm string marshalling (it writes out of bounds and traps).
+    // must never reach the wasm string marshalling.
     if (typeof token !== 'string') throw malformed('token is not a string');
     if (ctx === null || typeof ctx !== 'object') throw new TypeError('verify(token, ctx): ctx must be an object');
     const now = ctx.now ?? new Date();
@@ -81,71 +84,67 @@ export class IdJagVerifier {
     if (fresh !== true) throw replayError('replay store failed; consume() must return a boolean');
   }
 
-  // Keys of `jwksUri` / `discover` issuers come from the JwksCache. The core answers ERR_KEY
-  // while an issuer has no keys or none with the token's kid: then the issuer's keys are
-  // loaded (first use) or refetched once (the cache allows one fetch per 30 s per URL) and
-  // the token is verified once more. After a success the cache is asked whether the keys
-  // the core used are still current (no fetch while fresh); if not, verified again.
+  /** The core object of the current wasm instance, rebuilt (keys reinstalled) after a restart. */
+  #live() {
+    if (this.#core && this.#generation === verifierCore.generation) return this.#core;
+    const core = verifierCore.call(() => verifierCore.track(new WasmVerifier(this.#optionsText)));
+    for (const src of this.#remote.values()) {
+      if (src.installed) verifierCore.call(() => core.setIssuerJwks(src.issuer, src.installed.text, src.installed.freshUntilMs / 1000));
+    }
+    this.#core = core;
+    this.#generation = verifierCore.generation;
+    return core;
+  }
+
+  // The core answers `keysNeeded` (source issuer, kid, reason: absent | expired | unknown-kid)
+  // when an issuer's remote keys are missing, past their freshness, or lack the token's kid.
+  // The loader brings them (a refetch for an unknown kid obeys its cooldown) and the core is
+  // asked again; what it then answers is final.
   async #verifyLoadingKeys(token, coreCtx) {
-    let grant;
-    let keyErr;
-    try {
-      grant = this.#core.verify(token, coreCtx);
-    } catch (e) {
-      const err = fromWasm(e);
-      if (!(err instanceof IdJagError && err.code === 'ERR_KEY') || this.#remote.size === 0) throw err;
-      keyErr = err;
-    }
-    const src = this.#remote.get(grant ? grant.issuer : this.#issuerOf(token));
-    if (!src) {
-      if (grant) return grant;
-      throw keyErr;
-    }
-    // The keys the core just used (no await since); a concurrent call may install newer ones.
-    const used = src.loaded;
-    const jwks = await this.#keysOf(src, !grant && used !== null);
-    if (jwks === used) {
-      if (grant) return grant;
-      throw keyErrorOf(keyErr, src, '; not refetched (at most once per 30 s, or the idp did not answer)');
-    }
-    if (jwks !== src.loaded) this.#install(src, jwks);
-    try {
-      return callWasm(() => this.#core.verify(token, coreCtx));
-    } catch (e) {
-      throw keyErrorOf(e, src, ', even after fetching it');
+    let fetched = false; // a new set was installed during this verification
+    for (let round = 0; ; round += 1) {
+      let err;
+      // Remote keys' freshness is judged on the loader's clock, which set it.
+      if (this.#cache) coreCtx.keysNowSec = this.#cache[loaderNow]() / 1000;
+      try {
+        return verifierCore.call(() => JSON.parse(this.#live().verify(token, coreCtx)));
+      } catch (e) {
+        err = e;
+      }
+      const needed = err instanceof IdJagError ? err.keysNeeded : undefined;
+      const src = needed?.source === 'issuer' ? this.#remote.get(needed.id) : undefined;
+      if (!src || round >= MAX_KEY_ROUNDS) throw err;
+      const snapshot = await this.#keysOf(src, needed.reason);
+      if (needed.reason === 'unknown-kid' && snapshot.docId === src.installed?.docId) {
+        throw keyErrorOf(err, src, fetched ? ', even after fetching it' : '; not refetched (at most once per 30 s, or the idp did not answer)');
+      }
+      fetched ||= snapshot.docId !== src.installed?.docId;
+      this.#install(src, snapshot);
     }
   }
 
-  /** The issuer's current JWKS from the cache (refetched when `unknownKid`); ERR_KEY if none. */
-  async #keysOf(src, unknownKid) {
+  /** The issuer's keys from the loader (a refetch for an unknown kid); ERR_KEY if none. */
+  async #keysOf(src, reason) {
     try {
       const uri = src.uri ?? (await this.#cache.discover(src.issuer));
-      return unknownKid ? await this.#cache.refresh(uri, { reason: 'unknown-kid' }) : await this.#cache.get(uri);
+      const snapshot = await this.#cache[loadKeys](uri, { refresh: reason === 'unknown-kid' });
+      if (src.uri) return snapshot;
+      // Discovered keys are only as fresh as the metadata that named their jwks_uri.
+      return { ...snapshot, freshUntilMs: Math.min(snapshot.freshUntilMs, this.#cache[metadataFreshUntil](src.issuer)) };
     } catch (e) {
       const why = e instanceof Error ? e.message : 'failed';
       throw keyError(`could not load the jwks of ${quote(src.issuer)}: ${why}`, e);
     }
   }
 
-  #install(src, jwks) {
+  #install(src, snapshot) {
+    const core = this.#live();
     try {
-      callWasm(() => this.#core.setIssuerJwks(src.issuer, jwks));
+      verifierCore.call(() => core.setIssuerJwks(src.issuer, snapshot.text, snapshot.freshUntilMs / 1000));
     } catch (e) {
-      // A JwksCache validates every set with the core, so only a foreign cache gets here.
       throw keyError(`the jwks of ${quote(src.issuer)} was refused: ${e?.message ?? 'invalid'}`, e);
     }
-    src.loaded = jwks;
-  }
-
-  // `iss` of a token the core refused with ERR_KEY, read (unverified, only to pick keys, as
-  // the core does) with the core's own strict decoder.
-  #issuerOf(token) {
-    try {
-      const iss = wasmInspect(token, { nowSec: Date.now() / 1000 })?.claims?.iss;
-      return typeof iss === 'string' ? iss : undefined;
-    } catch {
-      return undefined;
-    }
+    src.installed = snapshot;
   }
 }
 
@@ -167,10 +166,10 @@ function remoteIssuers(issuers) {
     if (!opt || opt.jwks !== undefined) continue;
     if (typeof opt.jwksUri === 'string') {
       const url = checkJwksUri(opt.jwksUri, `issuers[${i}].jwksUri`);
-      remote.set(opt.issuer, { issuer: opt.issuer, uri: url.href, loaded: null });
+      remote.set(opt.issuer, { issuer: opt.issuer, uri: url.href, installed: null });
     } else if (opt.discover === true) {
       checkIssuerUrl(opt.issuer, `issuers[${i}].issuer`);
-      remote.set(opt.issuer, { issuer: opt.issuer, uri: null, loaded: null });
+      remote.set(opt.issuer, { issuer: opt.issuer, uri: null, installed: null });
     }
   }
   return remote;
@@ -181,8 +180,7 @@ function pickCache(jwksCache, fetchImpl, needed) {
   if (fetchImpl !== undefined && typeof fetchImpl !== 'function') throw configError('fetch must be a function');
   if (jwksCache !== undefined) {
     // `fetch` is then unused: the shared cache fetches with its own.
-    const ok = jwksCache !== null && ['get', 'refresh', 'discover'].every((m) => typeof jwksCache[m] === 'function');
-    if (!ok) throw configError('jwksCache must be a JwksCache');
+    if (!(jwksCache instanceof JwksCache)) throw configError('jwksCache must be a JwksCache');
     return jwksCache;
   }
   return needed ? new JwksCache({ fetch: fetchImpl }) : null;

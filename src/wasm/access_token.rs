@@ -79,6 +79,7 @@ impl WasmAccessTokenVerifier {
         token: JsValue,
         now_sec: f64,
         required_scopes: Vec<String>,
+        keys_now_sec: Option<f64>,
     ) -> Result<JsValue, JsValue> {
         let token = token.as_string().ok_or_else(|| {
             to_js_error(&Error::new(ErrorCode::Malformed, "token must be a string"))
@@ -86,7 +87,7 @@ impl WasmAccessTokenVerifier {
         let required: Vec<&str> = required_scopes.iter().map(String::as_str).collect();
         let info = self
             .inner
-            .verify(&token, now_sec, &required)
+            .verify_at(&token, now_sec, keys_now_sec.unwrap_or(now_sec), &required)
             .map_err(|e| to_js_error(&e))?;
         json_out(&info, "token info")
     }

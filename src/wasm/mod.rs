@@ -20,6 +20,14 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
+/// Fault injection for the JS layer's trap recovery test (pkg/src/core.js
+/// `armTrapForTests`): a real `unreachable` trap inside a guarded call. Harmless to expose:
+/// any code that can call it could already corrupt the instance.
+#[wasm_bindgen(js_name = __idjag_abort)]
+pub fn abort_for_tests() {
+    std::process::abort();
+}
+
 /// Errors cross the boundary as plain objects `{ code, oauthError, message, claim?, keysNeeded? }`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -144,6 +152,9 @@ struct WasmContext {
     scope: Option<String>,
     #[serde(default)]
     resource: Option<String>,
+    /// The key loader's clock (remote keys' freshness is judged on it).
+    #[serde(default)]
+    keys_now_sec: Option<f64>,
 }
 
 #[wasm_bindgen]
@@ -182,6 +193,7 @@ impl WasmVerifier {
                     now: ctx.now_sec,
                     scope: ctx.scope.as_deref(),
                     resource: ctx.resource.as_deref(),
+                    keys_now: ctx.keys_now_sec,
                 },
                 &mut checks,
             )

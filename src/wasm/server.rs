@@ -127,7 +127,12 @@ impl WasmClientRegistry {
     }
 
     /// R5a, R1, R2 (request) then R3–R5 (client). Never throws for request content.
-    pub fn authenticate(&self, raw: JsValue, now_sec: f64) -> Result<JsValue, JsValue> {
+    pub fn authenticate(
+        &self,
+        raw: JsValue,
+        now_sec: f64,
+        keys_now_sec: Option<f64>,
+    ) -> Result<JsValue, JsValue> {
         let raw: WasmRawRequest = serde_wasm_bindgen::from_value(raw)
             .map_err(|e| config_error(format!("invalid raw request: {e}")))?;
         let parsed = TokenRequest::parse(&RawTokenRequest {
@@ -146,7 +151,11 @@ impl WasmClientRegistry {
                 });
             }
         };
-        match self.inner.authenticate(&request.credentials, now_sec) {
+        let keys_now = keys_now_sec.unwrap_or(now_sec);
+        match self
+            .inner
+            .authenticate_at(&request.credentials, now_sec, keys_now)
+        {
             Ok(client) => answer(&Authenticated {
                 ok: true,
                 assertion: Some(&request.assertion),

@@ -56,11 +56,11 @@ async function refusal(promise) {
 }
 
 describe('exports', () => {
-  test('ERROR_CODES: the 20 stable codes, frozen', () => {
-    assert.equal(ERROR_CODES.length, 20);
-    assert.equal(new Set(ERROR_CODES).size, 20);
+  test('ERROR_CODES: the 20 codes of design.md plus ERR_INTERNAL, frozen', () => {
+    assert.equal(ERROR_CODES.length, 21);
+    assert.equal(new Set(ERROR_CODES).size, 21);
     assert.ok(Object.isFrozen(ERROR_CODES));
-    for (const c of ['ERR_CONFIG', 'ERR_REPLAY', 'ERR_KEY', 'ERR_POLICY']) assert.ok(ERROR_CODES.includes(c));
+    for (const c of ['ERR_CONFIG', 'ERR_REPLAY', 'ERR_KEY', 'ERR_POLICY', 'ERR_INTERNAL']) assert.ok(ERROR_CODES.includes(c));
   });
 
   test('IdJagError is an Error with code, oauthError, claim', () => {
@@ -165,8 +165,23 @@ describe('replay (R29)', () => {
     assert.equal(s.consume('a', until), false);
     assert.equal(s.size, 1);
     assert.throws(() => s.consume('b', until), (e) => e instanceof IdJagError && e.code === 'ERR_REPLAY' && e.message === 'replay store is full');
-    // An expired entry frees its place.
-    assert.equal(s.consume('c', until + 120_000, until + 1), true);
+  });
+
+  test('MemoryReplayStore: an expired entry frees its place (by the wall clock)', () => {
+    const s = new MemoryReplayStore({ maxEntries: 1 });
+    const past = Date.now() - 1000;
+    assert.equal(s.consume('old', past, past - 60_000), true);
+    assert.equal(s.consume('c', Date.now() + 60_000), true);
+  });
+
+  // Issue 11: one verify() with a future `now` used to empty the store, and a grant that was
+  // already redeemed was accepted again.
+  test('MemoryReplayStore: a caller\'s now in the future does not purge unexpired entries', () => {
+    const s = new MemoryReplayStore();
+    const until = Date.now() + 60_000;
+    assert.equal(s.consume('a', until), true);
+    assert.equal(s.consume('b', until + 7200_000, Date.now() + 3600_000), true);
+    assert.equal(s.consume('a', until), false, 'the redeemed grant is still a replay');
   });
 
   test('MemoryReplayStore: bad arguments are TypeErrors', () => {

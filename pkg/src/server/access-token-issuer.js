@@ -2,30 +2,48 @@
 // via the signing wasm build): `typ: at+jwt`, `aud` = the grant's resource (R50), `jti` from
 // getrandom, ES256 by default (EdDSA generated too; RS256 with an imported private JWK).
 import { WasmAccessTokenIssuer } from '../../wasm-full/idjag.js';
-import { callWasm, configError } from '../errors.js';
+import { fullCore } from '../core-full.js';
+import { jsonText } from '../core.js';
+import { configError } from '../errors.js';
 
 export class AccessTokenIssuer {
-  #core;
+  #optionsText;
+  #core = null;
+  #generation = -1;
 
   /** @param {import('../../server.js').AccessTokenIssuerOptions} options */
   constructor(options) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) throw configError('options must be an object');
-    this.#core = callWasm(() => new WasmAccessTokenIssuer(options));
+    this.#optionsText = jsonText(options, 'options');
+    const core = this.#live();
+    // A generated key must survive a restart of the wasm core (src/core.js): keep it, as the
+    // caller would have to with privateJwk(), so the rebuilt issuer signs with the same key.
+    if (options.privateJwk === undefined) {
+      const kept = { ...options, privateJwk: fullCore.call(() => core.privateJwk()) };
+      this.#optionsText = jsonText(kept, 'options');
+    }
+  }
+
+  #live() {
+    if (this.#core && this.#generation === fullCore.generation) return this.#core;
+    this.#core = fullCore.call(() => fullCore.track(new WasmAccessTokenIssuer(this.#optionsText)));
+    this.#generation = fullCore.generation;
+    return this.#core;
   }
 
   /** This authorization server's issuer identifier (the tokens' `iss`). */
   get issuer() {
-    return this.#core.issuer();
+    return fullCore.call(() => this.#live().issuer());
   }
 
   /** The public JWK Set to publish at `jwks_uri` (A10). */
   jwks() {
-    return this.#core.jwks();
+    return fullCore.call(() => this.#live().jwks());
   }
 
   /** The private key as a JWK, to persist it (a secret: store it like one, never log it). */
   privateJwk() {
-    return this.#core.privateJwk();
+    return fullCore.call(() => this.#live().privateJwk());
   }
 
   /**
@@ -38,6 +56,7 @@ export class AccessTokenIssuer {
     const now = options.now ?? new Date();
     if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('now must be a valid Date');
     const { subject, clientId, resources, scopes, claims } = grant ?? {};
-    return callWasm(() => this.#core.mint({ subject, clientId, resources, scopes, claims: claims ?? {} }, now.getTime() / 1000));
+    const text = jsonText({ subject, clientId, resources, scopes, claims: claims ?? {} }, 'grant');
+    return fullCore.call(() => this.#live().mint(text, now.getTime() / 1000));
   }
 }

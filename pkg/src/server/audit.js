@@ -3,6 +3,7 @@
 // an optional salt) unless `audit.hashSubject` is false. The detailed reason goes here, never
 // to the client (design.md "Errors on the wire are generic").
 import { hashSubject, inspect } from '../../wasm-full/idjag.js';
+import { fullCore } from '../core-full.js';
 
 const MAX_VALUE = 128;
 
@@ -17,7 +18,7 @@ export function unverifiedFacts(assertion) {
   if (typeof assertion !== 'string') return {};
   let claims = null;
   try {
-    claims = inspect(assertion, undefined)?.claims ?? null;
+    claims = fullCore.call(() => JSON.parse(inspect(assertion, undefined)))?.claims ?? null;
   } catch {
     return {};
   }

@@ -8,8 +8,10 @@
 // every other check passed) → the access token minted (R47–R50). Errors on the wire are the
 // generic RFC 6749 §5.2 ones; the detailed reason goes to the `onDecision` audit event.
 import { WasmClientRegistry } from '../../wasm-full/idjag.js';
-import { IdJagError, callWasm, configError } from '../errors.js';
-import { JwksCache } from '../jwks-cache.js';
+import { fullCore } from '../core-full.js';
+import { jsonText } from '../core.js';
+import { IdJagError, configError } from '../errors.js';
+import { JwksCache, loadKeys, loaderNow } from '../jwks-cache.js';
 import { MemoryReplayStore } from '../replay.js';
 import { IdJagVerifier, consumeGrant, verifyUnconsumed } from '../verifier.js';
 import { AccessTokenIssuer } from './access-token-issuer.js';
@@ -46,18 +48,33 @@ export function createTokenEndpoint(options) {
   if (typeof now !== 'function') throw configError('now must be a function returning a Date');
   if (audit === null || typeof audit !== 'object') throw configError('audit must be an object');
 
+  if (options.jwksCache !== undefined && !(options.jwksCache instanceof JwksCache)) throw configError('jwksCache must be a JwksCache');
   const jwksCache = options.jwksCache ?? new JwksCache(options.fetch ? { fetch: options.fetch } : {});
   const verifier = new IdJagVerifier({ ...grants, jwksCache, ...(options.fetch ? { fetch: options.fetch } : {}) });
   // Client assertions are single-use too (RFC 7523 §3 item 7), in the grants' store.
   const assertionStore = grants.replayStore ?? new MemoryReplayStore();
-  const registry = callWasm(() => new WasmClientRegistry({
+  const registryText = jsonText({
     issuer: grants.audience,
     clients: clients.map(({ jwksUri, ...c }) => ({ ...c, ...(jwksUri !== undefined ? { jwksUri } : {}) })),
     ...(options.tokenEndpoint !== undefined ? { tokenEndpoint: options.tokenEndpoint } : {}),
     ...(options.allowPublicClients !== undefined ? { allowPublicClients: options.allowPublicClients } : {}),
     ...(options.clientAssertionAlgorithms !== undefined ? { clientAssertionAlgorithms: options.clientAssertionAlgorithms } : {}),
     ...(grants.clockToleranceSec !== undefined ? { clockToleranceSec: grants.clockToleranceSec } : {}),
-  }));
+  }, 'options');
+  // The client registry of the current wasm instance, rebuilt with the clients' installed keys
+  // after a restart (src/core.js).
+  const clientKeys = new Map(); // clientId → the loader's snapshot the registry holds
+  let registry = null;
+  let registryGeneration = -1;
+  const liveRegistry = () => {
+    if (registry && registryGeneration === fullCore.generation) return registry;
+    const r = fullCore.call(() => fullCore.track(new WasmClientRegistry(registryText)));
+    for (const [id, snap] of clientKeys) fullCore.call(() => r.setClientJwks(id, snap.text, snap.freshUntilMs / 1000));
+    registry = r;
+    registryGeneration = fullCore.generation;
+    return r;
+  };
+  liveRegistry();
 
   const emit = (decision) => {
     if (!onDecision) return;
@@ -76,7 +93,18 @@ export function createTokenEndpoint(options) {
       emit({ outcome: 'failure', status, oauthError, timeMs, checks, ...facts });
       return oauthErrorResponse(status, oauthError, description, headers);
     };
+    try {
+      return await handle(request, at, timeMs, checks, refuse);
+    } catch (e) {
+      // The wasm core failed (it restarted; the next request works): fail closed, 500.
+      if (e instanceof IdJagError && e.code === 'ERR_INTERNAL') {
+        return refuse(500, 'server_error', 'the token could not be issued', { code: e.code, reason: e.message });
+      }
+      throw e;
+    }
+  };
 
+  async function handle(request, at, timeMs, checks, refuse) {
     const body = await readBody(request);
     if (body === null) {
       return refuse(400, 'invalid_request', 'the token request is not valid', { reason: 'the request body is too large or unreadable', rule: 'R5a' });
@@ -89,16 +117,35 @@ export function createTokenEndpoint(options) {
       body,
       authorization: request.headers.get('authorization') ?? undefined,
     };
-    let auth = registry.authenticate(raw, timeMs / 1000);
-    if (auth.keysNeeded) {
-      // private_key_jwt with a jwksUri: fetch the client's keys (cached) and try again.
-      try {
-        registry.setClientJwks(auth.keysNeeded.clientId, await jwksCache.get(auth.keysNeeded.jwksUri));
-        auth = registry.authenticate(raw, timeMs / 1000);
-      } catch (e) {
+    // private_key_jwt with a jwksUri: the core answers keysNeeded (absent, past their TTL, or
+    // an unknown kid); the loader brings the client's keys and the core is asked again.
+    let auth;
+    for (let round = 0; ; round += 1) {
+      const keysNowSec = jwksCache[loaderNow]() / 1000;
+      auth = fullCore.call(() => liveRegistry().authenticate(raw, timeMs / 1000, keysNowSec));
+      const needed = auth.keysNeeded;
+      if (!needed) break;
+      const clientFail = (reason) => {
         checks.push('client_auth');
-        return refuse(401, 'invalid_client', 'client authentication failed', { reason: `client keys: ${e.message}`, rule: 'R3', clientId: auth.keysNeeded.clientId });
+        return refuse(401, 'invalid_client', 'client authentication failed', { reason, rule: 'R3', clientId: needed.clientId });
+      };
+      if (round >= 2) return clientFail('client assertion: the client\'s keys do not hold its kid');
+      let snap;
+      try {
+        snap = await jwksCache[loadKeys](needed.jwksUri, { refresh: needed.reason === 'unknown-kid' });
+      } catch (e) {
+        return clientFail(`client keys: ${e.message}`);
       }
+      if (needed.reason === 'unknown-kid' && snap.docId === clientKeys.get(needed.clientId)?.docId) {
+        return clientFail(`client assertion: no key with kid ${JSON.stringify(String(needed.kid ?? '')).slice(0, 66)} in the client's jwks (not refetched: at most once per 30 s)`);
+      }
+      try {
+        fullCore.call(() => liveRegistry().setClientJwks(needed.clientId, snap.text, snap.freshUntilMs / 1000));
+      } catch (e) {
+        if (e instanceof IdJagError && e.code === 'ERR_INTERNAL') throw e;
+        return clientFail(`client keys: ${e.message}`);
+      }
+      clientKeys.set(needed.clientId, snap);
     }
     if (!auth.ok) {
       const e = auth.error;
@@ -172,7 +219,7 @@ export function createTokenEndpoint(options) {
     if (minted.scope) answer.scope = minted.scope;
     answer.resource = minted.resource;
     return jsonResponse(200, answer);
-  };
+  }
 }
 
 function jsonResponse(status, body, headers = {}) {
