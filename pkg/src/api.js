@@ -6,5 +6,5 @@ export { AccessTokenVerifier } from './access-token-verifier.js';
 export { JwksCache } from './jwks-cache.js';
 export { MemoryReplayStore } from './replay.js';
 export { RedisReplayStore } from './redis-replay.js';
-export { inspect } from './inspect.js';
+export { inspect, inspectJwks } from './inspect.js';
 export { OAuthResponseError, discover, requestIdJag, exchangeIdJag, clientMetadata } from './client.js';

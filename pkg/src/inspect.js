@@ -1,7 +1,8 @@
 // inspect(): decode a grant WITHOUT verifying it, and lint it (src/inspect.rs via the wasm
 // `inspect`). For clients and people who want to look at a grant before exchanging it (C12);
 // the verdict that counts is IdJagVerifier.verify at the authorization server.
-import { inspect as wasmInspect } from '../wasm/idjag.js';
+import { inspect as wasmInspect, inspectJwks as wasmInspectJwks } from '../wasm/idjag.js';
+import { jsonText } from './core.js';
 import { verifierCore } from './core-verifier.js';
 
 /**
@@ -33,4 +34,18 @@ export function inspect(token, expect = {}) {
     claims: result.claims ?? null,
     findings: Array.isArray(result.findings) ? result.findings : [],
   };
+}
+
+/**
+ * What idjag's key layer makes of a JWK Set, without trusting anything in it: the usable keys
+ * (`{ index, kid?, kty, algs }`) and the keys set aside with the reason (`{ index, kid?, reason }`:
+ * a legacy RSA-1024 key, `use: enc`, a short EC coordinate, private material, a duplicated kid…).
+ * Throws IdJagError ERR_CONFIG when the document is not a JWK Set or leaves no usable key.
+ *
+ * @param {{ keys: object[] } | string} jwks the set, or its JSON text
+ * @returns {{ usable: Array<{ index: number, kid?: string, kty: string, algs: string[] }>, setAside: Array<{ index: number, kid?: string, reason: string }> }}
+ */
+export function inspectJwks(jwks) {
+  const text = typeof jwks === 'string' ? jwks : jsonText(jwks, 'jwks');
+  return verifierCore.call(() => JSON.parse(wasmInspectJwks(text)));
 }

@@ -310,6 +310,15 @@ one('r14-jwk-alg-mismatch', ['R14'], 'JWK alg RS384, token RS256 with the same k
 one('r14-jwk-alg-match-ok', ['R14'], 'JWK alg RS384, token RS384', okDefault(),
   { config: 'jwk-alg-rs384', alg: 'RS384' });
 // Issue 10: unusable keys are set aside; the good keys of the same set still verify.
+for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA']) {
+  one(`vendor-jwks-${alg.toLowerCase()}-ok`, ['R12', 'R13', 'R14'],
+    `${alg} by ${KEY_FOR[alg]} in an Okta/Entra/Auth0/Keycloak/Google-shaped set with a legacy RSA-1024 and an enc key`,
+    okDefault(), { config: 'vendor-jwks', alg });
+}
+one('vendor-jwks-rs256-by-entra-key-ok', ['R13', 'R14'], 'RS256 by the Entra-shaped rsa-2 key (x5c, x5t, issuer members)', okDefault(),
+  { config: 'vendor-jwks', signKey: 'rsa-2', header: { kid: 'rsa-2' } });
+one('vendor-jwks-enc-key-named', ['R14'], 'kid names the Keycloak encryption key (use enc): set aside', err('ERR_KEY'),
+  { config: 'vendor-jwks', signKey: 'rsa-2', header: { kid: 'keycloak-enc' } });
 one('r14-set-aside-keys-rs256-ok', ['R13', 'R14'], 'RS256 by rsa-1 in a set that also holds unusable keys', okDefault(),
   { config: 'jwks-with-unusable-keys' });
 one('r14-set-aside-keys-es256-ok', ['R13', 'R14'], 'ES256 by ec-256 in a set that also holds unusable keys', okDefault(),

@@ -68,6 +68,11 @@ export const RSA1024 = readJson('rsa-1024.public.jwk.json');
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 /** Public JWK of test key `kid`, with extra members (use/alg/key_ops…); `kid: undefined` drops the kid. */
+// Certificate members idjag never reads (R12): plausible shapes, not real certificates.
+const FAKE_X5C = Buffer.from('idjag test: not a certificate').toString('base64');
+const FAKE_X5T = Buffer.alloc(20, 7).toString('base64url');
+const FAKE_X5T256 = Buffer.alloc(32, 7).toString('base64url');
+
 /** A P-256 coordinate with its first octet dropped (31 octets), as some libraries export it. */
 export function shortCoordinate(x) {
   return b64u(Buffer.from(x, 'base64url').subarray(1));
@@ -245,6 +250,30 @@ export const configs = {
         pub('ec-256'),
         // e = 2^40 + 15: odd, above the rsa crate's bound, accepted by other verifiers
         pub('rsa-2', { kid: 'big-e', e: b64u(Buffer.from([0x01, 0x00, 0x00, 0x00, 0x00, 0x0f])) }),
+      ],
+    },
+  }),
+  // Issue 10: a set shaped like real IdPs' (Okta, Entra ID, Auth0, Keycloak, Google: their
+  // members, x5c/x5t included, which idjag ignores per R12), plus a legacy RSA-1024 key and a
+  // Keycloak-style encryption key (RSA-OAEP, use enc), both set aside.
+  'vendor-jwks': withIssuer({
+    jwks: {
+      keys: [
+        // Okta (org authorization server /oauth2/v1/keys)
+        { kty: 'RSA', alg: 'RS256', kid: 'rsa-1', use: 'sig', e: pub('rsa-1').e, n: pub('rsa-1').n },
+        // Entra ID (x5t, x5c, issuer, cloud_instance_name)
+        { kty: 'RSA', use: 'sig', kid: 'rsa-2', x5t: FAKE_X5T, n: pub('rsa-2').n, e: pub('rsa-2').e, x5c: [FAKE_X5C],
+          cloud_instance_name: 'microsoftonline.com', issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0' },
+        // Auth0 (x5t, x5c, alg)
+        { kty: 'RSA', use: 'sig', n: pub('rsa-pss').n, e: pub('rsa-pss').e, kid: 'rsa-pss', x5t: FAKE_X5T, x5c: [FAKE_X5C], alg: 'PS256' },
+        // Keycloak signing key (x5t#S256) and its encryption key
+        { kid: 'ec-256', kty: 'EC', alg: 'ES256', use: 'sig', crv: 'P-256', x: pub('ec-256').x, y: pub('ec-256').y,
+          x5c: [FAKE_X5C], x5t: FAKE_X5T, 'x5t#S256': FAKE_X5T256 },
+        { kid: 'keycloak-enc', kty: 'RSA', alg: 'RSA-OAEP', use: 'enc', n: pub('rsa-2').n, e: pub('rsa-2').e, x5c: [FAKE_X5C], x5t: FAKE_X5T },
+        // Google (kty, use, alg, kid, n, e)
+        { kty: 'OKP', use: 'sig', alg: 'EdDSA', kid: 'ed-1', crv: 'Ed25519', x: pub('ed-1').x },
+        // a legacy key nobody removed
+        { ...RSA1024, use: 'sig', alg: 'RS256' },
       ],
     },
   }),
