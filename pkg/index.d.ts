@@ -31,6 +31,7 @@
  * - `ERR_REPLAY` — this (iss, jti) was already accepted, or the replay store failed or is full
  * - `ERR_UNSUPPORTED` — `cnf` without a proof, `authorization_details` not enabled, JWE
  * - `ERR_POLICY` — refused by an enterprise policy rule
+ * - `ERR_INTERNAL` — the wasm core trapped: the call was refused, the instance restarted, the next call works
  */
 export type ErrorCode =
   | 'ERR_CONFIG'
@@ -52,7 +53,8 @@ export type ErrorCode =
   | 'ERR_TENANT'
   | 'ERR_REPLAY'
   | 'ERR_UNSUPPORTED'
-  | 'ERR_POLICY';
+  | 'ERR_POLICY'
+  | 'ERR_INTERNAL';
 
 /** The OAuth 2.0 `error` value to put on the wire for a refusal (`null` for `ERR_CONFIG`). */
 export type OAuthErrorCode =
@@ -60,9 +62,10 @@ export type OAuthErrorCode =
   | 'invalid_scope'
   | 'invalid_target'
   | 'invalid_request'
-  | 'invalid_client';
+  | 'invalid_client'
+  | 'server_error';
 
-/** All 20 {@link ErrorCode} values, frozen, in the order of the documentation. */
+/** All 21 {@link ErrorCode} values, frozen, in the order of the documentation. */
 export declare const ERROR_CODES: readonly ErrorCode[];
 
 /** The signature algorithms a verifier can accept. `none` and HMAC are not representable. */
@@ -198,6 +201,25 @@ export interface JwksCacheOptions {
   timeoutMs?: number | undefined;
   /** Most URLs and issuers held at once (default 1000); the least recently used go first. */
   maxEntries?: number | undefined;
+  /**
+   * Called once per fetched set that holds keys idjag set aside (a legacy RSA-1024 key, `use: "enc"`,
+   * a short EC coordinate, …), with each key's position, `kid` and reason. The other keys are used.
+   */
+  onKeysSetAside?: ((event: { url: string; setAside: SetAsideKey[] }) => void) | undefined;
+}
+
+/** A key of a JWK Set that idjag will never use, and why. */
+export interface SetAsideKey {
+  /** Position in the set's `keys` array. */
+  index: number;
+  kid?: string;
+  reason: string;
+}
+
+/** What {@link inspectJwks} makes of a JWK Set. */
+export interface JwksReport {
+  usable: Array<{ index: number; kid?: string; kty: 'RSA' | 'EC' | 'OKP'; algs: Algorithm[] }>;
+  setAside: SetAsideKey[];
 }
 
 /** A JSON Web Key Set as served by an IdP: the public keys only. */
@@ -346,6 +368,11 @@ export interface ReplayStore {
 export interface MemoryReplayStoreOptions {
   /** Most entries held at once (default 100000). Unexpired entries are never evicted. */
   maxEntries?: number;
+  /**
+   * Called if the wasm core restarted after a trap and the entries were lost. The store then refuses
+   * (`ERR_REPLAY`) every grant whose replay deadline is not after `refusedUntil`. Default: one `console.error`.
+   */
+  onStateLost?: (info: { refusedUntil: Date }) => void;
 }
 
 /**
@@ -645,6 +672,13 @@ export interface InspectResult {
  * @throws TypeError when `token` is not a string or `expect` is malformed.
  */
 export declare function inspect(token: string, expect?: InspectExpect): InspectResult;
+
+/**
+ * What idjag's key layer makes of a JWK Set (the object or its JSON text): the usable keys and the keys
+ * set aside with their reasons. Nothing is trusted or installed.
+ * @throws {@link IdJagError} `ERR_CONFIG` when it is not a JWK Set, or no usable key remains.
+ */
+export declare function inspectJwks(jwks: JsonWebKeySet | string): JwksReport;
 
 // ---------------------------------------------------------------------------------------------
 // Client side: discovery, token exchange at the IdP, jwt-bearer at the MCP authorization server
