@@ -28,44 +28,37 @@ pub fn abort_for_tests() {
     std::process::abort();
 }
 
-/// Errors cross the boundary as plain objects `{ code, oauthError, message, claim?, keysNeeded? }`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct WasmError<'a> {
-    code: &'static str,
-    oauth_error: Option<&'static str>,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    claim: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    keys_needed: Option<WasmKeysNeeded<'a>>,
-}
-
-/// The key layer's "load these keys, then ask again" (src/jwk.rs `KeySlot`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct WasmKeysNeeded<'a> {
-    pub source: &'static str,
-    pub id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kid: Option<&'a str>,
-    pub reason: &'static str,
-}
-
+/// Errors cross the boundary as plain objects `{ code, oauthError, message, claim?, keysNeeded? }`,
+/// built member by member (fixed names; no serializer in the verifier build, which keeps it small).
 fn to_js_error(e: &Error) -> JsValue {
-    let w = WasmError {
-        code: e.code().code(),
-        oauth_error: e.oauth_error().map(|o| o.as_str()),
-        message: e.message(),
-        claim: e.claim_name(),
-        keys_needed: e.needed_keys().map(|n| WasmKeysNeeded {
-            source: n.source.as_str(),
-            id: &n.id,
-            kid: n.kid.as_deref(),
-            reason: n.reason.as_str(),
-        }),
+    let o = js_sys::Object::new();
+    let set = |target: &js_sys::Object, k: &str, v: JsValue| {
+        // Setting a data property on a plain object cannot fail.
+        let _ = js_sys::Reflect::set(target, &JsValue::from_str(k), &v);
     };
-    serializer_value(&w).unwrap_or_else(|| JsValue::from_str(e.code().code()))
+    let text = |s: &str| JsValue::from_str(s);
+    set(&o, "code", text(e.code().code()));
+    set(
+        &o,
+        "oauthError",
+        e.oauth_error().map_or(JsValue::NULL, |x| text(x.as_str())),
+    );
+    set(&o, "message", text(e.message()));
+    if let Some(c) = e.claim_name() {
+        set(&o, "claim", text(c));
+    }
+    // The key layer's "load these keys, then ask again" (src/jwk.rs `KeySlot`).
+    if let Some(n) = e.needed_keys() {
+        let k = js_sys::Object::new();
+        set(&k, "source", text(n.source.as_str()));
+        set(&k, "id", text(&n.id));
+        if let Some(kid) = &n.kid {
+            set(&k, "kid", text(kid));
+        }
+        set(&k, "reason", text(n.reason.as_str()));
+        set(&o, "keysNeeded", k.into());
+    }
+    o.into()
 }
 
 /// Largest JSON document accepted across the boundary (options with inline keys and a
@@ -109,6 +102,7 @@ pub(crate) fn fresh_until(value: Option<f64>) -> Result<Option<f64>, JsValue> {
     }
 }
 
+#[cfg(feature = "signing")]
 fn serializer_value<T: Serialize>(v: &T) -> Option<JsValue> {
     // Maps become plain objects, not JS Maps.
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -131,6 +125,7 @@ fn options_from<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> R
 }
 
 /// An optional `alg` option: absent, or an algorithm idjag accepts (never none/HS*).
+#[cfg(feature = "signing")]
 fn optional_alg(name: Option<&str>) -> Result<Option<crate::Alg>, JsValue> {
     name.map(|n| {
         crate::Alg::parse(n)
