@@ -496,9 +496,13 @@ fn subject_identifier(
         };
     };
     // The shape was checked by IdJagClaims (R51/R52).
-    if sub_id.get("format").and_then(Value::as_str) != Some(crate::claims::SAML_NAMEID) {
+    let format = sub_id.get("format").and_then(Value::as_str).unwrap_or("");
+    if format != crate::claims::SAML_NAMEID {
         return if issuer.require_sub_id {
-            refuse("sub_id format is not saml-nameid")
+            refuse(&format!(
+                "sub_id format {} is not saml-nameid",
+                quote(format)
+            ))
         } else {
             Ok(false)
         };
@@ -722,6 +726,10 @@ pub fn verify_compact_jws(
     verify_signature(&raw.header, alg, raw.signing_input, &raw.signature, keys)?;
     Ok(raw.payload)
 }
+
+#[cfg(all(test, feature = "signing"))]
+#[path = "verify_tests.rs"]
+mod pipeline_tests;
 
 #[cfg(test)]
 mod tests {
