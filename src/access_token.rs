@@ -218,9 +218,8 @@ impl AccessTokenVerifier {
         let sub_id = match c.get("sub_id") {
             None => None,
             Some(v) => {
-                crate::claims::check_subject_identifier(v).map_err(|e| {
-                    invalid(ErrorCode::Claim, "sub_id", format!("sub_id {e}"))
-                })?;
+                crate::claims::check_subject_identifier(v)
+                    .map_err(|e| invalid(ErrorCode::Claim, "sub_id", format!("sub_id {e}")))?;
                 Some(v.clone())
             }
         };
@@ -354,9 +353,7 @@ mod issuer {
             }
             if self.qualify_subject {
                 if idp.contains('#') {
-                    return Err(Error::config(
-                        "an issuer with '#' cannot qualify a subject",
-                    ));
+                    return Err(Error::config("an issuer with '#' cannot qualify a subject"));
                 }
                 return Ok(format!("{idp}#{}", self.subject));
             }
@@ -693,9 +690,14 @@ mod tests {
         )
         .unwrap();
         let claims = json!({"iss":"https://as.test","sub":"a","aud":"https://mcp.test/mcp","client_id":"c","jti":"j","iat":NOW,"exp":NOW+60.0,"sub_id":"alice"});
-        let t = key.sign_jwt(AT_TYP, claims.as_object().unwrap(), None).unwrap();
+        let t = key
+            .sign_jwt(AT_TYP, claims.as_object().unwrap(), None)
+            .unwrap();
         let e = v.verify(&t, NOW, &[]).unwrap_err();
-        assert_eq!((e.code(), e.claim_name()), (ErrorCode::Claim, Some("sub_id")));
+        assert_eq!(
+            (e.code(), e.claim_name()),
+            (ErrorCode::Claim, Some("sub_id"))
+        );
     }
 
     #[test]

@@ -89,8 +89,7 @@ fn check_subject_identifier_at(v: &Value, in_aliases: bool) -> Result<&str, Stri
         }
         return Ok(format);
     }
-    if let Some((_, required, optional)) = SUBJECT_FORMATS.iter().find(|(f, _, _)| *f == format)
-    {
+    if let Some((_, required, optional)) = SUBJECT_FORMATS.iter().find(|(f, _, _)| *f == format) {
         for m in *required {
             match obj.get(*m) {
                 Some(Value::String(s)) if !s.is_empty() => {}

@@ -4,6 +4,7 @@
 //! per-client quota of live assertions, and the issuers a client may present grants from.
 
 use crate::crypto::Alg;
+use crate::error::ErrorCode;
 use crate::error::{Error, quote};
 use crate::error::{KeySource, KeysNeededReason};
 use crate::jwk::{KeySet, KeySlot};
@@ -11,7 +12,6 @@ use crate::jws::parse_compact;
 use crate::replay::replay_key;
 use crate::token_request::{ClientCredentials, JWT_BEARER, RequestError};
 use crate::verify::{header_kid, jose_header_alg, typ_matches, verify_with};
-use crate::error::ErrorCode;
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -286,7 +286,10 @@ impl ClientRegistry {
             });
         }
         // R3a: the token endpoint is an assertion audience only when the operator opts in.
-        let legacy_audience = match (o.legacy_client_assertion_audience.unwrap_or(false), o.token_endpoint) {
+        let legacy_audience = match (
+            o.legacy_client_assertion_audience.unwrap_or(false),
+            o.token_endpoint,
+        ) {
             (false, _) => None,
             (true, Some(t)) if !t.is_empty() => Some(t),
             (true, _) => {
@@ -582,7 +585,12 @@ impl ClientRegistry {
         until: f64,
         now: f64,
     ) -> Result<(), AuthFailure> {
-        let refuse = || refused("client assertion: too many client assertions in flight", false);
+        let refuse = || {
+            refused(
+                "client assertion: too many client assertions in flight",
+                false,
+            )
+        };
         let mut live = client.live_assertions.lock().map_err(|_| refuse())?;
         let purge_now = crate::replay::purge_time(now);
         live.retain(|_, u| *u > purge_now);
@@ -644,7 +652,8 @@ mod tests {
     }
 
     fn signed(key: &SigningKey, typ: &str, claims: Value) -> String {
-        key.sign_jwt(typ, claims.as_object().unwrap(), None).unwrap()
+        key.sign_jwt(typ, claims.as_object().unwrap(), None)
+            .unwrap()
     }
 
     fn assertion(key: &SigningKey, claims: Value) -> String {
@@ -735,12 +744,16 @@ mod tests {
         let key = SigningKey::generate(Alg::ES256, Some("k".into())).unwrap();
         let r = registry(&key);
         let now = 1_800_000_000.0;
-        let with_aud = |aud: Value, jti: &str| {
-            json!({"iss": "jwt", "sub": "jwt", "aud": aud, "exp": now + 60.0, "iat": now, "jti": jti})
-        };
+        let with_aud = |aud: Value, jti: &str| json!({"iss": "jwt", "sub": "jwt", "aud": aud, "exp": now + 60.0, "iat": now, "jti": jti});
         let endpoint = "https://as.example.com/token";
-        assert!(r.authenticate(&pkj(assertion(&key, with_aud(json!(AS), "a1"))), now).is_ok());
-        assert!(r.authenticate(&pkj(assertion(&key, with_aud(json!([AS]), "a2"))), now).is_ok());
+        assert!(
+            r.authenticate(&pkj(assertion(&key, with_aud(json!(AS), "a1"))), now)
+                .is_ok()
+        );
+        assert!(
+            r.authenticate(&pkj(assertion(&key, with_aud(json!([AS]), "a2"))), now)
+                .is_ok()
+        );
         for (i, aud) in [
             json!(endpoint),
             json!([endpoint]),
@@ -753,14 +766,39 @@ mod tests {
         .into_iter()
         .enumerate()
         {
-            let why = reason(r.authenticate(&pkj(assertion(&key, with_aud(aud.clone(), &format!("b{i}")))), now));
+            let why = reason(r.authenticate(
+                &pkj(assertion(&key, with_aud(aud.clone(), &format!("b{i}")))),
+                now,
+            ));
             assert!(why.contains("aud"), "{aud}: {why}");
         }
         let legacy = registry_with(&key, json!({"legacyClientAssertionAudience": true}));
-        assert!(legacy.authenticate(&pkj(assertion(&key, with_aud(json!(endpoint), "c1"))), now).is_ok());
-        assert!(legacy.authenticate(&pkj(assertion(&key, with_aud(json!([endpoint]), "c2"))), now).is_ok());
-        assert!(legacy.authenticate(&pkj(assertion(&key, with_aud(json!(AS), "c3"))), now).is_ok());
-        assert!(legacy.authenticate(&pkj(assertion(&key, with_aud(json!([AS, endpoint]), "c4"))), now).is_err());
+        assert!(
+            legacy
+                .authenticate(&pkj(assertion(&key, with_aud(json!(endpoint), "c1"))), now)
+                .is_ok()
+        );
+        assert!(
+            legacy
+                .authenticate(
+                    &pkj(assertion(&key, with_aud(json!([endpoint]), "c2"))),
+                    now
+                )
+                .is_ok()
+        );
+        assert!(
+            legacy
+                .authenticate(&pkj(assertion(&key, with_aud(json!(AS), "c3"))), now)
+                .is_ok()
+        );
+        assert!(
+            legacy
+                .authenticate(
+                    &pkj(assertion(&key, with_aud(json!([AS, endpoint]), "c4"))),
+                    now
+                )
+                .is_err()
+        );
         // The switch needs the token endpoint.
         let o: ClientRegistryOptions = serde_json::from_value(json!({
             "issuer": AS, "legacyClientAssertionAudience": true, "clients": []
@@ -798,22 +836,41 @@ mod tests {
         let r = registry(&key);
         let now = 1_800_000_000.0;
         let claims = |jti: &str| json!({"iss": "jwt", "sub": "jwt", "aud": AS, "exp": now + 60.0, "iat": now, "jti": jti});
-        for (i, typ) in ["client-authentication+jwt", "application/client-authentication+jwt", "JWT", "jwt"]
-            .into_iter()
-            .enumerate()
+        for (i, typ) in [
+            "client-authentication+jwt",
+            "application/client-authentication+jwt",
+            "JWT",
+            "jwt",
+        ]
+        .into_iter()
+        .enumerate()
         {
-            assert!(r.authenticate(&pkj(signed(&key, typ, claims(&format!("t{i}")))), now).is_ok(), "{typ}");
+            assert!(
+                r.authenticate(&pkj(signed(&key, typ, claims(&format!("t{i}")))), now)
+                    .is_ok(),
+                "{typ}"
+            );
         }
-        for (i, typ) in ["at+jwt", "oauth-id-jag+jwt", "authorization-grant+jwt", "dpop+jwt", "JOSE", ""]
-            .into_iter()
-            .enumerate()
+        for (i, typ) in [
+            "at+jwt",
+            "oauth-id-jag+jwt",
+            "authorization-grant+jwt",
+            "dpop+jwt",
+            "JOSE",
+            "",
+        ]
+        .into_iter()
+        .enumerate()
         {
-            let why = reason(r.authenticate(&pkj(signed(&key, typ, claims(&format!("u{i}")))), now));
+            let why =
+                reason(r.authenticate(&pkj(signed(&key, typ, claims(&format!("u{i}")))), now));
             assert!(why.contains("typ"), "{typ}: {why}");
         }
         let mut h = serde_json::Map::new();
         h.insert("typ".into(), json!(1));
-        let t = key.sign_jwt("JWT", claims("v").as_object().unwrap(), Some(&h)).unwrap();
+        let t = key
+            .sign_jwt("JWT", claims("v").as_object().unwrap(), Some(&h))
+            .unwrap();
         assert!(r.authenticate(&pkj(t), now).is_err());
     }
 
@@ -825,7 +882,10 @@ mod tests {
         let r = registry_with(&key, json!({"maxAssertionsPerClient": 3}));
         let now = 1_700_000_000.0; // in the past: the wall clock never caps it
         let a = |client: &str, jti: &str, exp: f64| {
-            pkj(assertion(&key, json!({"iss": client, "sub": client, "aud": AS, "exp": exp, "iat": now, "jti": jti})))
+            pkj(assertion(
+                &key,
+                json!({"iss": client, "sub": client, "aud": AS, "exp": exp, "iat": now, "jti": jti}),
+            ))
         };
         for j in ["1", "2", "3"] {
             assert!(r.authenticate(&a("jwt", j, now + 60.0), now).is_ok());
@@ -833,7 +893,10 @@ mod tests {
         // the same jti again is not a new entry (the replay store refuses it)
         assert!(r.authenticate(&a("jwt", "3", now + 60.0), now).is_ok());
         let why = reason(r.authenticate(&a("jwt", "4", now + 60.0), now));
-        assert!(why.contains("too many client assertions in flight"), "{why}");
+        assert!(
+            why.contains("too many client assertions in flight"),
+            "{why}"
+        );
         // another client is unaffected
         assert!(r.authenticate(&a("jwt2", "1", now + 60.0), now).is_ok());
         // once they expire (exp + tolerance), room comes back
@@ -843,10 +906,16 @@ mod tests {
         let wall = crate::replay::purge_time(f64::MAX);
         let r = registry_with(&key, json!({"maxAssertionsPerClient": 1}));
         let pkj_at = |jti: &str, t: f64| {
-            pkj(assertion(&key, json!({"iss": "jwt", "sub": "jwt", "aud": AS, "exp": t + 60.0, "iat": t, "jti": jti})))
+            pkj(assertion(
+                &key,
+                json!({"iss": "jwt", "sub": "jwt", "aud": AS, "exp": t + 60.0, "iat": t, "jti": jti}),
+            ))
         };
         assert!(r.authenticate(&pkj_at("f1", wall), wall).is_ok());
-        assert!(r.authenticate(&pkj_at("f2", wall + 1e7), wall + 1e7).is_err());
+        assert!(
+            r.authenticate(&pkj_at("f2", wall + 1e7), wall + 1e7)
+                .is_err()
+        );
         for bad in [json!(0), json!(100_001)] {
             let o: ClientRegistryOptions = serde_json::from_value(json!({
                 "issuer": AS, "maxAssertionsPerClient": bad, "clients": []
@@ -869,12 +938,19 @@ mod tests {
         let r = registry(&key);
         assert!(r.issuer_allowed("basic", "https://idp-a"));
         assert!(!r.issuer_allowed("basic", "https://idp-b"));
-        assert!(r.issuer_allowed("jwt", "https://idp-b"), "no list: any trusted issuer");
+        assert!(
+            r.issuer_allowed("jwt", "https://idp-b"),
+            "no list: any trusted issuer"
+        );
         assert!(!r.issuer_allowed("nobody", "https://idp-a"));
         let e = r.check_grant_issuer("basic", "https://idp-b").unwrap_err();
         assert_eq!(e.code(), ErrorCode::Issuer);
         assert_eq!(e.claim_name(), Some("iss"));
-        assert!(e.message().contains("may not present grants from issuer"), "{}", e.message());
+        assert!(
+            e.message().contains("may not present grants from issuer"),
+            "{}",
+            e.message()
+        );
         let ok = r
             .authenticate(
                 &ClientCredentials::Basic {

@@ -448,7 +448,9 @@ mod tests {
             assert_eq!(Alg::parse(a.name()), Some(a));
         }
         // ES512 (P-521) is not supported: it would need P-521 JWK parsing in src/jwk.rs.
-        for bad in ["none", "HS256", "HS384", "HS512", "rs256", "ES512", "ed25519", "Ed448", ""] {
+        for bad in [
+            "none", "HS256", "HS384", "HS512", "rs256", "ES512", "ed25519", "Ed448", "",
+        ] {
             assert_eq!(Alg::parse(bad), None, "{bad}");
         }
     }

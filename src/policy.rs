@@ -236,7 +236,8 @@ impl Config {
             // is allowed only across a tenant boundary: the issuer pins a `tenant` and it
             // differs from this server's own `tenant`. Anything else fails closed.
             if io.issuer == o.audience {
-                let crosses = matches!((&io.tenant, &o.tenant), (Some(theirs), Some(ours)) if theirs != ours);
+                let crosses =
+                    matches!((&io.tenant, &o.tenant), (Some(theirs), Some(ours)) if theirs != ours);
                 if !crosses {
                     return Err(Error::config(format!(
                         "{at}.issuer is this server's own issuer: allowed only with a tenant that differs from the verifier's own tenant (R18a)"
@@ -514,9 +515,12 @@ mod tests {
             opts(o)
         };
         assert!(with(json!({"requireSubId":"saml-nameid"})).is_err());
-        assert!(with(json!({"requireSubId":"saml_nameid","subIdIssuers":["https://saml"]})).is_err());
+        assert!(
+            with(json!({"requireSubId":"saml_nameid","subIdIssuers":["https://saml"]})).is_err()
+        );
         assert!(with(json!({"subIdIssuers":[""]})).is_err());
-        let c = with(json!({"requireSubId":"saml-nameid","subIdIssuers":["https://saml"]})).unwrap();
+        let c =
+            with(json!({"requireSubId":"saml-nameid","subIdIssuers":["https://saml"]})).unwrap();
         assert!(c.issuers[0].require_sub_id);
         assert_eq!(c.issuers[0].sub_id_issuers, vec!["https://saml"]);
         let mut o = base();

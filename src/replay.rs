@@ -186,7 +186,10 @@ mod tests {
             ReplayOutcome::Fresh
         );
         assert_eq!(s.len(), 2);
-        assert_eq!(s.consume("k", wall + 300.0, wall + 1.0), ReplayOutcome::Replayed);
+        assert_eq!(
+            s.consume("k", wall + 300.0, wall + 1.0),
+            ReplayOutcome::Replayed
+        );
         assert_eq!(
             s.consume("k", wall + 300.0, wall + 3.2e7),
             ReplayOutcome::Replayed,

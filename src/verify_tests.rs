@@ -14,7 +14,8 @@ const MCP: &str = "https://mcp.test/mcp";
 const NOW: f64 = 1_767_225_600.0;
 
 fn verifier(idp_jwks: Value, issuer_extra: Value, extra: Value) -> Result<Verifier, crate::Error> {
-    let mut o = json!({"audience": AS, "issuers": [{"issuer": IDP, "jwks": idp_jwks}], "resources": [MCP]});
+    let mut o =
+        json!({"audience": AS, "issuers": [{"issuer": IDP, "jwks": idp_jwks}], "resources": [MCP]});
     for (k, v) in issuer_extra.as_object().unwrap() {
         o["issuers"][0][k] = v.clone();
     }
@@ -71,7 +72,11 @@ fn r10a_ed25519_tokens_keys_and_allow_lists() {
             for alg in ["Ed25519", "EdDSA"] {
                 let g = v.check(&sign(alg), &ctx());
                 assert!(g.is_ok(), "token {alg}, jwk {jwk}, list {list:?}: {g:?}");
-                assert_eq!(g.unwrap().header["alg"], alg, "the token's spelling is kept");
+                assert_eq!(
+                    g.unwrap().header["alg"],
+                    alg,
+                    "the token's spelling is kept"
+                );
             }
         }
     }
@@ -81,8 +86,16 @@ fn r10a_ed25519_tokens_keys_and_allow_lists() {
     bad["alg"] = json!("Ed25519");
     assert!(verifier(json!({"keys": [bad]}), json!({}), json!({})).is_err());
     // Not allowed when EdDSA is not on the list.
-    let v = verifier(json!({"keys": [key.public_jwk()]}), json!({}), json!({"algorithms": ["ES256"]})).unwrap();
-    assert_eq!(code(v.check(&sign("Ed25519"), &ctx())), Some((ErrorCode::Alg, "alg".into())));
+    let v = verifier(
+        json!({"keys": [key.public_jwk()]}),
+        json!({}),
+        json!({"algorithms": ["ES256"]}),
+    )
+    .unwrap();
+    assert_eq!(
+        code(v.check(&sign("Ed25519"), &ctx())),
+        Some((ErrorCode::Alg, "alg".into()))
+    );
 }
 
 fn es256() -> (SigningKey, Value) {
@@ -92,7 +105,8 @@ fn es256() -> (SigningKey, Value) {
 }
 
 fn token(key: &SigningKey, extra: Value) -> String {
-    key.sign_jwt("oauth-id-jag+jwt", &claims(extra), None).unwrap()
+    key.sign_jwt("oauth-id-jag+jwt", &claims(extra), None)
+        .unwrap()
 }
 
 const SAML: &str = "https://saml.idp.test/metadata";
@@ -107,24 +121,43 @@ fn nameid(issuer: &str) -> Value {
 fn r51_r55_sub_id_is_type_checked_and_reported() {
     let (key, jwks) = es256();
     let v = verifier(jwks.clone(), json!({"subIdIssuers": [SAML]}), json!({})).unwrap();
-    let g = v.check(&token(&key, json!({"sub_id": nameid(SAML)})), &ctx()).unwrap();
+    let g = v
+        .check(&token(&key, json!({"sub_id": nameid(SAML)})), &ctx())
+        .unwrap();
     assert_eq!(g.sub_id, Some(nameid(SAML)));
     assert!(g.sub_id_trusted);
     let out = serde_json::to_value(&g).unwrap();
     assert_eq!(out["subId"]["format"], "saml-nameid");
     assert_eq!(out["subIdTrusted"], true);
     // Not associated with this iss: accepted, but untrusted (R55).
-    let g = v.check(&token(&key, json!({"sub_id": nameid("https://other-saml")})), &ctx()).unwrap();
+    let g = v
+        .check(
+            &token(&key, json!({"sub_id": nameid("https://other-saml")})),
+            &ctx(),
+        )
+        .unwrap();
     assert!(!g.sub_id_trusted);
     // No subIdIssuers configured: informative only.
     let plain = verifier(jwks, json!({}), json!({})).unwrap();
-    let g = plain.check(&token(&key, json!({"sub_id": nameid(SAML)})), &ctx()).unwrap();
+    let g = plain
+        .check(&token(&key, json!({"sub_id": nameid(SAML)})), &ctx())
+        .unwrap();
     assert!(!g.sub_id_trusted);
     let g = plain.check(&token(&key, json!({})), &ctx()).unwrap();
     assert_eq!(g.sub_id, None);
-    assert!(!serde_json::to_value(&g).unwrap().as_object().unwrap().contains_key("subId"));
+    assert!(
+        !serde_json::to_value(&g)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .contains_key("subId")
+    );
     // Malformed (R51/R52): ERR_CLAIM sub_id.
-    for bad in [json!("alice"), json!({"format": "saml-nameid", "issuer": SAML}), json!({"format": "email", "email": 1})] {
+    for bad in [
+        json!("alice"),
+        json!({"format": "saml-nameid", "issuer": SAML}),
+        json!({"format": "email", "email": 1}),
+    ] {
         assert_eq!(
             code(plain.check(&token(&key, json!({"sub_id": bad})), &ctx())),
             Some((ErrorCode::Claim, "sub_id".into()))
@@ -137,8 +170,17 @@ fn r51_r55_sub_id_is_type_checked_and_reported() {
 #[test]
 fn r54_require_sub_id() {
     let (key, jwks) = es256();
-    let v = verifier(jwks, json!({"subIdIssuers": [SAML], "requireSubId": "saml-nameid"}), json!({})).unwrap();
-    assert!(v.check(&token(&key, json!({"sub_id": nameid(SAML)})), &ctx()).unwrap().sub_id_trusted);
+    let v = verifier(
+        jwks,
+        json!({"subIdIssuers": [SAML], "requireSubId": "saml-nameid"}),
+        json!({}),
+    )
+    .unwrap();
+    assert!(
+        v.check(&token(&key, json!({"sub_id": nameid(SAML)})), &ctx())
+            .unwrap()
+            .sub_id_trusted
+    );
     let mut messages = Vec::new();
     for extra in [
         json!({}),
@@ -148,7 +190,11 @@ fn r54_require_sub_id() {
         json!({"sub_id": nameid("https://attacker-saml")}),
     ] {
         let e = v.check(&token(&key, extra.clone()), &ctx()).unwrap_err();
-        assert_eq!((e.code(), e.claim_name()), (ErrorCode::Claim, Some("sub_id")), "{extra}");
+        assert_eq!(
+            (e.code(), e.claim_name()),
+            (ErrorCode::Claim, Some("sub_id")),
+            "{extra}"
+        );
         assert_eq!(e.oauth_error().map(|o| o.as_str()), Some("invalid_grant"));
         messages.push(e.message().to_owned());
     }
@@ -163,12 +209,21 @@ fn r54_require_sub_id() {
     // …nor one for another server (audience before sub_id).
     let mut trace = Vec::new();
     let e = v
-        .check_traced(&token(&key, json!({"aud": "https://other-as"})), &ctx(), &mut trace)
+        .check_traced(
+            &token(&key, json!({"aud": "https://other-as"})),
+            &ctx(),
+            &mut trace,
+        )
         .unwrap_err();
     assert_eq!(e.code(), ErrorCode::Audience);
     assert!(!trace.contains(&"subject"));
     let mut trace = Vec::new();
-    v.check_traced(&token(&key, json!({"sub_id": nameid(SAML)})), &ctx(), &mut trace).unwrap();
+    v.check_traced(
+        &token(&key, json!({"sub_id": nameid(SAML)})),
+        &ctx(),
+        &mut trace,
+    )
+    .unwrap();
     let pos = |n: &str| trace.iter().position(|t| *t == n).unwrap();
     assert!(pos("subject") > pos("client") && pos("subject") > pos("time"));
     assert!(super::CHECKS.contains(&"subject"));
@@ -179,17 +234,54 @@ fn r54_require_sub_id() {
 fn aud_tenant_and_aud_sub_when_configured() {
     let (key, jwks) = es256();
     let plain = verifier(jwks.clone(), json!({}), json!({})).unwrap();
-    assert!(plain.check(&token(&key, json!({"aud_tenant": "x", "aud_sub": "y"})), &ctx()).is_ok());
-    let v = verifier(jwks, json!({}), json!({"audTenant": "t-as", "audSub": "app-7"})).unwrap();
-    assert!(v.check(&token(&key, json!({"aud_tenant": "t-as", "aud_sub": "app-7"})), &ctx()).is_ok());
+    assert!(
+        plain
+            .check(
+                &token(&key, json!({"aud_tenant": "x", "aud_sub": "y"})),
+                &ctx()
+            )
+            .is_ok()
+    );
+    let v = verifier(
+        jwks,
+        json!({}),
+        json!({"audTenant": "t-as", "audSub": "app-7"}),
+    )
+    .unwrap();
+    assert!(
+        v.check(
+            &token(&key, json!({"aud_tenant": "t-as", "aud_sub": "app-7"})),
+            &ctx()
+        )
+        .is_ok()
+    );
     for (extra, want) in [
-        (json!({"aud_sub": "app-7"}), (ErrorCode::Tenant, "aud_tenant")),
-        (json!({"aud_tenant": "t-other", "aud_sub": "app-7"}), (ErrorCode::Tenant, "aud_tenant")),
-        (json!({"aud_tenant": "t-as"}), (ErrorCode::Audience, "aud_sub")),
-        (json!({"aud_tenant": "t-as", "aud_sub": "app-8"}), (ErrorCode::Audience, "aud_sub")),
-        (json!({"aud_tenant": 5, "aud_sub": "app-7"}), (ErrorCode::Claim, "aud_tenant")),
+        (
+            json!({"aud_sub": "app-7"}),
+            (ErrorCode::Tenant, "aud_tenant"),
+        ),
+        (
+            json!({"aud_tenant": "t-other", "aud_sub": "app-7"}),
+            (ErrorCode::Tenant, "aud_tenant"),
+        ),
+        (
+            json!({"aud_tenant": "t-as"}),
+            (ErrorCode::Audience, "aud_sub"),
+        ),
+        (
+            json!({"aud_tenant": "t-as", "aud_sub": "app-8"}),
+            (ErrorCode::Audience, "aud_sub"),
+        ),
+        (
+            json!({"aud_tenant": 5, "aud_sub": "app-7"}),
+            (ErrorCode::Claim, "aud_tenant"),
+        ),
     ] {
-        assert_eq!(code(v.check(&token(&key, extra.clone()), &ctx())), Some((want.0, want.1.into())), "{extra}");
+        assert_eq!(
+            code(v.check(&token(&key, extra.clone()), &ctx())),
+            Some((want.0, want.1.into())),
+            "{extra}"
+        );
     }
 }
 
@@ -204,12 +296,18 @@ fn r18a_own_issuer_across_a_tenant_boundary() {
     };
     // Not configured: refused as before, before any key is looked at.
     let v = verifier(jwks.clone(), json!({}), json!({})).unwrap();
-    assert_eq!(code(v.check(&own(json!({})), &ctx())), Some((ErrorCode::Issuer, "iss".into())));
+    assert_eq!(
+        code(v.check(&own(json!({})), &ctx())),
+        Some((ErrorCode::Issuer, "iss".into()))
+    );
     // Configured across a tenant boundary.
     let o = json!({"audience": AS, "tenant": "provider", "resources": [MCP],
         "issuers": [{"issuer": AS, "tenant": "customer-a", "jwks": jwks}]});
     let v = Verifier::new(VerifierOptions::from_value(o).unwrap()).unwrap();
-    assert!(v.check(&own(json!({"tenant": "customer-a"})), &ctx()).is_ok());
+    assert!(
+        v.check(&own(json!({"tenant": "customer-a"})), &ctx())
+            .is_ok()
+    );
     // The same tenant (or none) is the same trust domain: refused (R40 pins the tenant).
     assert_eq!(
         code(v.check(&own(json!({"tenant": "provider"})), &ctx())),
