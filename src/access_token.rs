@@ -26,6 +26,13 @@ pub struct AccessTokenInfo {
     /// `exp`, seconds since the epoch.
     pub expires_at: f64,
     pub jti: String,
+    /// The token's RFC 9493 `sub_id`: idjag mints `{"format":"iss_sub","iss":<IdP>,"sub":<IdP sub>}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_id: Option<Value>,
+    /// The IdP that authenticated the user (`sub_id.iss` of an `iss_sub` `sub_id`), so the
+    /// MCP server can tell users of different IdPs apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idp_issuer: Option<String>,
     pub claims: Map<String, Value>,
 }
 
@@ -219,6 +226,22 @@ impl AccessTokenVerifier {
                 .ok_or_else(|| invalid(ErrorCode::Claim, "scope", "scope is malformed"))?,
             Some(_) => return Err(invalid(ErrorCode::Claim, "scope", "scope must be a string")),
         };
+        // The IdP behind the subject (issue 11 point 1): `sub_id` type-checked as a grant's is
+        // (R51); an `iss_sub` one names the IdP.
+        let sub_id = match c.get("sub_id") {
+            None => None,
+            Some(v) => {
+                crate::claims::check_subject_identifier(v)
+                    .map_err(|e| invalid(ErrorCode::Claim, "sub_id", format!("sub_id {e}")))?;
+                Some(v.clone())
+            }
+        };
+        let idp_issuer = sub_id
+            .as_ref()
+            .filter(|v| v.get("format").and_then(Value::as_str) == Some("iss_sub"))
+            .and_then(|v| v.get("iss"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         // V8
         if let Some(missing) = required_scopes
             .iter()
@@ -238,6 +261,8 @@ impl AccessTokenVerifier {
             scopes,
             expires_at: exp,
             jti,
+            sub_id,
+            idp_issuer,
             claims: jws.payload.clone(),
         })
     }
@@ -273,6 +298,16 @@ mod issuer {
     }
 
     /// What a token is minted from: the facts of a verified grant.
+    ///
+    /// Subjects that cannot collide across IdPs (issue 11 point 1). Every access token
+    /// records the IdP in an RFC 9493 `sub_id` `{"format":"iss_sub","iss":<IdP iss>,"sub":<IdP
+    /// sub>}`, and its `sub` is:
+    /// - `local_subject` when the host mapped the user to a local account;
+    /// - otherwise, with `qualify_subject` (the AS trusts more than one issuer:
+    ///   `Config::trusts_several_issuers`), `<IdP iss>#<IdP sub>`. Issuers then contain no `#`
+    ///   (refused at configuration, ERR_CONFIG; RFC 8414 issuers have no fragment), so the
+    ///   first `#` splits the two unambiguously and two IdPs' subjects never collide;
+    /// - otherwise the IdP's `sub` unchanged (one trusted issuer).
     #[derive(Debug, Clone, Default, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct MintRequest {
@@ -282,6 +317,16 @@ mod issuer {
         pub scopes: Vec<String>,
         #[serde(default)]
         pub claims: Map<String, Value>,
+        /// The grant's `iss` (the IdP). When absent, `claims.iss`; one of them is required.
+        #[serde(default)]
+        pub issuer: Option<String>,
+        /// The local account the host mapped the user to: becomes the token's `sub`.
+        #[serde(default)]
+        pub local_subject: Option<String>,
+        /// `sub` = `<IdP iss>#<IdP sub>` (when no `local_subject`): set it when the AS trusts
+        /// more than one issuer.
+        #[serde(default)]
+        pub qualify_subject: bool,
     }
 
     impl From<&VerifiedGrant> for MintRequest {
@@ -292,7 +337,40 @@ mod issuer {
                 resources: g.resources.clone(),
                 scopes: g.scopes.clone(),
                 claims: g.claims.clone(),
+                issuer: Some(g.issuer.clone()),
+                local_subject: None,
+                qualify_subject: false,
             }
+        }
+    }
+
+    impl MintRequest {
+        /// The IdP: `issuer`, else the grant's `iss` claim.
+        fn idp(&self) -> Result<&str, Error> {
+            let from_claims = self.claims.get("iss").and_then(Value::as_str);
+            match self.issuer.as_deref().or(from_claims) {
+                Some(i) if !i.is_empty() => Ok(i),
+                _ => Err(Error::config(
+                    "the grant's issuer is required to mint an access token",
+                )),
+            }
+        }
+
+        /// The access token's `sub` (see the type's documentation).
+        fn access_token_subject(&self, idp: &str) -> Result<String, Error> {
+            if let Some(local) = &self.local_subject {
+                if local.is_empty() {
+                    return Err(Error::config("localSubject must not be empty"));
+                }
+                return Ok(local.clone());
+            }
+            if self.qualify_subject {
+                if idp.contains('#') {
+                    return Err(Error::config("an issuer with '#' cannot qualify a subject"));
+                }
+                return Ok(format!("{idp}#{}", self.subject));
+            }
+            Ok(self.subject.clone())
         }
     }
 
@@ -326,7 +404,8 @@ mod issuer {
             self.key.private_jwk()
         }
 
-        /// A3–A8, R50 for the facts of a verified grant.
+        /// A3–A8, R50 for the facts of a verified grant. Also `sub_id` (iss_sub) and the
+        /// subject form of `MintRequest`, and the grant's `act` (RFC 8693 §4.1).
         pub fn mint_for(&self, grant: &MintRequest, now: f64) -> Result<MintedAccessToken, Error> {
             // A4/R50: the token names exactly one MCP server; a grant for several needs a `resource` choice.
             let resource = match grant.resources.as_slice() {
@@ -346,12 +425,22 @@ mod issuer {
                     ));
                 }
             };
+            if grant.subject.is_empty() {
+                return Err(Error::config("the grant's subject is required"));
+            }
+            let idp = grant.idp()?;
+            let sub = grant.access_token_subject(idp)?;
             let now = now.floor();
             let jti = random_id()?;
             let scope = grant.scopes.join(" ");
             let mut c = Map::new();
             c.insert("iss".into(), json!(self.issuer));
-            c.insert("sub".into(), json!(grant.subject));
+            c.insert("sub".into(), json!(sub));
+            // RFC 9493 §3.2.3: the IdP and its subject, whatever `sub` became.
+            c.insert(
+                "sub_id".into(),
+                json!({"format": "iss_sub", "iss": idp, "sub": grant.subject}),
+            );
             c.insert("aud".into(), json!(resource));
             c.insert("client_id".into(), json!(grant.client_id));
             c.insert("iat".into(), crate::claims::numeric_date_value(now));
@@ -368,6 +457,11 @@ mod issuer {
                 if let Some(v) = grant.claims.get(k) {
                     c.insert(k.into(), v.clone());
                 }
+            }
+            // RFC 8693 §4.1: the delegation chain travels unchanged. Bounded: it comes from a
+            // verified payload, whose JSON depth and size the parser limited (R7, R8).
+            if let Some(act @ Value::Object(_)) = grant.claims.get("act") {
+                c.insert("act".into(), act.clone());
             }
             let access_token = self.key.sign_jwt(AT_TYP, &c, None)?;
             Ok(MintedAccessToken {
@@ -503,6 +597,120 @@ mod tests {
         assert_eq!(
             v.verify(&forged.access_token, NOW, &[]).unwrap_err().code(),
             ErrorCode::Signature
+        );
+    }
+
+    fn as_issuer() -> AccessTokenIssuer {
+        AccessTokenIssuer::new(
+            "https://as.test",
+            SigningKey::generate(Alg::ES256, None).unwrap(),
+            300,
+        )
+        .unwrap()
+    }
+
+    fn at_verifier(issuer: &AccessTokenIssuer) -> AccessTokenVerifier {
+        AccessTokenVerifier::new(
+            "https://as.test",
+            "https://mcp.test/mcp",
+            &issuer.jwks(),
+            None,
+            60,
+        )
+        .unwrap()
+    }
+
+    // Issue 11 point 1: the IdP is recorded (sub_id iss_sub), `sub` is qualified on request,
+    // a host-mapped local subject wins, and AccessTokenInfo exposes the IdP.
+    #[test]
+    fn subjects_record_the_idp_and_cannot_collide() {
+        let issuer = as_issuer();
+        let v = at_verifier(&issuer);
+        let g = grant();
+        let info = v
+            .verify(&issuer.mint(&g, NOW).unwrap().access_token, NOW, &[])
+            .unwrap();
+        assert_eq!(info.subject, "alice", "one issuer: the IdP's sub");
+        assert_eq!(
+            info.sub_id,
+            Some(json!({"format":"iss_sub","iss":"https://idp.test","sub":"alice"}))
+        );
+        assert_eq!(info.idp_issuer.as_deref(), Some("https://idp.test"));
+        let json = serde_json::to_value(&info).unwrap();
+        assert_eq!(json["idpIssuer"], "https://idp.test");
+        assert_eq!(json["subId"]["format"], "iss_sub");
+
+        let mut req = MintRequest::from(&g);
+        req.qualify_subject = true;
+        let info = v
+            .verify(&issuer.mint_for(&req, NOW).unwrap().access_token, NOW, &[])
+            .unwrap();
+        assert_eq!(info.subject, "https://idp.test#alice");
+        let (iss, sub) = info.subject.split_once('#').unwrap();
+        assert_eq!((iss, sub), ("https://idp.test", "alice"));
+
+        req.local_subject = Some("account-42".into());
+        let info = v
+            .verify(&issuer.mint_for(&req, NOW).unwrap().access_token, NOW, &[])
+            .unwrap();
+        assert_eq!(info.subject, "account-42");
+        assert_eq!(info.sub_id.unwrap()["sub"], "alice");
+
+        // The JS path: no `issuer`, the grant's claims carry `iss`.
+        let mut js = MintRequest::from(&g);
+        js.issuer = None;
+        assert!(issuer.mint_for(&js, NOW).is_ok());
+        js.claims.remove("iss");
+        assert_eq!(
+            issuer.mint_for(&js, NOW).err().map(|e| e.code()),
+            Some(ErrorCode::Config)
+        );
+        let mut bad = MintRequest::from(&g);
+        bad.issuer = Some("https://idp#x".into());
+        bad.qualify_subject = true;
+        assert!(issuer.mint_for(&bad, NOW).is_err());
+        let mut bad = MintRequest::from(&g);
+        bad.local_subject = Some(String::new());
+        assert!(issuer.mint_for(&bad, NOW).is_err());
+    }
+
+    // RFC 8693 §4.1: the grant's act is carried unchanged.
+    #[test]
+    fn act_is_carried_into_the_access_token() {
+        let issuer = as_issuer();
+        let v = at_verifier(&issuer);
+        let act = json!({"sub":"agent-1","sub_profile":"ai_agent","act":{"sub":"gateway"}});
+        let mut req = MintRequest::from(&grant());
+        req.claims.insert("act".into(), act.clone());
+        let info = v
+            .verify(&issuer.mint_for(&req, NOW).unwrap().access_token, NOW, &[])
+            .unwrap();
+        assert_eq!(info.claims.get("act"), Some(&act));
+        let info = v
+            .verify(&issuer.mint(&grant(), NOW).unwrap().access_token, NOW, &[])
+            .unwrap();
+        assert!(!info.claims.contains_key("act"));
+    }
+
+    #[test]
+    fn a_malformed_sub_id_in_an_access_token_is_refused() {
+        let key = SigningKey::generate(Alg::ES256, Some("k".into())).unwrap();
+        let v = AccessTokenVerifier::new(
+            "https://as.test",
+            "https://mcp.test/mcp",
+            &json!({"keys":[key.public_jwk()]}),
+            None,
+            60,
+        )
+        .unwrap();
+        let claims = json!({"iss":"https://as.test","sub":"a","aud":"https://mcp.test/mcp","client_id":"c","jti":"j","iat":NOW,"exp":NOW+60.0,"sub_id":"alice"});
+        let t = key
+            .sign_jwt(AT_TYP, claims.as_object().unwrap(), None)
+            .unwrap();
+        let e = v.verify(&t, NOW, &[]).unwrap_err();
+        assert_eq!(
+            (e.code(), e.claim_name()),
+            (ErrorCode::Claim, Some("sub_id"))
         );
     }
 

@@ -22,7 +22,88 @@ pub struct IdJagClaims {
     pub scope: Option<Vec<String>>,
     pub authorization_details: Option<Vec<Value>>,
     pub tenant: Option<String>,
+    /// -04 §3.1: the IdP's identifiers of this server's tenant and of the resource app.
+    pub aud_tenant: Option<String>,
+    pub aud_sub: Option<String>,
     pub has_cnf: bool,
+    /// R51/R52: the RFC 9493 Subject Identifier, type-checked (`None` when absent).
+    pub sub_id: Option<Map<String, Value>>,
+}
+
+/// The `saml-nameid` Subject Identifier format (-04 §3.2.1). Only this spelling: Okta's
+/// documented `saml_nameid` is an unknown format (R52).
+pub const SAML_NAMEID: &str = "saml-nameid";
+
+/// RFC 9493 §3.2 formats and their members that must be strings: (format, required, optional).
+const SUBJECT_FORMATS: [(&str, &[&str], &[&str]); 8] = [
+    ("account", &["uri"], &[]),
+    ("email", &["email"], &[]),
+    ("iss_sub", &["iss", "sub"], &[]),
+    ("opaque", &["id"], &[]),
+    ("phone_number", &["phone_number"], &[]),
+    ("did", &["url"], &[]),
+    ("uri", &["uri"], &[]),
+    // -04 §3.2.1 (R52)
+    (
+        SAML_NAMEID,
+        &["issuer", "nameid"],
+        &[
+            "nameid_format",
+            "name_qualifier",
+            "sp_name_qualifier",
+            "sp_provided_id",
+        ],
+    ),
+];
+
+/// R51/R52 (RFC 9493 §3): a Subject Identifier is an object with a string `format`; the
+/// members its format defines have their types (required ones non-empty strings). An
+/// unknown format passes with only `format` checked (it is then "unsupported" for R54).
+/// `aliases` (RFC 9493 §3.2.8) holds a non-empty array of identifiers, none of them aliases.
+/// `Err` is the message (without the claim name).
+pub fn check_subject_identifier(v: &Value) -> Result<&str, String> {
+    check_subject_identifier_at(v, false)
+}
+
+fn check_subject_identifier_at(v: &Value, in_aliases: bool) -> Result<&str, String> {
+    let obj = v
+        .as_object()
+        .ok_or("must be a json object (rfc 9493 subject identifier)")?;
+    let format = match obj.get("format") {
+        Some(Value::String(f)) if !f.is_empty() => f.as_str(),
+        Some(_) => return Err("format must be a non-empty string".to_owned()),
+        None => return Err("format is missing".to_owned()),
+    };
+    if format == "aliases" {
+        if in_aliases {
+            return Err("aliases must not contain aliases".to_owned());
+        }
+        let list = match obj.get("identifiers") {
+            Some(Value::Array(list)) if !list.is_empty() => list,
+            Some(_) => return Err("aliases identifiers must be a non-empty array".to_owned()),
+            None => return Err("aliases identifiers is missing".to_owned()),
+        };
+        for item in list {
+            check_subject_identifier_at(item, true)
+                .map_err(|e| format!("aliases identifier: {e}"))?;
+        }
+        return Ok(format);
+    }
+    if let Some((_, required, optional)) = SUBJECT_FORMATS.iter().find(|(f, _, _)| *f == format) {
+        for m in *required {
+            match obj.get(*m) {
+                Some(Value::String(s)) if !s.is_empty() => {}
+                Some(_) => return Err(format!("{format} {m} must be a non-empty string")),
+                None => return Err(format!("{format} {m} is missing")),
+            }
+        }
+        for m in *optional {
+            if obj.get(*m).is_some_and(|x| !x.is_string()) {
+                return Err(format!("{format} {m} must be a string"));
+            }
+        }
+    }
+    Ok(format)
 }
 
 fn claim_err(name: &str, what: &str) -> Error {
@@ -191,7 +272,9 @@ impl IdJagClaims {
             Some(_) => return Err(claim_err("authorization_details", "must be an array")),
         };
         let tenant = optional_string(map, "tenant")?;
-        for name in ["aud_tenant", "aud_sub", "email", "acr"] {
+        let aud_tenant = optional_string(map, "aud_tenant")?;
+        let aud_sub = optional_string(map, "aud_sub")?;
+        for name in ["email", "acr"] {
             optional_string(map, name)?;
         }
         if let Some(amr) = map.get("amr")
@@ -205,6 +288,14 @@ impl IdJagClaims {
         {
             return Err(claim_err("act", "must be an object"));
         }
+        // R51/R52
+        let sub_id = match map.get("sub_id") {
+            None => None,
+            Some(v) => {
+                check_subject_identifier(v).map_err(|e| claim_err("sub_id", &e))?;
+                v.as_object().cloned()
+            }
+        };
         let has_cnf = match map.get("cnf") {
             None => false,
             Some(Value::Object(_)) => true,
@@ -224,7 +315,10 @@ impl IdJagClaims {
             scope,
             authorization_details,
             tenant,
+            aud_tenant,
+            aud_sub,
             has_cnf,
+            sub_id,
         })
     }
 }
@@ -310,6 +404,50 @@ mod tests {
             let mut v = base();
             v[name] = bad.clone();
             assert_eq!(err_claim(v).as_deref(), Some(name), "{name} = {bad}");
+        }
+    }
+
+    // R51/R52: sub_id shapes (RFC 9493 §3, -04 §3.2.1).
+    #[test]
+    fn r51_r52_sub_id_types() {
+        for bad in [
+            json!("alice"),
+            json!({}),
+            json!({"format": 5}),
+            json!({"format": "saml-nameid", "issuer": "https://saml"}),
+            json!({"format": "saml-nameid", "nameid": "a"}),
+            json!({"format": "saml-nameid", "issuer": 1, "nameid": "a"}),
+            json!({"format": "saml-nameid", "issuer": "https://saml", "nameid": "a", "sp_name_qualifier": 1}),
+            json!({"format": "saml-nameid", "issuer": "https://saml", "nameid": "a", "nameid_format": null}),
+            json!({"format": "email"}),
+            json!({"format": "email", "email": 3}),
+            json!({"format": "iss_sub", "iss": "https://i"}),
+            json!({"format": "opaque", "id": ""}),
+            json!({"format": "phone_number", "phone_number": 1}),
+            json!({"format": "account", "uri": []}),
+            json!({"format": "did", "url": {}}),
+            json!({"format": "uri"}),
+            json!({"format": "aliases", "identifiers": []}),
+            json!({"format": "aliases", "identifiers": [{"format": "email"}]}),
+            json!({"format": "aliases", "identifiers": [{"format": "aliases", "identifiers": [{"format":"opaque","id":"x"}]}]}),
+        ] {
+            let mut v = base();
+            v["sub_id"] = bad.clone();
+            assert_eq!(err_claim(v).as_deref(), Some("sub_id"), "{bad}");
+        }
+        for good in [
+            json!({"format": "saml-nameid", "issuer": "https://saml", "nameid": "a"}),
+            json!({"format": "saml-nameid", "issuer": "https://saml", "nameid": "a", "nameid_format": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", "name_qualifier": "q", "sp_name_qualifier": "sp", "sp_provided_id": "p"}),
+            json!({"format": "email", "email": "a@example.com"}),
+            json!({"format": "iss_sub", "iss": "https://i", "sub": "s"}),
+            json!({"format": "aliases", "identifiers": [{"format": "email", "email": "a@example.com"}, {"format": "opaque", "id": "x"}]}),
+            // an unknown format: only `format` is checked (R54 treats it as unsupported)
+            json!({"format": "saml_nameid", "issuer": 5}),
+        ] {
+            let mut v = base();
+            v["sub_id"] = good.clone();
+            let c = IdJagClaims::from_payload(v.as_object().unwrap()).unwrap();
+            assert_eq!(c.sub_id.as_ref(), good.as_object(), "{good}");
         }
     }
 

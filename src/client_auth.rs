@@ -1,8 +1,10 @@
 //! Client authentication at the token endpoint (R3, R4, R5): the registry of
 //! clients and the check of `client_secret_basic`, `client_secret_post` and
-//! `private_key_jwt` (RFC 7523 §2.2 / §3 client assertions).
+//! `private_key_jwt` client assertions (RFC 7523 §3 as updated by rfc7523bis, R3a), the
+//! per-client quota of live assertions, and the issuers a client may present grants from.
 
 use crate::crypto::Alg;
+use crate::error::ErrorCode;
 use crate::error::{Error, quote};
 use crate::error::{KeySource, KeysNeededReason};
 use crate::jwk::{KeySet, KeySlot};
@@ -13,6 +15,14 @@ use crate::verify::{header_kid, jose_header_alg, typ_matches, verify_with};
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// R3a (rfc7523bis): the explicit type of a client authentication assertion.
+pub const CLIENT_ASSERTION_TYP: &str = "client-authentication+jwt";
+/// Default `maxAssertionsPerClient`: live assertion `jti`s one client may hold.
+pub const DEFAULT_MAX_ASSERTIONS_PER_CLIENT: u64 = 1000;
+const MAX_MAX_ASSERTIONS_PER_CLIENT: u64 = 100_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMethod {
@@ -58,17 +68,32 @@ pub struct ClientOptions {
     /// R5: grant types this client may use (default: jwt-bearer).
     #[serde(default)]
     pub grant_types: Option<Vec<String>>,
+    /// R17: the ID-JAG issuers (IdPs) this client may present grants from; `None`: any
+    /// issuer the verifier trusts. Checked by `ClientRegistry::check_grant_issuer`.
+    #[serde(default)]
+    pub allowed_issuers: Option<Vec<String>>,
 }
 
 /// The token endpoint's client side of the configuration.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientRegistryOptions {
-    /// This authorization server's issuer identifier (a client assertion's `aud`).
+    /// This authorization server's issuer identifier: a client assertion's sole `aud` (R3a).
     pub issuer: String,
-    /// The token endpoint URL, also accepted as a client assertion's `aud` (RFC 7523 §3).
+    /// The token endpoint URL. Accepted as a client assertion's `aud` only with
+    /// `legacyClientAssertionAudience` (RFC 7523 §3 allowed it; rfc7523bis does not, R3a).
     #[serde(default)]
     pub token_endpoint: Option<String>,
+    /// R3a compatibility switch (default false): also accept `tokenEndpoint` as the sole
+    /// `aud` of a client assertion, for clients written against RFC 7523 §3. The MCP
+    /// TypeScript SDK sends the issuer whenever it has the AS metadata, and the token URL
+    /// only when it found none. Needs `tokenEndpoint`.
+    #[serde(default)]
+    pub legacy_client_assertion_audience: Option<bool>,
+    /// R3: most live client-assertion `jti`s one client may have in the replay store
+    /// (default 1000), so one private_key_jwt client cannot fill the shared store.
+    #[serde(default)]
+    pub max_assertions_per_client: Option<u64>,
     pub clients: Vec<ClientOptions>,
     /// R4: clients registered with method `none` are refused unless this is true.
     #[serde(default)]
@@ -87,14 +112,21 @@ struct Client {
     keys: Option<KeySlot>,
     jwks_uri: Option<String>,
     may_use_jwt_bearer: bool,
+    allowed_issuers: Option<Vec<String>>,
+    /// R3: this client's live assertions, replay key → until (seconds). Bounded by
+    /// `max_assertions`; expired entries are dropped on each use.
+    live_assertions: Mutex<HashMap<String, f64>>,
 }
 
+/// Send + Sync natively (the quota is behind a `Mutex`).
 pub struct ClientRegistry {
     issuer: String,
-    token_endpoint: Option<String>,
+    /// The token endpoint, when accepted as an assertion `aud` (legacy switch, R3a).
+    legacy_audience: Option<String>,
     clients: Vec<Client>,
     algorithms: Vec<Alg>,
     clock_tolerance: f64,
+    max_assertions: usize,
 }
 
 /// An authenticated client; a private_key_jwt assertion's replay key must be
@@ -104,6 +136,8 @@ pub struct AuthenticatedClient {
     pub client_id: String,
     pub method: AuthMethod,
     pub assertion_replay: Option<(String, f64)>,
+    /// The issuers this client may present grants from (`None`: any trusted issuer).
+    pub allowed_issuers: Option<Vec<String>>,
 }
 
 /// Why authentication failed: a request error, or (private_key_jwt with
@@ -224,6 +258,13 @@ impl ClientRegistry {
                     "{at}: public clients (none) need allowPublicClients: true"
                 )));
             }
+            if let Some(list) = &c.allowed_issuers
+                && (list.is_empty() || list.iter().any(String::is_empty))
+            {
+                return Err(Error::config(format!(
+                    "{at}.allowedIssuers must list non-empty issuers (omit it to allow every trusted issuer)"
+                )));
+            }
             let may_use_jwt_bearer = c
                 .grant_types
                 .as_ref()
@@ -240,15 +281,71 @@ impl ClientRegistry {
                 keys,
                 jwks_uri: c.jwks_uri,
                 may_use_jwt_bearer,
+                allowed_issuers: c.allowed_issuers,
+                live_assertions: Mutex::new(HashMap::new()),
             });
+        }
+        // R3a: the token endpoint is an assertion audience only when the operator opts in.
+        let legacy_audience = match (
+            o.legacy_client_assertion_audience.unwrap_or(false),
+            o.token_endpoint,
+        ) {
+            (false, _) => None,
+            (true, Some(t)) if !t.is_empty() => Some(t),
+            (true, _) => {
+                return Err(Error::config(
+                    "legacyClientAssertionAudience needs tokenEndpoint",
+                ));
+            }
+        };
+        let max_assertions = o
+            .max_assertions_per_client
+            .unwrap_or(DEFAULT_MAX_ASSERTIONS_PER_CLIENT);
+        if !(1..=MAX_MAX_ASSERTIONS_PER_CLIENT).contains(&max_assertions) {
+            return Err(Error::config(format!(
+                "maxAssertionsPerClient must be between 1 and {MAX_MAX_ASSERTIONS_PER_CLIENT}"
+            )));
         }
         Ok(ClientRegistry {
             issuer: o.issuer,
-            token_endpoint: o.token_endpoint,
+            legacy_audience,
             clients,
             algorithms,
             clock_tolerance: o.clock_tolerance_sec.unwrap_or(60).min(3600) as f64,
+            max_assertions: usize::try_from(max_assertions).unwrap_or(usize::MAX),
         })
+    }
+
+    /// R17 per client: may `client_id` present grants from issuer `iss`? `false` for an
+    /// unknown client. A client without `allowedIssuers` may use every trusted issuer.
+    pub fn issuer_allowed(&self, client_id: &str, iss: &str) -> bool {
+        self.clients
+            .iter()
+            .find(|c| c.client_id == client_id)
+            .is_some_and(|c| {
+                c.allowed_issuers
+                    .as_ref()
+                    .is_none_or(|list| list.iter().any(|i| i == iss))
+            })
+    }
+
+    /// `issuer_allowed` as the token endpoint uses it: after the grant verified
+    /// (`Verifier::check`) and before its `jti` is consumed (`Verifier::consume` or the
+    /// host's store), so a refused presentation does not burn the grant (R29). Refusal is
+    /// ERR_ISSUER (`invalid_grant`, claim `iss`).
+    pub fn check_grant_issuer(&self, client_id: &str, iss: &str) -> Result<(), Error> {
+        if self.issuer_allowed(client_id, iss) {
+            return Ok(());
+        }
+        Err(Error::claim(
+            ErrorCode::Issuer,
+            "iss",
+            format!(
+                "client {} may not present grants from issuer {}",
+                quote(client_id),
+                quote(iss)
+            ),
+        ))
     }
 
     pub fn set_client_jwks(&mut self, client_id: &str, jwks: &Value) -> Result<(), Error> {
@@ -365,12 +462,15 @@ impl ClientRegistry {
             client_id: client.client_id.clone(),
             method,
             assertion_replay: replay,
+            allowed_issuers: client.allowed_issuers.clone(),
         })
     }
 
-    /// RFC 7523 §3: iss = sub = client_id, aud = our issuer or token endpoint,
-    /// exp (short), jti; signed by the client's registered keys. The typ must
-    /// not be that of another token kind (S16).
+    /// RFC 7523 §3 with rfc7523bis (R3a): iss = sub = client_id; `aud` our issuer as the
+    /// sole value (the token endpoint only with the legacy switch); `exp` (short), `iat`,
+    /// `nbf` JSON numbers; `jti`; `typ`, when present, `client-authentication+jwt` or `JWT`
+    /// (S16: never another token kind); signed by the client's registered keys. Then the
+    /// client's quota of live assertions (R3).
     fn check_client_assertion(
         &self,
         client_id: Option<&str>,
@@ -382,12 +482,15 @@ impl ClientRegistry {
         let jws = parse_compact(assertion, 8192).map_err(|e| bad(e.message()))?;
         let alg =
             jose_header_alg(&jws.header, &self.algorithms, None).map_err(|e| bad(e.message()))?;
-        if let Some(Value::String(t)) = jws.header.get("typ")
-            && ["oauth-id-jag+jwt", "at+jwt", "dpop+jwt", "id_token+jwt"]
-                .iter()
-                .any(|k| typ_matches(t, k))
-        {
-            return Err(bad("typ is that of another token kind"));
+        // R3a: explicit typing; plain `JWT` (what most clients send) is still accepted.
+        match jws.header.get("typ") {
+            None => {}
+            Some(Value::String(t))
+                if typ_matches(t, CLIENT_ASSERTION_TYP) || t.eq_ignore_ascii_case("jwt") => {}
+            Some(Value::String(_)) => {
+                return Err(bad("typ is not client-authentication+jwt or JWT"));
+            }
+            Some(_) => return Err(bad("typ must be a string")),
         }
         let iss = match jws.payload.get("iss") {
             Some(Value::String(s)) => s.as_str(),
@@ -426,29 +529,45 @@ impl ClientRegistry {
         if c.get("sub").and_then(Value::as_str) != Some(iss) {
             return Err(bad("sub must equal iss (the client_id)"));
         }
-        let ours = |a: &str| a == self.issuer || self.token_endpoint.as_deref() == Some(a);
+        // R3a: our issuer as the sole audience (a string, or a one-element array of it).
+        let ours = |a: &str| a == self.issuer || self.legacy_audience.as_deref() == Some(a);
         let aud_ok = match c.get("aud") {
             Some(Value::String(a)) => ours(a),
-            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).any(ours),
+            Some(Value::Array(list)) => {
+                matches!(list.as_slice(), [Value::String(a)] if ours(a))
+            }
             _ => false,
         };
         if !aud_ok {
-            return Err(bad("aud is not this authorization server"));
+            return Err(bad(
+                "aud must be this authorization server's issuer, as its only value",
+            ));
         }
-        let exp = c
-            .get("exp")
-            .and_then(Value::as_f64)
-            .ok_or_else(|| bad("exp is missing"))?;
+        // NumericDates are JSON numbers (RFC 7519 §2): a string `exp`/`iat`/`nbf` is refused,
+        // never parsed or skipped (the CVE-2025-27370/27371 pattern).
+        let date = |name: &str| -> Result<Option<f64>, AuthFailure> {
+            match c.get(name) {
+                None => Ok(None),
+                Some(Value::Number(n)) => n
+                    .as_f64()
+                    .filter(|f| f.is_finite())
+                    .map(Some)
+                    .ok_or_else(|| bad(&format!("{name} is not a valid numericdate"))),
+                Some(_) => Err(bad(&format!("{name} must be a number"))),
+            }
+        };
+        let exp = date("exp")?.ok_or_else(|| bad("exp is missing"))?;
+        let nbf = date("nbf")?;
+        let iat = date("iat")?;
         let t = self.clock_tolerance;
         if now >= exp + t {
             return Err(bad("expired"));
         }
-        if let Some(nbf) = c.get("nbf").and_then(Value::as_f64)
+        if let Some(nbf) = nbf
             && nbf > now + t
         {
             return Err(bad("not valid yet"));
         }
-        let iat = c.get("iat").and_then(Value::as_f64);
         if iat.is_some_and(|iat| iat > now + t) {
             return Err(bad("issued in the future"));
         }
@@ -461,7 +580,40 @@ impl ClientRegistry {
         };
         // Namespaced apart from grants: the "issuer" of a client assertion is the client.
         let key = replay_key(&format!("client-assertion:{iss}"), jti);
-        Ok((client, (key, exp + t)))
+        let until = exp + t;
+        self.count_assertion(client, &key, until, now)?;
+        Ok((client, (key, until)))
+    }
+
+    /// R3: one client's live assertions are capped, so a single private_key_jwt client
+    /// cannot fill the shared replay store and lock every other client out. Counted only
+    /// for assertions whose signature verified; a key already counted (a replay, which the
+    /// store refuses) is not counted twice. Expiry uses `purge_time` (a future `now` does
+    /// not free the quota). A poisoned lock refuses; it never panics.
+    fn count_assertion(
+        &self,
+        client: &Client,
+        key: &str,
+        until: f64,
+        now: f64,
+    ) -> Result<(), AuthFailure> {
+        let refuse = || {
+            refused(
+                "client assertion: too many client assertions in flight",
+                false,
+            )
+        };
+        let mut live = client.live_assertions.lock().map_err(|_| refuse())?;
+        let purge_now = crate::replay::purge_time(now);
+        live.retain(|_, u| *u > purge_now);
+        if live.contains_key(key) {
+            return Ok(());
+        }
+        if live.len() >= self.max_assertions {
+            return Err(refuse());
+        }
+        live.insert(key.to_owned(), until);
+        Ok(())
     }
 }
 
@@ -474,19 +626,46 @@ mod tests {
     const AS: &str = "https://as.example.com";
 
     fn registry(key: &SigningKey) -> ClientRegistry {
-        ClientRegistry::new(
-            serde_json::from_value(json!({
-                "issuer": AS,
-                "tokenEndpoint": "https://as.example.com/token",
-                "clients": [
-                    { "clientId": "basic", "tokenEndpointAuthMethod": "client_secret_basic", "clientSecret": "0123456789abcdef" },
-                    { "clientId": "post", "tokenEndpointAuthMethod": "client_secret_post", "clientSecret": "0123456789abcdef", "grantTypes": ["authorization_code"] },
-                    { "clientId": "jwt", "tokenEndpointAuthMethod": "private_key_jwt", "jwks": { "keys": [key.public_jwk()] } }
-                ]
-            }))
-            .unwrap(),
-        )
-        .unwrap()
+        registry_with(key, json!({}))
+    }
+
+    fn registry_with(key: &SigningKey, extra: Value) -> ClientRegistry {
+        let mut o = json!({
+            "issuer": AS,
+            "tokenEndpoint": "https://as.example.com/token",
+            "clients": [
+                { "clientId": "basic", "tokenEndpointAuthMethod": "client_secret_basic", "clientSecret": "0123456789abcdef", "allowedIssuers": ["https://idp-a"] },
+                { "clientId": "post", "tokenEndpointAuthMethod": "client_secret_post", "clientSecret": "0123456789abcdef", "grantTypes": ["authorization_code"] },
+                { "clientId": "jwt", "tokenEndpointAuthMethod": "private_key_jwt", "jwks": { "keys": [key.public_jwk()] } },
+                { "clientId": "jwt2", "tokenEndpointAuthMethod": "private_key_jwt", "jwks": { "keys": [key.public_jwk()] } }
+            ]
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            o[k] = v.clone();
+        }
+        ClientRegistry::new(serde_json::from_value(o).unwrap()).unwrap()
+    }
+
+    fn pkj(a: String) -> ClientCredentials {
+        ClientCredentials::PrivateKeyJwt {
+            client_id: None,
+            assertion: a,
+        }
+    }
+
+    fn reason(r: Result<AuthenticatedClient, AuthFailure>) -> String {
+        match r {
+            Err(AuthFailure::Refused(e)) => {
+                assert_eq!(e.oauth_error, "invalid_client");
+                e.reason
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    fn signed(key: &SigningKey, typ: &str, claims: Value) -> String {
+        key.sign_jwt(typ, claims.as_object().unwrap(), None)
+            .unwrap()
     }
 
     fn assertion(key: &SigningKey, claims: Value) -> String {
@@ -544,11 +723,12 @@ mod tests {
             .unwrap();
         assert_eq!(ok.method, AuthMethod::PrivateKeyJwt);
         assert!(ok.assertion_replay.is_some());
+        // R3a: the token endpoint is no longer an audience (see the legacy switch).
         let mut endpoint_aud = good.clone();
         endpoint_aud["aud"] = json!("https://as.example.com/token");
         assert!(
             r.authenticate(&creds(assertion(&key, endpoint_aud)), now)
-                .is_ok()
+                .is_err()
         );
         for (name, value) in [
             ("aud", json!("https://other")),
@@ -568,5 +748,238 @@ mod tests {
             r.authenticate(&creds(assertion(&other, good)), now)
                 .is_err()
         );
+    }
+
+    // R3a: the issuer as the sole audience; the token endpoint only with the legacy switch.
+    #[test]
+    fn r3a_audience_is_the_issuer_alone() {
+        let key = SigningKey::generate(Alg::ES256, Some("k".into())).unwrap();
+        let r = registry(&key);
+        let now = 1_800_000_000.0;
+        let with_aud = |aud: Value, jti: &str| json!({"iss": "jwt", "sub": "jwt", "aud": aud, "exp": now + 60.0, "iat": now, "jti": jti});
+        let endpoint = "https://as.example.com/token";
+        assert!(
+            r.authenticate(&pkj(assertion(&key, with_aud(json!(AS), "a1"))), now)
+                .is_ok()
+        );
+        assert!(
+            r.authenticate(&pkj(assertion(&key, with_aud(json!([AS]), "a2"))), now)
+                .is_ok()
+        );
+        for (i, aud) in [
+            json!(endpoint),
+            json!([endpoint]),
+            json!(["https://other", AS]),
+            json!([AS, AS]),
+            json!([AS, endpoint]),
+            json!([]),
+            json!(5),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let why = reason(r.authenticate(
+                &pkj(assertion(&key, with_aud(aud.clone(), &format!("b{i}")))),
+                now,
+            ));
+            assert!(why.contains("aud"), "{aud}: {why}");
+        }
+        let legacy = registry_with(&key, json!({"legacyClientAssertionAudience": true}));
+        assert!(
+            legacy
+                .authenticate(&pkj(assertion(&key, with_aud(json!(endpoint), "c1"))), now)
+                .is_ok()
+        );
+        assert!(
+            legacy
+                .authenticate(
+                    &pkj(assertion(&key, with_aud(json!([endpoint]), "c2"))),
+                    now
+                )
+                .is_ok()
+        );
+        assert!(
+            legacy
+                .authenticate(&pkj(assertion(&key, with_aud(json!(AS), "c3"))), now)
+                .is_ok()
+        );
+        assert!(
+            legacy
+                .authenticate(
+                    &pkj(assertion(&key, with_aud(json!([AS, endpoint]), "c4"))),
+                    now
+                )
+                .is_err()
+        );
+        // The switch needs the token endpoint.
+        let o: ClientRegistryOptions = serde_json::from_value(json!({
+            "issuer": AS, "legacyClientAssertionAudience": true, "clients": []
+        }))
+        .unwrap();
+        assert!(ClientRegistry::new(o).is_err());
+    }
+
+    // R3a / RFC 7519 §2: NumericDates are numbers; strings are refused (CVE-2025-27370/27371).
+    #[test]
+    fn r3a_dates_must_be_numbers() {
+        let key = SigningKey::generate(Alg::ES256, Some("k".into())).unwrap();
+        let r = registry(&key);
+        let now = 1_800_000_000.0;
+        let good = json!({"iss": "jwt", "sub": "jwt", "aud": AS, "exp": now + 60.0, "iat": now, "jti": "d0"});
+        for (name, value) in [
+            ("exp", json!((now + 60.0).to_string())),
+            ("iat", json!(now.to_string())),
+            ("nbf", json!(now.to_string())),
+            ("nbf", json!(null)),
+            ("iat", json!(true)),
+        ] {
+            let mut c = good.clone();
+            c[name] = value.clone();
+            c["jti"] = json!(format!("d-{name}-{value}"));
+            let why = reason(r.authenticate(&pkj(assertion(&key, c)), now));
+            assert!(why.contains(name), "{name}={value}: {why}");
+        }
+    }
+
+    // R3a: explicit typing, `client-authentication+jwt` or plain `JWT`, nothing else.
+    #[test]
+    fn r3a_typ() {
+        let key = SigningKey::generate(Alg::ES256, Some("k".into())).unwrap();
+        let r = registry(&key);
+        let now = 1_800_000_000.0;
+        let claims = |jti: &str| json!({"iss": "jwt", "sub": "jwt", "aud": AS, "exp": now + 60.0, "iat": now, "jti": jti});
+        for (i, typ) in [
+            "client-authentication+jwt",
+            "application/client-authentication+jwt",
+            "JWT",
+            "jwt",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert!(
+                r.authenticate(&pkj(signed(&key, typ, claims(&format!("t{i}")))), now)
+                    .is_ok(),
+                "{typ}"
+            );
+        }
+        for (i, typ) in [
+            "at+jwt",
+            "oauth-id-jag+jwt",
+            "authorization-grant+jwt",
+            "dpop+jwt",
+            "JOSE",
+            "",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let why =
+                reason(r.authenticate(&pkj(signed(&key, typ, claims(&format!("u{i}")))), now));
+            assert!(why.contains("typ"), "{typ}: {why}");
+        }
+        let mut h = serde_json::Map::new();
+        h.insert("typ".into(), json!(1));
+        let t = key
+            .sign_jwt("JWT", claims("v").as_object().unwrap(), Some(&h))
+            .unwrap();
+        assert!(r.authenticate(&pkj(t), now).is_err());
+    }
+
+    // R3: one client's live assertions are capped; other clients are unaffected; expired
+    // ones free the quota; a replayed jti is not counted twice; a future `now` frees nothing.
+    #[test]
+    fn r3_per_client_assertion_quota() {
+        let key = SigningKey::generate(Alg::ES256, Some("k".into())).unwrap();
+        let r = registry_with(&key, json!({"maxAssertionsPerClient": 3}));
+        let now = 1_700_000_000.0; // in the past: the wall clock never caps it
+        let a = |client: &str, jti: &str, exp: f64| {
+            pkj(assertion(
+                &key,
+                json!({"iss": client, "sub": client, "aud": AS, "exp": exp, "iat": now, "jti": jti}),
+            ))
+        };
+        for j in ["1", "2", "3"] {
+            assert!(r.authenticate(&a("jwt", j, now + 60.0), now).is_ok());
+        }
+        // the same jti again is not a new entry (the replay store refuses it)
+        assert!(r.authenticate(&a("jwt", "3", now + 60.0), now).is_ok());
+        let why = reason(r.authenticate(&a("jwt", "4", now + 60.0), now));
+        assert!(
+            why.contains("too many client assertions in flight"),
+            "{why}"
+        );
+        // another client is unaffected
+        assert!(r.authenticate(&a("jwt2", "1", now + 60.0), now).is_ok());
+        // once they expire (exp + tolerance), room comes back
+        let later = now + 200.0;
+        assert!(r.authenticate(&a("jwt", "5", later + 60.0), later).is_ok());
+        // a far-future now is capped by the wall clock: it frees nothing
+        let wall = crate::replay::purge_time(f64::MAX);
+        let r = registry_with(&key, json!({"maxAssertionsPerClient": 1}));
+        let pkj_at = |jti: &str, t: f64| {
+            pkj(assertion(
+                &key,
+                json!({"iss": "jwt", "sub": "jwt", "aud": AS, "exp": t + 60.0, "iat": t, "jti": jti}),
+            ))
+        };
+        assert!(r.authenticate(&pkj_at("f1", wall), wall).is_ok());
+        assert!(
+            r.authenticate(&pkj_at("f2", wall + 1e7), wall + 1e7)
+                .is_err()
+        );
+        for bad in [json!(0), json!(100_001)] {
+            let o: ClientRegistryOptions = serde_json::from_value(json!({
+                "issuer": AS, "maxAssertionsPerClient": bad, "clients": []
+            }))
+            .unwrap();
+            assert!(ClientRegistry::new(o).is_err());
+        }
+    }
+
+    #[test]
+    fn registry_is_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<ClientRegistry>();
+    }
+
+    // R17 per client: allowedIssuers.
+    #[test]
+    fn per_client_allowed_issuers() {
+        let key = SigningKey::generate(Alg::ES256, Some("k".into())).unwrap();
+        let r = registry(&key);
+        assert!(r.issuer_allowed("basic", "https://idp-a"));
+        assert!(!r.issuer_allowed("basic", "https://idp-b"));
+        assert!(
+            r.issuer_allowed("jwt", "https://idp-b"),
+            "no list: any trusted issuer"
+        );
+        assert!(!r.issuer_allowed("nobody", "https://idp-a"));
+        let e = r.check_grant_issuer("basic", "https://idp-b").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Issuer);
+        assert_eq!(e.claim_name(), Some("iss"));
+        assert!(
+            e.message().contains("may not present grants from issuer"),
+            "{}",
+            e.message()
+        );
+        let ok = r
+            .authenticate(
+                &ClientCredentials::Basic {
+                    client_id: "basic".into(),
+                    secret: "0123456789abcdef".into(),
+                },
+                0.0,
+            )
+            .unwrap();
+        assert_eq!(ok.allowed_issuers, Some(vec!["https://idp-a".to_owned()]));
+        for bad in [json!([]), json!([""])] {
+            let o: ClientRegistryOptions = serde_json::from_value(json!({
+                "issuer": AS,
+                "clients": [{ "clientId": "c", "tokenEndpointAuthMethod": "client_secret_post", "clientSecret": "0123456789abcdef", "allowedIssuers": bad }]
+            }))
+            .unwrap();
+            assert!(ClientRegistry::new(o).is_err());
+        }
     }
 }

@@ -50,7 +50,17 @@ impl Alg {
     pub const DEFAULT_ALLOWED: [Alg; 5] =
         [Alg::RS256, Alg::PS256, Alg::ES256, Alg::ES384, Alg::EdDSA];
 
+    /// The algorithm a JOSE `alg` name denotes. R10a (RFC 9864 §2): `Ed25519`, the
+    /// fully-specified name, is the same algorithm as `EdDSA` here, because idjag's only
+    /// EdDSA curve is Ed25519 (OKP keys of another curve are set aside). So `Ed25519` in a
+    /// token header, a JWK `alg` or an allow-list is `Alg::EdDSA`: an allow-list naming
+    /// either spelling accepts tokens of both, and a key of either spelling verifies
+    /// either. The token's own spelling stays in the verified header. Should Ed448 ever be
+    /// supported, `Ed25519` must become its own variant (it never names Ed448).
     pub fn parse(name: &str) -> Option<Alg> {
+        if name == "Ed25519" {
+            return Some(Alg::EdDSA);
+        }
         Alg::ALL.into_iter().find(|a| a.name() == name)
     }
 
@@ -437,9 +447,20 @@ mod tests {
         for a in Alg::ALL {
             assert_eq!(Alg::parse(a.name()), Some(a));
         }
-        for bad in ["none", "HS256", "HS384", "HS512", "rs256", "ES512", ""] {
+        // ES512 (P-521) is not supported: it would need P-521 JWK parsing in src/jwk.rs.
+        for bad in [
+            "none", "HS256", "HS384", "HS512", "rs256", "ES512", "ed25519", "Ed448", "",
+        ] {
             assert_eq!(Alg::parse(bad), None, "{bad}");
         }
+    }
+
+    // R10a: RFC 9864's fully-specified name is EdDSA with Ed25519.
+    #[test]
+    fn r10a_ed25519_is_eddsa() {
+        assert_eq!(Alg::parse("Ed25519"), Some(Alg::EdDSA));
+        assert_eq!(Alg::parse("EdDSA"), Some(Alg::EdDSA));
+        assert_eq!(Alg::EdDSA.family(), KeyFamily::Ed25519);
     }
 
     #[test]

@@ -301,6 +301,7 @@ fn rule_of(claim: &str) -> &'static str {
         "exp" => "R23",
         "iat" => "R24",
         "nbf" => "R25",
+        "sub_id" => "R51",
         _ => "R28",
     }
 }
@@ -330,7 +331,8 @@ fn claim_findings(c: &Map<String, Value>, expect: &Expect, f: &mut Findings) {
             Ok(_) => break,
             Err(e) => {
                 let name = e.claim_name().unwrap_or("claims").to_owned();
-                let code = if e.message().ends_with("is missing") {
+                // Only the claim itself missing; "sub_id saml-nameid nameid is missing" is a type defect.
+                let code = if e.message() == format!("{name} is missing") {
                     "claim-missing"
                 } else {
                     "claim-type"
@@ -461,15 +463,74 @@ fn claim_findings(c: &Map<String, Value>, expect: &Expect, f: &mut Findings) {
             );
         }
     }
-    if c.contains_key("act") {
+    if let Some(act) = c.get("act").and_then(Value::as_object) {
+        f.claim("act", Severity::Info, "R41", "act", act_message(act));
+    }
+    // R51: a well-formed sub_id and its format (a malformed one is a claim-type error above).
+    if let Some(sub_id) = c.get("sub_id")
+        && let Ok(format) = crate::claims::check_subject_identifier(sub_id)
+    {
+        let known = matches!(
+            format,
+            crate::claims::SAML_NAMEID
+                | "account"
+                | "email"
+                | "iss_sub"
+                | "opaque"
+                | "phone_number"
+                | "did"
+                | "uri"
+                | "aliases"
+        );
+        let note = if format == crate::claims::SAML_NAMEID {
+            "; the authorization server uses it only when it associates its issuer with this iss (R55)"
+        } else if known {
+            ""
+        } else {
+            "; an unknown format (only saml-nameid is spelled with a hyphen): a verifier requiring saml-nameid refuses it"
+        };
         f.claim(
-            "act",
+            "sub-id",
             Severity::Info,
-            "R41",
-            "act",
-            "act (actor) has no defined processing; it grants nothing".into(),
+            "R51",
+            "sub_id",
+            format!(
+                "sub_id is a subject identifier of format {}{note}",
+                crate::error::quote(format)
+            ),
         );
     }
+}
+
+/// Most nested `act` levels described (the parser already bounds the depth).
+const MAX_ACT_DEPTH: usize = 32;
+
+/// R41 / RFC 8693 §4.1: the current actor (`act.sub`) and how many actors the delegation
+/// chain nests (`act` within `act`).
+fn act_message(act: &Map<String, Value>) -> String {
+    let mut depth = 1;
+    let mut cur = act;
+    while depth < MAX_ACT_DEPTH {
+        match cur.get("act").and_then(Value::as_object) {
+            Some(next) => {
+                depth += 1;
+                cur = next;
+            }
+            None => break,
+        }
+    }
+    let actor = match act.get("sub").and_then(Value::as_str) {
+        Some(sub) => format!("act.sub {}", crate::error::quote(sub)),
+        None => "an actor without act.sub".to_owned(),
+    };
+    let chain = if depth == 1 {
+        "1 actor".to_owned()
+    } else {
+        format!("{depth} actors, nested")
+    };
+    format!(
+        "acting: {actor} ({chain} in the delegation chain); act has no defined processing and grants nothing"
+    )
 }
 
 fn time_findings(c: &Map<String, Value>, now: Option<f64>, f: &mut Findings) {
@@ -693,6 +754,53 @@ mod tests {
         assert!(has("pii", "email"));
         assert!(has("cnf", "cnf"));
         assert!(has("expired", "exp"));
+    }
+
+    // R41: act shows the actor and the delegation depth.
+    #[test]
+    fn act_finding_shows_the_actor_and_depth() {
+        let mut c = good();
+        c["act"] = json!({"sub": "agent-7", "act": {"sub": "gateway", "act": {"sub": "edge"}}});
+        let found = inspect(&token(H(), c), &Expect::default()).findings;
+        let act = found.iter().find(|f| f.code == "act").expect("act");
+        assert_eq!(act.rule, "R41");
+        assert!(act.message.contains("\"agent-7\""), "{}", act.message);
+        assert!(act.message.contains("3 actors"), "{}", act.message);
+        let mut c = good();
+        c["act"] = json!({"sub": "agent-7"});
+        let found = inspect(&token(H(), c), &Expect::default()).findings;
+        let act = found.iter().find(|f| f.code == "act").expect("act");
+        assert!(act.message.contains("1 actor"), "{}", act.message);
+    }
+
+    // R51/R52: sub_id shown with its format; malformed is a claim-type error.
+    #[test]
+    fn sub_id_findings() {
+        let mut c = good();
+        c["sub_id"] = json!({"format": "saml-nameid", "issuer": "https://saml", "nameid": "a"});
+        let found = inspect(&token(H(), c), &Expect::default()).findings;
+        let f = found.iter().find(|f| f.code == "sub-id").expect("sub-id");
+        assert_eq!((f.rule, f.severity), ("R51", Severity::Info));
+        assert!(f.message.contains("saml-nameid"), "{}", f.message);
+        let mut c = good();
+        c["sub_id"] = json!({"format": "saml_nameid"});
+        let found = inspect(&token(H(), c), &Expect::default()).findings;
+        let f = found.iter().find(|f| f.code == "sub-id").expect("sub-id");
+        assert!(f.message.contains("unknown format"), "{}", f.message);
+        for bad in [
+            json!("alice"),
+            json!({"format": "saml-nameid", "issuer": "https://saml"}),
+        ] {
+            let mut c = good();
+            c["sub_id"] = bad;
+            let found = inspect(&token(H(), c), &Expect::default()).findings;
+            assert!(!found.iter().any(|f| f.code == "sub-id"));
+            let f = found
+                .iter()
+                .find(|f| f.code == "claim-type" && f.claim.as_deref() == Some("sub_id"))
+                .expect("claim-type sub_id");
+            assert_eq!((f.rule, f.severity), ("R51", Severity::Error));
+        }
     }
 
     #[test]

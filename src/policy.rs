@@ -34,6 +34,15 @@ pub struct IssuerOptions {
     /// Find `jwks_uri` in the issuer's RFC 8414 / OIDC metadata (fetched by the JS layer).
     #[serde(default)]
     pub discover: Option<bool>,
+    /// R55 (-04 §9.5): the `sub_id.issuer` values (SAML issuers) local configuration
+    /// associates with this validated `iss`. A `saml-nameid` `sub_id` naming one of them is
+    /// trusted (`VerifiedGrant::sub_id_trusted`); `sub_id.issuer` never selects keys or trust.
+    #[serde(default)]
+    pub sub_id_issuers: Option<Vec<String>>,
+    /// R54: the Subject Identifier format this issuer's grants must carry in `sub_id`. Only
+    /// `"saml-nameid"`; needs `subIdIssuers`.
+    #[serde(default)]
+    pub require_sub_id: Option<String>,
 }
 
 /// `VerifierOptions` of design.md. Unknown members are refused (a typo must
@@ -67,6 +76,18 @@ pub struct VerifierOptions {
     /// The enterprise policy document (src/grant_policy.rs).
     #[serde(default)]
     pub policy: Option<Value>,
+    /// R18a: this authorization server's own tenant (its trust domain within software that
+    /// is also an IdP). Only used to allow an issuer equal to `audience` (see `Config`).
+    #[serde(default)]
+    pub tenant: Option<String>,
+    /// -04 §3.1 `aud_tenant`: when set, the grant's `aud_tenant` must be present and equal
+    /// (else ERR_TENANT): the IdP's identifier of this authorization server's tenant.
+    #[serde(default)]
+    pub aud_tenant: Option<String>,
+    /// -04 §3.1 `aud_sub`: when set, the grant's `aud_sub` must be present and equal (else
+    /// ERR_AUDIENCE): the subject identifier of this resource application at the IdP.
+    #[serde(default)]
+    pub aud_sub: Option<String>,
     /// JS-layer only (the store object itself never reaches Rust).
     #[serde(default, skip_serializing)]
     pub replay_store: Option<IgnoredAny>,
@@ -115,6 +136,10 @@ pub struct IssuerConfig {
     /// Effective allow-list for this issuer (already intersected with the global one).
     pub algorithms: Vec<Alg>,
     pub tenant: Option<String>,
+    /// R55: SAML issuers associated with this `iss` for `sub_id` (empty: none).
+    pub sub_id_issuers: Vec<String>,
+    /// R54: a `saml-nameid` `sub_id` from an associated SAML issuer is required.
+    pub require_sub_id: bool,
 }
 
 /// Validated configuration.
@@ -133,6 +158,11 @@ pub struct Config {
     pub policy: Option<crate::grant_policy::GrantPolicy>,
     /// R35: true = granted = requested ∩ grant; false = a requested scope outside the grant is refused.
     pub intersect_requested_scopes: bool,
+    /// R18a: this authorization server's own tenant.
+    pub tenant: Option<String>,
+    /// The required `aud_tenant` / `aud_sub` values, when configured.
+    pub aud_tenant: Option<String>,
+    pub aud_sub: Option<String>,
 }
 
 fn parse_algs(list: &[String], at: &str) -> Result<Vec<Alg>, Error> {
@@ -144,7 +174,7 @@ fn parse_algs(list: &[String], at: &str) -> Result<Vec<Alg>, Error> {
             // R10: none and HMAC are not representable; say so plainly.
             Alg::parse(name).ok_or_else(|| {
                 Error::config(format!(
-                    "{at}: {} is not an accepted algorithm (use RS256/384/512, PS256/384/512, ES256, ES384 or EdDSA)",
+                    "{at}: {} is not an accepted algorithm (use RS256/384/512, PS256/384/512, ES256, ES384, EdDSA or Ed25519)",
                     quote(name)
                 ))
             })
@@ -178,17 +208,41 @@ impl Config {
                 "issuers must list at least one trusted issuer",
             ));
         }
+        for (name, value) in [
+            ("tenant", &o.tenant),
+            ("audTenant", &o.aud_tenant),
+            ("audSub", &o.aud_sub),
+        ] {
+            if value.as_deref() == Some("") {
+                return Err(Error::config(format!("{name} must not be empty")));
+            }
+        }
+        let several = o.issuers.len() > 1;
         let mut issuers: Vec<IssuerConfig> = Vec::with_capacity(o.issuers.len());
         for (i, io) in o.issuers.into_iter().enumerate() {
             let at = format!("issuers[{i}]");
             if io.issuer.is_empty() {
                 return Err(Error::config(format!("{at}.issuer must not be empty")));
             }
-            // R18: never trust our own grants.
-            if io.issuer == o.audience {
+            // Access-token subjects are `<iss>#<sub>` when several issuers are trusted
+            // (src/access_token.rs): the first `#` must split them unambiguously. RFC 8414
+            // §2 issuers have no fragment anyway.
+            if several && io.issuer.contains('#') {
                 return Err(Error::config(format!(
-                    "{at}.issuer must not be this server's own issuer"
+                    "{at}.issuer must not contain '#' when several issuers are trusted"
                 )));
+            }
+            // R18/R18a: never trust our own grants in the same trust domain. Our own issuer
+            // is allowed only across a tenant boundary: the issuer pins a `tenant` and it
+            // differs from this server's own `tenant`. Anything else fails closed.
+            if io.issuer == o.audience {
+                let crosses =
+                    matches!((&io.tenant, &o.tenant), (Some(theirs), Some(ours)) if theirs != ours);
+                if !crosses {
+                    return Err(Error::config(format!(
+                        "{at}.issuer is this server's own issuer: allowed only with a tenant that differs from the verifier's own tenant (R18a)"
+                    )));
+                }
             }
             if issuers.iter().any(|c| c.issuer == io.issuer) {
                 return Err(Error::config(format!("{at}.issuer is listed twice")));
@@ -224,6 +278,27 @@ impl Config {
             {
                 return Err(Error::config(format!("{at}.tenant must not be empty")));
             }
+            let sub_id_issuers = io.sub_id_issuers.unwrap_or_default();
+            if sub_id_issuers.iter().any(String::is_empty) {
+                return Err(Error::config(format!(
+                    "{at}.subIdIssuers must not hold an empty string"
+                )));
+            }
+            let require_sub_id = match io.require_sub_id.as_deref() {
+                None => false,
+                Some(crate::claims::SAML_NAMEID) if !sub_id_issuers.is_empty() => true,
+                Some(crate::claims::SAML_NAMEID) => {
+                    return Err(Error::config(format!(
+                        "{at}.requireSubId needs subIdIssuers (the saml issuers associated with this issuer, R55)"
+                    )));
+                }
+                Some(other) => {
+                    return Err(Error::config(format!(
+                        "{at}.requireSubId must be 'saml-nameid', not {}",
+                        quote(other)
+                    )));
+                }
+            };
             let keys = match keys {
                 Some(set) => KeySlot::inline(KeySource::Issuer, &io.issuer, set),
                 None => KeySlot::remote(KeySource::Issuer, &io.issuer),
@@ -234,6 +309,8 @@ impl Config {
                 jwks_uri: io.jwks_uri,
                 algorithms: issuer_algs,
                 tenant: io.tenant,
+                sub_id_issuers,
+                require_sub_id,
             });
         }
         let resources = o.resources.unwrap_or_default();
@@ -279,6 +356,9 @@ impl Config {
         Ok(Config {
             policy,
             intersect_requested_scopes,
+            tenant: o.tenant,
+            aud_tenant: o.aud_tenant,
+            aud_sub: o.aud_sub,
             audience: o.audience,
             issuers,
             resources,
@@ -313,6 +393,12 @@ impl Config {
     /// R17: exact code-point comparison, no normalisation.
     pub fn issuer(&self, iss: &str) -> Option<&IssuerConfig> {
         self.issuers.iter().find(|i| i.issuer == iss)
+    }
+
+    /// More than one issuer is trusted: access-token subjects must then be qualified by
+    /// the issuer (`MintRequest::qualify_subject`) so two IdPs' `sub`s cannot collide.
+    pub fn trusts_several_issuers(&self) -> bool {
+        self.issuers.len() > 1
     }
 }
 
@@ -383,6 +469,63 @@ mod tests {
         let mut o = base();
         o["issuers"][0]["jwks"]["keys"][0]["d"] = json!("AAAA");
         assert!(opts(o).is_err(), "private key");
+    }
+
+    // R18a: our own issuer only across a tenant boundary.
+    #[test]
+    fn r18a_own_issuer_only_with_a_different_tenant() {
+        let own = |issuer_tenant: Option<&str>, own_tenant: Option<&str>| {
+            let mut o = base();
+            o["issuers"][0]["issuer"] = json!("https://as");
+            if let Some(t) = issuer_tenant {
+                o["issuers"][0]["tenant"] = json!(t);
+            }
+            if let Some(t) = own_tenant {
+                o["tenant"] = json!(t);
+            }
+            opts(o).err().map(|e| e.code())
+        };
+        assert_eq!(own(None, None), Some(ErrorCode::Config));
+        assert_eq!(own(Some("t1"), None), Some(ErrorCode::Config));
+        assert_eq!(own(None, Some("t1")), Some(ErrorCode::Config));
+        assert_eq!(own(Some("t1"), Some("t1")), Some(ErrorCode::Config));
+        assert_eq!(own(Some("customer-a"), Some("provider")), None);
+    }
+
+    #[test]
+    fn several_issuers_refuse_a_hash_in_an_issuer() {
+        let mut o = base();
+        o["issuers"][0]["issuer"] = json!("https://idp#x");
+        assert!(opts(o.clone()).is_ok(), "one issuer: no qualified subjects");
+        o["issuers"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"issuer":"https://idp2","jwks":ok_jwks()}));
+        assert_eq!(opts(o).err().map(|e| e.code()), Some(ErrorCode::Config));
+    }
+
+    // R54/R55 options.
+    #[test]
+    fn sub_id_options() {
+        let with = |v: Value| {
+            let mut o = base();
+            for (k, x) in v.as_object().unwrap() {
+                o["issuers"][0][k] = x.clone();
+            }
+            opts(o)
+        };
+        assert!(with(json!({"requireSubId":"saml-nameid"})).is_err());
+        assert!(
+            with(json!({"requireSubId":"saml_nameid","subIdIssuers":["https://saml"]})).is_err()
+        );
+        assert!(with(json!({"subIdIssuers":[""]})).is_err());
+        let c =
+            with(json!({"requireSubId":"saml-nameid","subIdIssuers":["https://saml"]})).unwrap();
+        assert!(c.issuers[0].require_sub_id);
+        assert_eq!(c.issuers[0].sub_id_issuers, vec!["https://saml"]);
+        let mut o = base();
+        o["audTenant"] = json!("");
+        assert!(opts(o).is_err());
     }
 
     #[test]

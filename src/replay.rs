@@ -20,6 +20,27 @@ pub fn replay_key(iss: &str, jti: &str) -> String {
     format!("{prefix}.{jti_hash}")
 }
 
+/// The time a store may expire entries by: the caller's `now`, capped by the wall clock
+/// natively (issue 11 point 4). A caller-supplied `now` in the future must not expire live
+/// entries, or one call with a far-future `now` would empty the store and let a redeemed
+/// grant through again. On wasm32 there is no `SystemTime`: the JS layer passes
+/// `min(now, Date.now())`.
+pub fn purge_time(now: f64) -> f64 {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
+        // `f64::min` returns the other operand for NaN, so a NaN `now` is the wall clock.
+        now.min(wall)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        now
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplayOutcome {
     /// First sighting: recorded.
@@ -98,8 +119,10 @@ impl Default for MemoryReplayStore {
 }
 
 impl ReplayStore for MemoryReplayStore {
+    /// Entries expire only when `until <= purge_time(now)`, both for purging and for
+    /// deciding whether a recorded key is still live.
     fn consume(&mut self, key: &str, until: f64, now: f64) -> ReplayOutcome {
-        let now_ms = millis(now);
+        let now_ms = millis(purge_time(now));
         self.purge(now_ms);
         if let Some(existing) = self.entries.get(key)
             && *existing > now_ms
@@ -147,6 +170,33 @@ mod tests {
         // once a and b expire, room comes back
         assert_eq!(s.consume("c", 900.0, 600.0), ReplayOutcome::Fresh);
         assert_eq!(s.len(), 1);
+    }
+
+    // Issue 11 point 4: a future `now` must not purge live entries (natively capped by the
+    // wall clock), so a grant redeemed now is still a replay afterwards.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn a_future_now_does_not_empty_the_store() {
+        let wall = purge_time(f64::MAX);
+        let mut s = MemoryReplayStore::new(10);
+        assert_eq!(s.consume("k", wall + 300.0, wall), ReplayOutcome::Fresh);
+        // Another verify with `now` a year ahead: nothing live is purged or overwritten.
+        assert_eq!(
+            s.consume("other", wall + 1e8, wall + 3.2e7),
+            ReplayOutcome::Fresh
+        );
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            s.consume("k", wall + 300.0, wall + 1.0),
+            ReplayOutcome::Replayed
+        );
+        assert_eq!(
+            s.consume("k", wall + 300.0, wall + 3.2e7),
+            ReplayOutcome::Replayed,
+            "a future now does not make a live entry look expired"
+        );
+        assert!(purge_time(wall + 1e9) <= purge_time(f64::MAX));
+        assert_eq!(purge_time(100.0), 100.0);
     }
 
     #[test]

@@ -52,6 +52,13 @@ pub struct VerifiedGrant {
     pub expires_at: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
+    /// R51/R52: the grant's `sub_id` (RFC 9493 Subject Identifier), type-checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_id: Option<Value>,
+    /// R55: true only for a `saml-nameid` `sub_id` whose `issuer` local configuration
+    /// associates with the validated `iss` (`subIdIssuers`). Otherwise the `sub_id` is
+    /// informative and must not be used to resolve the subject.
+    pub sub_id_trusted: bool,
     pub header: Map<String, Value>,
     pub claims: Map<String, Value>,
     /// Opaque key for the replay store, derived from (iss, jti).
@@ -122,15 +129,25 @@ impl Verifier {
     /// Every check, then (single-use mode) consume (iss, jti) in the built-in store.
     pub fn verify(&self, token: &str, ctx: &VerifyContext) -> Result<VerifiedGrant, Error> {
         let grant = self.check(token, ctx)?;
+        self.consume(&grant, ctx.now)?;
+        Ok(grant)
+    }
+
+    /// R29: consume a checked grant's (iss, jti) in the built-in store (single-use mode;
+    /// a no-op when reusable). For hosts that run a check of their own between `check` and
+    /// the consumption, such as `ClientRegistry::check_grant_issuer`, so that a refused
+    /// presentation does not burn the grant. The store purges by `now` capped by the wall
+    /// clock natively (issue 11 point 4, `replay::purge_time`).
+    pub fn consume(&self, grant: &VerifiedGrant, now: f64) -> Result<(), Error> {
         if self.config.replay == ReplayMode::SingleUse {
             let mut store = self.replay_store.lock().unwrap_or_else(|p| p.into_inner());
-            match store.consume(&grant.replay_key, grant.replay_until, ctx.now) {
+            match store.consume(&grant.replay_key, grant.replay_until, now) {
                 ReplayOutcome::Fresh => {}
                 ReplayOutcome::Replayed => return Err(replayed()),
                 ReplayOutcome::Full => return Err(store_full()),
             }
         }
-        Ok(grant)
+        Ok(())
     }
 
     /// Every check except replay (the caller consumes `replay_key` in its own store).
@@ -168,12 +185,20 @@ impl Verifier {
             }
             None => return Err(Error::claim(ErrorCode::Issuer, "iss", "iss is missing")),
         };
+        // R18/R18a: our own grants only across a tenant boundary: the configuration admits
+        // our own issuer only with a pinned tenant other than ours, and R40 below makes the
+        // grant's `tenant` equal that pin. Checked again here so the rule fails closed.
         if iss == cfg.audience {
-            return Err(Error::claim(
-                ErrorCode::Issuer,
-                "iss",
-                "grant was issued by this server itself",
-            ));
+            let crosses = cfg.issuer(iss).is_some_and(|i| {
+                matches!((&i.tenant, &cfg.tenant), (Some(theirs), Some(ours)) if theirs != ours)
+            });
+            if !crosses {
+                return Err(Error::claim(
+                    ErrorCode::Issuer,
+                    "iss",
+                    "grant was issued by this server itself",
+                ));
+            }
         }
         let issuer = cfg.issuer(iss).ok_or_else(|| {
             Error::claim(
@@ -207,6 +232,9 @@ impl Verifier {
         trace.push("claims");
         let claims = IdJagClaims::from_payload(&jws.payload)?;
         self.check_claims(&claims, ctx, issuer.tenant.as_deref(), trace)?;
+        // R54/R55: only now that iss, signature, audience, expiry and client binding passed.
+        trace.push("subject");
+        let sub_id_trusted = subject_identifier(&claims, issuer)?;
         trace.push("resource");
         let resources = self.granted_resources(&claims, ctx)?;
         trace.push("scope");
@@ -243,6 +271,8 @@ impl Verifier {
             jti: claims.jti,
             expires_at: claims.exp,
             tenant: claims.tenant,
+            sub_id: claims.sub_id.map(Value::Object),
+            sub_id_trusted,
             header: jws.header,
             claims: jws.payload,
             replay_until,
@@ -270,6 +300,27 @@ impl Verifier {
                 )
             };
             return Err(Error::claim(ErrorCode::Audience, "aud", msg));
+        }
+        // -04 §3.1 `aud_sub`: the resource application's subject at the IdP. It narrows the
+        // audience, so a mismatch is ERR_AUDIENCE (claim aud_sub); checked only when configured.
+        if let Some(expected) = &cfg.aud_sub {
+            match c.aud_sub.as_deref() {
+                Some(v) if v == expected => {}
+                Some(_) => {
+                    return Err(Error::claim(
+                        ErrorCode::Audience,
+                        "aud_sub",
+                        "aud_sub is not this resource application",
+                    ));
+                }
+                None => {
+                    return Err(Error::claim(
+                        ErrorCode::Audience,
+                        "aud_sub",
+                        "aud_sub is missing",
+                    ));
+                }
+            }
         }
         // R21: bound to the authenticated client.
         trace.push("client");
@@ -346,6 +397,27 @@ impl Verifier {
                 }
             }
         }
+        // -04 §3.1 `aud_tenant`: this server's tenant at the IdP; when configured it must be
+        // present and equal, ERR_TENANT (claim aud_tenant) like the issuer's tenant (R40).
+        if let Some(expected) = &cfg.aud_tenant {
+            match c.aud_tenant.as_deref() {
+                Some(v) if v == expected => {}
+                Some(_) => {
+                    return Err(Error::claim(
+                        ErrorCode::Tenant,
+                        "aud_tenant",
+                        "aud_tenant is not this server's tenant",
+                    ));
+                }
+                None => {
+                    return Err(Error::claim(
+                        ErrorCode::Tenant,
+                        "aud_tenant",
+                        "aud_tenant is missing",
+                    ));
+                }
+            }
+        }
         // R42: proof of possession is not implemented, so a bound grant fails closed.
         trace.push("unsupported");
         if c.has_cnf {
@@ -412,6 +484,44 @@ impl Verifier {
     }
 }
 
+/// R54/R55: the `sub_id` rules for the validated issuer. Returns whether the `sub_id` is
+/// trusted (a `saml-nameid` from a SAML issuer configured for this `iss`). With
+/// `requireSubId`, anything else is ERR_CLAIM (claim `sub_id`; `invalid_grant`, as -04 §3.2.2
+/// asks), one message per case. `sub_id.issuer` is only compared, never used to pick keys.
+fn subject_identifier(
+    c: &IdJagClaims,
+    issuer: &crate::policy::IssuerConfig,
+) -> Result<bool, Error> {
+    let refuse = |msg: &str| Err(Error::claim(ErrorCode::Claim, "sub_id", msg));
+    let Some(sub_id) = &c.sub_id else {
+        return if issuer.require_sub_id {
+            refuse("sub_id is required (saml-nameid) and missing")
+        } else {
+            Ok(false)
+        };
+    };
+    // The shape was checked by IdJagClaims (R51/R52).
+    let format = sub_id.get("format").and_then(Value::as_str).unwrap_or("");
+    if format != crate::claims::SAML_NAMEID {
+        return if issuer.require_sub_id {
+            refuse(&format!(
+                "sub_id format {} is not saml-nameid",
+                quote(format)
+            ))
+        } else {
+            Ok(false)
+        };
+    }
+    let associated = sub_id
+        .get("issuer")
+        .and_then(Value::as_str)
+        .is_some_and(|saml| issuer.sub_id_issuers.iter().any(|s| s == saml));
+    if !associated && issuer.require_sub_id {
+        return refuse("sub_id issuer is not associated with this issuer");
+    }
+    Ok(associated)
+}
+
 /// R34/R35: scopes only narrow: granted = grant ∩ requested. The grant's scopes
 /// the client did not ask for are reported as dropped by R35.
 fn granted_scopes(
@@ -475,7 +585,7 @@ fn granted_scopes(
 
 /// The names `check_traced` records, in pipeline order (docs/internals.md);
 /// the JS layer adds `request` and `client_auth` before and `replay` after.
-pub const CHECKS: [&str; 17] = [
+pub const CHECKS: [&str; 18] = [
     "structure",
     "header",
     "typ",
@@ -489,6 +599,7 @@ pub const CHECKS: [&str; 17] = [
     "time",
     "tenant",
     "unsupported",
+    "subject",
     "resource",
     "scope",
     "policy",
@@ -620,6 +731,10 @@ pub fn verify_compact_jws(
     verify_signature(&raw.header, alg, raw.signing_input, &raw.signature, keys)?;
     Ok(raw.payload)
 }
+
+#[cfg(all(test, feature = "signing"))]
+#[path = "verify_tests.rs"]
+mod pipeline_tests;
 
 #[cfg(test)]
 mod tests {

@@ -130,8 +130,9 @@ describe('a valid jwt-bearer request (R47–R50)', () => {
     r = await post(form(ca, grant({ clientId: 'jwt-client' })));
     assert.equal(r.status, 401);
     assert.equal(r.body.error, 'invalid_client');
+    // R3a (rfc7523bis): the issuer is the sole aud; the token endpoint URL only with legacyClientAssertionAudience.
     r = await post(form(await clientAssertion('jwt-client', { aud: endpointUrl }), grant({ clientId: 'jwt-client' })));
-    assert.equal(r.status, 200, 'the token endpoint URL is a valid aud');
+    assert.equal(r.status, 401, 'the token endpoint URL is no longer a valid aud');
     r = await post(form(await clientAssertion('jwt-client', { aud: 'https://elsewhere.example' }), grant({ clientId: 'jwt-client' })));
     assert.equal(r.status, 401);
     r = await post(form(await clientAssertion('remote-jwt-client'), grant({ clientId: 'remote-jwt-client' })));

@@ -1,7 +1,7 @@
 // Vectors for the claims, policy and replay (R17-R42). Each case has exactly one defect
 // relative to a valid grant. Registered in order into lib.mjs `cases`; see generate.mjs.
 import {
-  NOW, ISS, ISS2, AUD, RES, RES2, CLIENT, SUB, SCOPES, TENANT, enc, basePayload, jws, ok,
+  NOW, ISS, ISS2, AUD, RES, RES2, CLIENT, SUB, SCOPES, TENANT, SAML_ISSUER, enc, basePayload, jws, ok,
   okDefault, err, step, add, one,
 } from './lib.mjs';
 
@@ -330,3 +330,55 @@ one('r36-authorization-details-enabled-ok', ['R36', 'R37'], 'authorization_detai
     [step(t, okDefault()), step(t, okDefault())]);
 }
 
+
+// --- -04: R10a (Ed25519), R18a (own issuer across a tenant), R51-R55 (sub_id), aud_tenant / aud_sub --
+
+one('r10a-ed25519-header-ok', ['R10a', 'R10', 'R14'], 'alg "Ed25519" (RFC 9864) with the Ed25519 key whose JWK alg is EdDSA',
+  okDefault(), { alg: 'EdDSA', header: { alg: 'Ed25519' } });
+one('r10a-ed25519-allow-list-accepts-eddsa', ['R10a'], 'allow-list and JWK alg say Ed25519; the token says EdDSA',
+  okDefault(), { config: 'ed25519-names', alg: 'EdDSA' });
+one('r10a-ed25519-not-allowed', ['R10a', 'R10'], 'issuer allows only ES256; token alg is Ed25519', err('ERR_ALG'),
+  { config: 'issuer-es256-only', alg: 'EdDSA', header: { alg: 'Ed25519' } });
+
+one('r18a-own-issuer-other-tenant-ok', ['R18a', 'R40'], 'our own issuer, configured across a tenant boundary; tenant is the pinned one',
+  okDefault({ tenant: TENANT }), { config: 'own-issuer-other-tenant', payload: { iss: AUD, tenant: TENANT } });
+one('r18a-own-issuer-no-tenant', ['R18a', 'R40'], 'our own issuer across a tenant boundary, but the grant names no tenant',
+  err('ERR_TENANT', 'tenant'), { config: 'own-issuer-other-tenant', payload: { iss: AUD } });
+one('r18a-own-issuer-our-tenant', ['R18a', 'R40'], 'our own issuer and our own tenant: the same trust domain',
+  err('ERR_TENANT', 'tenant'), { config: 'own-issuer-other-tenant', payload: { iss: AUD, tenant: 'provider-tenant' } });
+
+const nameid = (extra = {}) => ({
+  format: 'saml-nameid', issuer: SAML_ISSUER, nameid: 'user-1234@example.com',
+  nameid_format: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress', ...extra,
+});
+one('r51-sub-id-string', ['R51'], 'sub_id is a string, not an RFC 9493 object', err('ERR_CLAIM', 'sub_id'),
+  { payload: { sub_id: 'user-1234@example.com' } });
+one('r51-sub-id-format-missing', ['R51'], 'sub_id has no format', err('ERR_CLAIM', 'sub_id'),
+  { payload: { sub_id: { issuer: SAML_ISSUER, nameid: 'x' } } });
+one('r51-sub-id-email-not-string', ['R51'], 'sub_id email format with a numeric email', err('ERR_CLAIM', 'sub_id'),
+  { payload: { sub_id: { format: 'email', email: 42 } } });
+one('r52-saml-nameid-nameid-missing', ['R52'], 'saml-nameid sub_id without nameid', err('ERR_CLAIM', 'sub_id'),
+  { payload: { sub_id: nameid({ nameid: undefined }) } });
+one('r52-saml-nameid-optional-not-string', ['R52'], 'saml-nameid sub_id with a numeric sp_name_qualifier', err('ERR_CLAIM', 'sub_id'),
+  { payload: { sub_id: nameid({ sp_name_qualifier: 7 }) } });
+one('r52-saml-nameid-ok', ['R52', 'R51'], 'a well-formed saml-nameid sub_id is accepted (informative without subIdIssuers)',
+  okDefault(), { payload: { sub_id: nameid({ sp_name_qualifier: AUD }) } });
+one('r54-sub-id-required-ok', ['R54', 'R55'], 'saml-nameid required; sub_id.issuer is associated with this iss',
+  okDefault(), { config: 'sub-id-required', payload: { sub_id: nameid() } });
+one('r54-sub-id-required-missing', ['R54'], 'saml-nameid required; no sub_id', err('ERR_CLAIM', 'sub_id'),
+  { config: 'sub-id-required' });
+one('r54-sub-id-required-other-format', ['R54'], 'saml-nameid required; sub_id is an email identifier', err('ERR_CLAIM', 'sub_id'),
+  { config: 'sub-id-required', payload: { sub_id: { format: 'email', email: 'user@example.com' } } });
+one('r54-sub-id-required-underscore-typo', ['R54', 'R52'], 'saml-nameid required; format spelled saml_nameid (not accepted)',
+  err('ERR_CLAIM', 'sub_id'), { config: 'sub-id-required', payload: { sub_id: nameid({ format: 'saml_nameid' }) } });
+one('r55-sub-id-issuer-not-associated', ['R55', 'R54'], 'saml-nameid required; sub_id.issuer is not associated with this iss',
+  err('ERR_CLAIM', 'sub_id'), { config: 'sub-id-required', payload: { sub_id: nameid({ issuer: 'https://saml.attacker.example' }) } });
+
+one('aud-tenant-sub-ok', ['R28'], 'audTenant and audSub configured; the grant carries both', okDefault(),
+  { config: 'aud-tenant-sub', payload: { aud_tenant: 'as-tenant-1', aud_sub: 'as-app-9' } });
+one('aud-tenant-missing', ['R40'], 'audTenant configured; the grant has no aud_tenant', err('ERR_TENANT', 'aud_tenant'),
+  { config: 'aud-tenant-sub', payload: { aud_sub: 'as-app-9' } });
+one('aud-tenant-wrong', ['R40'], 'audTenant configured; aud_tenant names another tenant', err('ERR_TENANT', 'aud_tenant'),
+  { config: 'aud-tenant-sub', payload: { aud_tenant: 'as-tenant-2', aud_sub: 'as-app-9' } });
+one('aud-sub-wrong', ['R20'], 'audSub configured; aud_sub names another resource application', err('ERR_AUDIENCE', 'aud_sub'),
+  { config: 'aud-tenant-sub', payload: { aud_tenant: 'as-tenant-1', aud_sub: 'as-app-10' } });

@@ -46,3 +46,15 @@ cfgErr('config-negative-tolerance', ['R23'], 'clockToleranceSec is -1', { ...def
 cfgErr('config-fractional-max-lifetime', ['R26'], 'maxLifetimeSec is 1.5', { ...defaultConfig(), maxLifetimeSec: 1.5 });
 cfgErr('config-replay-mode-unknown', ['R29'], 'replay is "multi-use"', { ...defaultConfig(), replay: 'multi-use' });
 
+
+// -04 (R18a, R54, qualified access-token subjects)
+cfgErr('config-own-issuer-without-tenants', ['R18a', 'R18'], 'our own issuer as a trusted issuer, no tenants',
+  { ...defaultConfig(), issuers: [{ issuer: AUD, jwks: idpJwks() }] });
+cfgErr('config-own-issuer-same-tenant', ['R18a'], 'our own issuer pinned to our own tenant (same trust domain)',
+  { ...defaultConfig(), tenant: 't1', issuers: [{ issuer: AUD, tenant: 't1', jwks: idpJwks() }] });
+cfgErr('config-require-sub-id-without-issuers', ['R54', 'R55'], 'requireSubId without subIdIssuers',
+  withIssuer({ requireSubId: 'saml-nameid' }));
+cfgErr('config-require-sub-id-typo', ['R54', 'R52'], 'requireSubId spelled saml_nameid',
+  withIssuer({ requireSubId: 'saml_nameid', subIdIssuers: ['https://saml.example'] }));
+cfgErr('config-two-issuers-with-hash', ['R17'], 'two issuers, one with "#" (qualified subjects would be ambiguous)',
+  { ...defaultConfig(), issuers: [{ issuer: ISS, jwks: idpJwks() }, { issuer: 'https://idp2.example.com#x', jwks: idpJwks() }] });

@@ -30,7 +30,9 @@ const OAUTH = {
   ERR_POLICY: 'invalid_grant',
 };
 const REQUIRED_RULES = [...Array.from({ length: 26 }, (_, i) => `R${i + 6}`), 'R40', 'R42'];
-const SUPPORTED = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
+const SUPPORTED = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA', 'Ed25519'];
+// R10a: Ed25519 (RFC 9864) is the same algorithm as EdDSA (the only EdDSA curve supported).
+const canonAlg = (a) => (a === 'Ed25519' ? 'EdDSA' : a);
 const DEFAULT_ALGS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
 
 class Refusal extends Error {
@@ -139,9 +141,16 @@ function checkConfig(o) {
   if (!Array.isArray(o.issuers) || o.issuers.length === 0) throw new Error('issuers');
   const algs = o.algorithms ?? DEFAULT_ALGS;
   if (!Array.isArray(algs) || algs.some((a) => !SUPPORTED.includes(a))) throw new Error('algorithms');
+  for (const n of ['tenant', 'audTenant', 'audSub']) if (n in o && (typeof o[n] !== 'string' || !o[n])) throw new Error(n);
   const seenIss = new Set();
   for (const is of o.issuers) {
-    if (typeof is.issuer !== 'string' || !is.issuer || is.issuer === o.audience || seenIss.has(is.issuer)) throw new Error('issuer');
+    if (typeof is.issuer !== 'string' || !is.issuer || seenIss.has(is.issuer)) throw new Error('issuer');
+    // R18a: our own issuer only across a tenant boundary
+    if (is.issuer === o.audience && !(is.tenant !== undefined && o.tenant !== undefined && is.tenant !== o.tenant)) throw new Error('own issuer');
+    // qualified access-token subjects <iss>#<sub>
+    if (o.issuers.length > 1 && is.issuer.includes('#')) throw new Error('issuer with #');
+    if (is.requireSubId !== undefined && (is.requireSubId !== 'saml-nameid' || !(is.subIdIssuers?.length > 0))) throw new Error('requireSubId');
+    if (is.subIdIssuers !== undefined && !(Array.isArray(is.subIdIssuers) && is.subIdIssuers.every((x) => typeof x === 'string' && x))) throw new Error('subIdIssuers');
     seenIss.add(is.issuer);
     if ([is.jwks, is.jwksUri, is.discover === true ? true : undefined].filter((x) => x !== undefined).length !== 1) throw new Error('keys: exactly one of jwks, jwksUri, discover');
     if (is.algorithms && (!Array.isArray(is.algorithms) || is.algorithms.some((a) => !SUPPORTED.includes(a)))) throw new Error('issuer algorithms');
@@ -171,7 +180,7 @@ function jsonObject(bytes) {
 }
 
 function compatible(k, alg) {
-  if (k.alg !== undefined && k.alg !== alg) return false;
+  if (k.alg !== undefined && canonAlg(k.alg) !== alg) return false;
   if (/^(RS|PS)/.test(alg)) return k.kty === 'RSA';
   if (alg === 'ES256') return k.kty === 'EC' && k.crv === 'P-256';
   if (alg === 'ES384') return k.kty === 'EC' && k.crv === 'P-384';
@@ -189,6 +198,21 @@ function sigOk(k, alg, input, sig) {
     if (alg === 'EdDSA') return cryptoVerify(null, data, key, sig);
   } catch { return false; }
   return false;
+}
+// R51/R52 (RFC 9493 §3, -04 §3.2.1): Subject Identifier shapes.
+const SUBJECT_FORMATS = {
+  account: [['uri'], []], email: [['email'], []], iss_sub: [['iss', 'sub'], []], opaque: [['id'], []],
+  phone_number: [['phone_number'], []], did: [['url'], []], uri: [['uri'], []],
+  'saml-nameid': [['issuer', 'nameid'], ['nameid_format', 'name_qualifier', 'sp_name_qualifier', 'sp_provided_id']],
+};
+function subjectIdOk(v, inAliases = false) {
+  if (!isObj(v) || typeof v.format !== 'string' || !v.format) return false;
+  if (v.format === 'aliases') {
+    return !inAliases && Array.isArray(v.identifiers) && v.identifiers.length > 0 && v.identifiers.every((i) => subjectIdOk(i, true));
+  }
+  const f = SUBJECT_FORMATS[v.format];
+  if (!f) return true;
+  return f[0].every((m) => typeof v[m] === 'string' && v[m] !== '') && f[1].every((m) => !(m in v) || typeof v[m] === 'string');
 }
 const isAbsUriNoFrag = (s) => typeof s === 'string' && /^[A-Za-z][A-Za-z0-9+.-]*:[^\s#]*$/.test(s);
 
@@ -218,15 +242,15 @@ function makeVerifier(o) {
     // 5. typ (R9)
     if (typeof header.typ !== 'string' || !/^(application\/)?oauth-id-jag\+jwt$/i.test(header.typ)) fail('ERR_TYP');
     // 6. alg (R10)
-    const alg = header.alg;
-    if (typeof alg !== 'string' || !algs.includes(alg)) fail('ERR_ALG');
-    // 7. iss (unverified, only to pick keys) (R17, R18)
+    if (typeof header.alg !== 'string' || !SUPPORTED.includes(header.alg)) fail('ERR_ALG');
+    const alg = canonAlg(header.alg);
+    if (!algs.map(canonAlg).includes(alg)) fail('ERR_ALG');
+    // 7. iss (unverified, only to pick keys) (R17, R18, R18a: checkConfig admits our own issuer only across a tenant)
     if (typeof payload.iss !== 'string') fail('ERR_ISSUER', 'iss');
-    if (payload.iss === o.audience) fail('ERR_ISSUER', 'iss');
     const issuer = o.issuers.find((x) => x.issuer === payload.iss);
     if (!issuer) fail('ERR_ISSUER', 'iss');
     // 8. issuer algorithms
-    if (issuer.algorithms && !issuer.algorithms.includes(alg)) fail('ERR_ALG');
+    if (issuer.algorithms && !issuer.algorithms.map(canonAlg).includes(alg)) fail('ERR_ALG');
     // 9. key selection (R13, R14)
     const keys = usableKeys(issuer.jwks.keys);
     let candidates;
@@ -260,8 +284,10 @@ function makeVerifier(o) {
     for (const n of ['tenant', 'aud_tenant', 'aud_sub', 'email', 'acr']) if (n in c && typeof c[n] !== 'string') fail('ERR_CLAIM', n);
     if ('amr' in c && !(Array.isArray(c.amr) && c.amr.every((x) => typeof x === 'string'))) fail('ERR_CLAIM', 'amr');
     for (const n of ['act', 'cnf']) if (n in c && !isObj(c[n])) fail('ERR_CLAIM', n);
-    // 12. aud (R20)
+    if ('sub_id' in c && !subjectIdOk(c.sub_id)) fail('ERR_CLAIM', 'sub_id');
+    // 12. aud (R20); aud_sub when configured
     if (!(c.aud === o.audience || (Array.isArray(c.aud) && c.aud.length === 1 && c.aud[0] === o.audience))) fail('ERR_AUDIENCE', 'aud');
+    if (o.audSub !== undefined && c.aud_sub !== o.audSub) fail('ERR_AUDIENCE', 'aud_sub');
     // 13. client_id (R21)
     if (c.client_id !== ctx.clientId) fail('ERR_CLIENT', 'client_id');
     // 14. time (R23-R27)
@@ -271,9 +297,15 @@ function makeVerifier(o) {
     if (c.exp <= c.iat || ('nbf' in c && c.nbf > c.exp) || c.exp - c.iat > maxLife) fail('ERR_LIFETIME');
     // 15. tenant (R40)
     if (issuer.tenant !== undefined && c.tenant !== issuer.tenant) fail('ERR_TENANT', 'tenant');
+    if (o.audTenant !== undefined && c.aud_tenant !== o.audTenant) fail('ERR_TENANT', 'aud_tenant');
     // 16. cnf (R42), authorization_details (R36)
     if ('cnf' in c) fail('ERR_UNSUPPORTED', 'cnf');
     if ('authorization_details' in c && o.allowAuthorizationDetails !== true) fail('ERR_UNSUPPORTED', 'authorization_details');
+    // 16a. subject (R54, R55): requireSubId
+    if (issuer.requireSubId !== undefined) {
+      const s = c.sub_id;
+      if (!isObj(s) || s.format !== 'saml-nameid' || !issuer.subIdIssuers.includes(s.issuer)) fail('ERR_CLAIM', 'sub_id');
+    }
     // 17. resource (R32, R33, R38)
     const grantRes = c.resource === undefined ? [] : [].concat(c.resource);
     if (requireResource && grantRes.length === 0) fail('ERR_RESOURCE', 'resource');

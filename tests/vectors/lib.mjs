@@ -27,6 +27,7 @@ export const SUB = 'user-1234';
 export const SCOPE = 'files:read files:write';
 export const SCOPES = ['files:read', 'files:write'];
 export const TENANT = 'tenant-a';
+export const SAML_ISSUER = 'https://saml.idp.example.com/metadata';
 export const ATTACKER_URL = 'https://attacker.example/jwks.json';
 
 export const ALL_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
@@ -277,6 +278,18 @@ export const configs = {
       ],
     },
   }),
+  // R10a: allow-list and JWK alg spelled Ed25519 (RFC 9864); EdDSA tokens still verify.
+  'ed25519-names': withIssuer({
+    jwks: { keys: [pub('ed-1', { use: 'sig', alg: 'Ed25519' })] },
+  }, { ...defaultConfig(), algorithms: ['Ed25519'] }),
+  // R54/R55: the issuer requires a saml-nameid sub_id from one associated SAML issuer.
+  'sub-id-required': withIssuer({ subIdIssuers: [SAML_ISSUER], requireSubId: 'saml-nameid' }),
+  // -04 §3.1: aud_tenant and aud_sub required when configured.
+  'aud-tenant-sub': { ...defaultConfig(), audTenant: 'as-tenant-1', audSub: 'as-app-9' },
+  // R18a: our own issuer trusted across a tenant boundary (its tenant differs from ours).
+  'own-issuer-other-tenant': {
+    ...defaultConfig(), tenant: 'provider-tenant', issuers: [{ issuer: AUD, tenant: TENANT, jwks: idpJwks() }],
+  },
   // R13/R15/R29: a second trusted issuer whose only key is rsa-2
   'two-issuers': {
     ...defaultConfig(),
