@@ -105,6 +105,13 @@ export interface IssuerOptions {
   algorithms?: Algorithm[];
   /** When set, the grant's `tenant` claim must equal it (`ERR_TENANT`). */
   tenant?: string;
+  /**
+   * -04 §9.5 (R55): the `sub_id.issuer` values (SAML entity ids) local configuration associates with
+   * this issuer. A `saml-nameid` `sub_id` is trusted (`subIdTrusted`) only when its issuer is listed.
+   */
+  subIdIssuers?: string[];
+  /** -04 §3.2.2 (R54): require a `sub_id` of this format (`'saml-nameid'`), from a listed issuer (`ERR_CLAIM`). */
+  requireSubId?: 'saml-nameid';
 }
 
 /** Options of {@link IdJagVerifier}. Everything except `replayStore` is plain JSON. */
@@ -147,6 +154,15 @@ export interface VerifierOptions {
   scopeRequest?: 'strict' | 'intersect';
   /** The enterprise policy: which users and clients get which scopes on which resource. */
   policy?: GrantPolicy;
+  /**
+   * This server's own tenant (-04 §9.3, R18a): an issuer equal to `audience` may then be trusted when it
+   * pins a different `tenant` — the ID-JAG crosses a trust domain. Otherwise our own issuer is refused.
+   */
+  tenant?: string;
+  /** When set, the grant's `aud_tenant` must equal it (`ERR_TENANT`). */
+  audTenant?: string;
+  /** When set, the grant's `aud_sub` must equal it (`ERR_AUDIENCE`). */
+  audSub?: string;
 }
 
 /**
@@ -339,6 +355,10 @@ export interface VerifiedGrant {
   expiresAt: number;
   /** `tenant`, when the grant has one. */
   tenant?: string;
+  /** `sub_id` (-04 §3.1, RFC 9493 subject identifier), when the grant has one. */
+  subId?: Record<string, unknown>;
+  /** True only for a `saml-nameid` `sub_id` whose issuer is in the issuer's `subIdIssuers` (R55). */
+  subIdTrusted: boolean;
   /** The verified JOSE header. */
   header: Record<string, unknown>;
   /** Every verified claim. */
@@ -545,6 +565,10 @@ export interface AccessTokenInfo {
   /** `exp`, seconds since the epoch. */
   expiresAt: number;
   jti: string;
+  /** The IdP that vouched for the user (from the token's `sub_id`, RFC 9493 `iss_sub`). */
+  idpIssuer?: string;
+  /** The token's `sub_id`: `{ format: 'iss_sub', iss, sub }` as idjag mints it. */
+  subId?: Record<string, unknown>;
   claims: Record<string, unknown>;
 }
 
@@ -555,7 +579,7 @@ export interface McpAuthInfo {
   scopes: string[];
   expiresAt: number;
   resource: URL;
-  extra: { subject: string; issuer: string; jti: string };
+  extra: { subject: string; issuer: string; jti: string; idpIssuer?: string; subId?: Record<string, unknown> };
 }
 
 /**

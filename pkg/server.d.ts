@@ -17,7 +17,7 @@
  * const response: Response = await endpoint(request);
  * ```
  */
-import type { Algorithm, FetchLike, JsonWebKeySet, JwksCache, VerifierOptions, DroppedScope } from './index.js';
+import type { Algorithm, FetchLike, JsonWebKeySet, JwksCache, VerifierOptions, VerifiedGrant, DroppedScope } from './index.js';
 
 export * from './index.js';
 
@@ -65,6 +65,8 @@ export interface ClientRegistration {
   jwksUri?: string;
   /** R5: the grant types it may use (default: jwt-bearer). */
   grantTypes?: string[];
+  /** Issue 11: the IdPs (grant `iss`) this client may bring grants from (default: every trusted issuer). */
+  allowedIssuers?: string[];
 }
 
 export interface TokenEndpointOptions {
@@ -85,6 +87,20 @@ export interface TokenEndpointOptions {
   fetch?: FetchLike;
   /** The clock (tests). */
   now?: () => Date;
+  /**
+   * rfc7523bis (R3a): a client assertion's sole `aud` is this server's issuer. `true` also accepts
+   * `tokenEndpoint` as `aud` — for clients that still send it (the MCP TypeScript SDK does when it found no
+   * authorization server metadata). Default false.
+   */
+  legacyClientAssertionAudience?: boolean;
+  /** Live client-assertion `jti`s one client may hold in the replay store (default 1000). */
+  maxAssertionsPerClient?: number;
+  /**
+   * Maps a verified grant (`issuer`, `subject`, `subId`, `claims`) to a local account: its result is the
+   * access token's `sub`. `undefined`: the default subject (the IdP's `sub`, or `<iss>#<sub>` when more than
+   * one issuer is trusted). `null`: no account — the grant is refused (`invalid_grant`, `ERR_POLICY`).
+   */
+  mapSubject?: (grant: Readonly<VerifiedGrant>) => string | null | undefined | Promise<string | null | undefined>;
 }
 
 /** One decision of the token endpoint, with OpenTelemetry-style attribute names. */

@@ -295,6 +295,8 @@ mod issuer {
         pub scope: String,
         pub resource: String,
         pub jti: String,
+        /// The token's `sub` (for the audit event).
+        pub subject: String,
     }
 
     /// What a token is minted from: the facts of a verified grant.
@@ -346,18 +348,18 @@ mod issuer {
 
     impl MintRequest {
         /// The IdP: `issuer`, else the grant's `iss` claim.
-        fn idp(&self) -> Result<&str, Error> {
+        /// The IdP, when known (a token minted from a verified grant always knows it; a host
+        /// minting for its own purposes may not, and its tokens then carry no `sub_id`).
+        fn idp(&self) -> Option<&str> {
             let from_claims = self.claims.get("iss").and_then(Value::as_str);
-            match self.issuer.as_deref().or(from_claims) {
-                Some(i) if !i.is_empty() => Ok(i),
-                _ => Err(Error::config(
-                    "the grant's issuer is required to mint an access token",
-                )),
-            }
+            self.issuer
+                .as_deref()
+                .or(from_claims)
+                .filter(|i| !i.is_empty())
         }
 
         /// The access token's `sub` (see the type's documentation).
-        fn access_token_subject(&self, idp: &str) -> Result<String, Error> {
+        fn access_token_subject(&self, idp: Option<&str>) -> Result<String, Error> {
             if let Some(local) = &self.local_subject {
                 if local.is_empty() {
                     return Err(Error::config("localSubject must not be empty"));
@@ -365,6 +367,11 @@ mod issuer {
                 return Ok(local.clone());
             }
             if self.qualify_subject {
+                let Some(idp) = idp else {
+                    return Err(Error::config(
+                        "the grant's issuer is required to qualify the subject",
+                    ));
+                };
                 if idp.contains('#') {
                     return Err(Error::config("an issuer with '#' cannot qualify a subject"));
                 }
@@ -428,19 +435,21 @@ mod issuer {
             if grant.subject.is_empty() {
                 return Err(Error::config("the grant's subject is required"));
             }
-            let idp = grant.idp()?;
+            let idp = grant.idp();
             let sub = grant.access_token_subject(idp)?;
             let now = now.floor();
             let jti = random_id()?;
             let scope = grant.scopes.join(" ");
             let mut c = Map::new();
             c.insert("iss".into(), json!(self.issuer));
-            c.insert("sub".into(), json!(sub));
+            c.insert("sub".into(), json!(&sub));
             // RFC 9493 §3.2.3: the IdP and its subject, whatever `sub` became.
-            c.insert(
-                "sub_id".into(),
-                json!({"format": "iss_sub", "iss": idp, "sub": grant.subject}),
-            );
+            if let Some(idp) = idp {
+                c.insert(
+                    "sub_id".into(),
+                    json!({"format": "iss_sub", "iss": idp, "sub": grant.subject}),
+                );
+            }
             c.insert("aud".into(), json!(resource));
             c.insert("client_id".into(), json!(grant.client_id));
             c.insert("iat".into(), crate::claims::numeric_date_value(now));
@@ -470,6 +479,7 @@ mod issuer {
                 scope,
                 resource,
                 jti,
+                subject: sub.to_string(),
             })
         }
     }
@@ -661,6 +671,10 @@ mod tests {
         js.issuer = None;
         assert!(issuer.mint_for(&js, NOW).is_ok());
         js.claims.remove("iss");
+        // No IdP known: the token carries no sub_id, and cannot qualify its subject.
+        let plain = issuer.mint_for(&js, NOW).unwrap().access_token;
+        assert!(v.verify(&plain, NOW, &[]).unwrap().sub_id.is_none());
+        js.qualify_subject = true;
         assert_eq!(
             issuer.mint_for(&js, NOW).err().map(|e| e.code()),
             Some(ErrorCode::Config)

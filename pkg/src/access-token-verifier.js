@@ -138,7 +138,9 @@ export class AccessTokenVerifier {
       scopes: info.scopes,
       expiresAt: info.expiresAt,
       resource: new URL(this.#resource),
-      extra: { subject: info.subject, issuer: info.issuer, jti: info.jti },
+      // idpIssuer / subId: the IdP that vouched for the user (issue 11), so two IdPs' "alice"
+      // are never the same user to the MCP server.
+      extra: { subject: info.subject, issuer: info.issuer, jti: info.jti, idpIssuer: info.idpIssuer, subId: info.subId },
     };
   }
 }

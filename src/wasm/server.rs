@@ -126,6 +126,15 @@ impl WasmClientRegistry {
             .map_err(|e| to_js_error(&e))
     }
 
+    /// Issue 11: may this client present grants from `issuer` (its `allowedIssuers`)? Throws
+    /// ERR_ISSUER when not. Called after the grant verified and before its jti is consumed.
+    #[wasm_bindgen(js_name = checkGrantIssuer)]
+    pub fn check_grant_issuer(&self, client_id: &str, issuer: &str) -> Result<(), JsValue> {
+        self.inner
+            .check_grant_issuer(client_id, issuer)
+            .map_err(|e| to_js_error(&e))
+    }
+
     /// R5a, R1, R2 (request) then R3–R5 (client). Never throws for request content.
     pub fn authenticate(
         &self,

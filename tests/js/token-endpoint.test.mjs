@@ -280,7 +280,7 @@ describe('the grant: generic errors on the wire, details in the audit event', ()
     assert.equal(r.status, 200);
     const e = lastEvent();
     assert.deepEqual(e['idjag.checks'], ['request', 'client_auth', 'structure', 'header', 'typ', 'alg', 'issuer', 'key', 'signature',
-      'claims', 'audience', 'client', 'time', 'tenant', 'unsupported', 'resource', 'scope', 'policy', 'replay', 'mint']);
+      'claims', 'audience', 'client', 'time', 'tenant', 'unsupported', 'subject', 'resource', 'scope', 'policy', 'replay', 'mint']);
     assert.equal(e['user.id'], undefined);
     assert.match(e['user.hash'], /^[A-Za-z0-9_-]{43}$/);
     assert.ok(!JSON.stringify(e).includes('alice@example.com'));

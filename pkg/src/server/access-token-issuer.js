@@ -48,15 +48,20 @@ export class AccessTokenIssuer {
 
   /**
    * Mints a token for a verified grant (the `VerifiedGrant` of `IdJagVerifier.verify`).
-   * @param {{ subject: string, clientId: string, resources: string[], scopes: string[], claims?: object }} grant
+   * The token records the IdP (`sub_id`: RFC 9493 `iss_sub`) and carries the grant's `act`. Its `sub` is
+   * `localSubject` when given, else `<issuer>#<subject>` with `qualifySubject`, else the IdP's `subject`.
+   * @param {{ subject: string, clientId: string, resources: string[], scopes: string[], claims?: object,
+   *   issuer?: string, localSubject?: string, qualifySubject?: boolean }} grant
    * @param {{ now?: Date }} [options]
-   * @returns {{ accessToken: string, expiresIn: number, scope: string, resource: string, jti: string }}
+   * @returns {{ accessToken: string, expiresIn: number, scope: string, resource: string, jti: string, subject: string }}
    */
   mint(grant, options = {}) {
     const now = options.now ?? new Date();
     if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('now must be a valid Date');
-    const { subject, clientId, resources, scopes, claims } = grant ?? {};
-    const text = jsonText({ subject, clientId, resources, scopes, claims: claims ?? {} }, 'grant');
+    const { subject, clientId, resources, scopes, claims, issuer, localSubject, qualifySubject } = grant ?? {};
+    const text = jsonText({
+      subject, clientId, resources, scopes, claims: claims ?? {}, issuer, localSubject, qualifySubject: qualifySubject === true,
+    }, 'grant');
     return fullCore.call(() => this.#live().mint(text, now.getTime() / 1000));
   }
 }

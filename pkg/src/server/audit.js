@@ -34,7 +34,7 @@ export function unverifiedFacts(assertion) {
  * @param {{ hashSubject?: boolean, salt?: string }} auditOptions
  * @param {object} d the decision: outcome, status, oauthError?, code?, reason?, rule?, checks,
  *   clientId?, authMethod?, issuer?, subject?, jti?, resource?, granted?, dropped?,
- *   accessTokenJti?, verified
+ *   accessTokenJti?, accessTokenSubject?, verified
  */
 export function decisionEvent(auditOptions, d) {
   const e = {
@@ -56,12 +56,15 @@ export function decisionEvent(auditOptions, d) {
   if (d.jti) e['idjag.grant.jti'] = d.jti;
   if (d.subject) {
     if (auditOptions.hashSubject === false) e['user.id'] = d.subject;
-    else e['user.hash'] = hashSubject(d.issuer ?? '', d.subject, auditOptions.salt ?? '');
+    else e['user.hash'] = fullCore.call(() => hashSubject(d.issuer ?? '', d.subject, auditOptions.salt ?? ''));
   }
   if (d.issuer || d.subject || d.jti) e['idjag.grant.verified'] = d.verified === true;
   if (d.resource) e['idjag.resource'] = d.resource;
   if (d.granted) e['idjag.scopes.granted'] = d.granted;
   if (d.dropped) e['idjag.scopes.dropped'] = d.dropped;
   if (d.accessTokenJti) e['idjag.access_token.jti'] = d.accessTokenJti;
+  // Issue 11: the subject the MCP servers see (IdP-qualified or a mapped local account). Like
+  // user.id, it names the user: only when subjects are not hashed.
+  if (d.accessTokenSubject && auditOptions.hashSubject === false) e['idjag.access_token.sub'] = d.accessTokenSubject;
   return e;
 }

@@ -21,6 +21,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 const ENDPOINT_OPTIONS = [
   'grants', 'accessTokenIssuer', 'clients', 'tokenEndpoint', 'allowPublicClients',
   'clientAssertionAlgorithms', 'onDecision', 'audit', 'jwksCache', 'fetch', 'now',
+  'legacyClientAssertionAudience', 'maxAssertionsPerClient', 'mapSubject',
 ];
 
 // What the client sees for each refusal of the grant: generic (design.md).
@@ -38,7 +39,8 @@ export function createTokenEndpoint(options) {
   if (options === null || typeof options !== 'object') throw configError('options must be an object');
   const unknown = Object.keys(options).find((k) => !ENDPOINT_OPTIONS.includes(k));
   if (unknown) throw configError(`unknown option ${JSON.stringify(unknown).slice(0, 66)}`);
-  const { grants, accessTokenIssuer, clients, onDecision, audit = {}, now = () => new Date() } = options;
+  const { grants, accessTokenIssuer, clients, onDecision, audit = {}, now = () => new Date(), mapSubject } = options;
+  if (mapSubject !== undefined && typeof mapSubject !== 'function') throw configError('mapSubject must be a function');
   if (grants === null || typeof grants !== 'object') throw configError('grants must be the VerifierOptions of the grants this server accepts');
   if (!(accessTokenIssuer instanceof AccessTokenIssuer)) throw configError('accessTokenIssuer must be an AccessTokenIssuer');
   // R50 / A2: the tokens' issuer is the audience the grants were made for.
@@ -60,7 +62,13 @@ export function createTokenEndpoint(options) {
     ...(options.allowPublicClients !== undefined ? { allowPublicClients: options.allowPublicClients } : {}),
     ...(options.clientAssertionAlgorithms !== undefined ? { clientAssertionAlgorithms: options.clientAssertionAlgorithms } : {}),
     ...(grants.clockToleranceSec !== undefined ? { clockToleranceSec: grants.clockToleranceSec } : {}),
+    ...(options.legacyClientAssertionAudience !== undefined ? { legacyClientAssertionAudience: options.legacyClientAssertionAudience } : {}),
+    ...(options.maxAssertionsPerClient !== undefined ? { maxAssertionsPerClient: options.maxAssertionsPerClient } : {}),
   }, 'options');
+  // Issue 11: with more than one trusted IdP the same `sub` can name different people, so the
+  // access token's `sub` is qualified by the IdP (`<iss>#<sub>`) unless mapSubject names a local
+  // account. Every token records the IdP in `sub_id` (RFC 9493 iss_sub).
+  const qualifySubject = Array.isArray(grants.issuers) && grants.issuers.length > 1;
   // The client registry of the current wasm instance, rebuilt with the clients' installed keys
   // after a restart (src/core.js).
   const clientKeys = new Map(); // clientId → the loader's snapshot the registry holds
@@ -197,6 +205,29 @@ export function createTokenEndpoint(options) {
         ...facts, code: 'ERR_RESOURCE', reason: grant.resources.length === 0 ? 'the grant names no resource' : 'the grant names several resources: request one', rule: 'R50',
       });
     }
+    // Issue 11: the client may be limited to some IdPs (its allowedIssuers), checked before the
+    // jti is consumed so a refusal never burns the grant.
+    try {
+      fullCore.call(() => liveRegistry().checkGrantIssuer(client.clientId, grant.issuer));
+    } catch (e) {
+      if (!(e instanceof IdJagError) || e.code === 'ERR_INTERNAL') throw e;
+      return refuse(400, 'invalid_grant', GRANT_DESCRIPTIONS.invalid_grant, { ...facts, code: e.code, reason: e.message, rule: 'R21' });
+    }
+    // A local account for (iss, sub) / sub_id, when the host maps them; null refuses the grant.
+    let localSubject;
+    if (mapSubject) {
+      try {
+        localSubject = await mapSubject(Object.freeze({ ...grant }));
+      } catch (e) {
+        return refuse(500, 'server_error', 'the token could not be issued', { ...facts, code: 'ERR_CONFIG', reason: `mapSubject failed: ${String(e?.message ?? e).slice(0, 64)}` });
+      }
+      if (localSubject === null) {
+        return refuse(400, 'invalid_grant', GRANT_DESCRIPTIONS.invalid_grant, { ...facts, code: 'ERR_POLICY', reason: 'no local account for this subject' });
+      }
+      if (localSubject !== undefined && (typeof localSubject !== 'string' || localSubject === '')) {
+        return refuse(500, 'server_error', 'the token could not be issued', { ...facts, code: 'ERR_CONFIG', reason: 'mapSubject must return a non-empty string, null or undefined' });
+      }
+    }
     checks.push('replay');
     try {
       await verifier[consumeGrant](verified, timeMs);
@@ -208,12 +239,12 @@ export function createTokenEndpoint(options) {
     checks.push('mint');
     let minted;
     try {
-      minted = accessTokenIssuer.mint(grant, { now: at });
+      minted = accessTokenIssuer.mint({ ...grant, localSubject, qualifySubject }, { now: at });
     } catch (e) {
       emit({ outcome: 'failure', status: 500, oauthError: 'server_error', timeMs, checks, ...facts, code: e?.code, reason: 'minting the access token failed' });
       return oauthErrorResponse(500, 'server_error', 'the token could not be issued');
     }
-    emit({ outcome: 'success', status: 200, timeMs, checks, ...facts, accessTokenJti: minted.jti });
+    emit({ outcome: 'success', status: 200, timeMs, checks, ...facts, accessTokenJti: minted.jti, accessTokenSubject: minted.subject });
     // R47–R49: Bearer token, expires_in, the granted scope and resource; no refresh token.
     const answer = { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn };
     if (minted.scope) answer.scope = minted.scope;
