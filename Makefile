@@ -8,6 +8,8 @@
 #   make test-conformance  the MCP conformance EMA scenario (suite 0.1.16 and 0.2.0-alpha.12)
 #   make test-python    the MCP Python SDK (PyPI mcp) against idjag, both ways (tests/python/)
 #   make test-browser   the Grant Inspector (www/) in headless Chromium (tests/browser/, Playwright)
+#   make fuzz           cargo-afl over the Rust core (fuzz/, scripts/fuzz.sh): each target FUZZ_SECONDS (60)
+#   make test-fuzz      every fuzz target for 10 s and the committed regression inputs (part of make test)
 #   make bench          build, then bench/run.mjs: idjag vs jose, native, cold start, size, endpoint, memory -> bench/RESULTS.md
 #   make demo           setup + build, then the EMA flow end to end (IdP, MCP authorization server, MCP
 #                       server, SDK client) printed step by step, then the Grant Inspector on
@@ -28,7 +30,7 @@ setup:
 build: setup
 	scripts/build.sh
 
-test: build test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser test-python
+test: build test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser test-python test-fuzz
 	@echo "[test] all green"
 
 # The native Rust tests and lints (the lead's suites).
@@ -76,6 +78,15 @@ test-e2e-runtimes: build
 # Screenshots go to tests/browser/artifacts/ (git-ignored).
 test-browser: build
 	node --test tests/browser/
+
+# Coverage-guided fuzzing (fuzz/, its own cargo package; README.md "Fuzzing"). Fails on any crash.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz test-fuzz
+fuzz:
+	FUZZ_SECONDS="$(FUZZ_SECONDS)" scripts/fuzz.sh
+
+test-fuzz:
+	FUZZ_SECONDS=10 scripts/fuzz.sh
 
 # Benchmarks (issue 6), not tests: timings only, no assertion. Writes bench/results.json,
 # bench/RESULTS.md and bench/chart.svg and prints where each target stands. BENCH_QUICK=1: fewer runs.
