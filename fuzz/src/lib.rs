@@ -92,6 +92,7 @@ pub fn ctx() -> VerifyContext<'static> {
         now: NOW,
         scope: None,
         resource: Some(RESOURCE),
+        keys_now: None,
     }
 }
 
@@ -258,7 +259,7 @@ pub fn registry_options() -> Value {
 /// `client-1`'s client assertion (RFC 7523 §3), valid at `NOW`.
 pub fn client_assertion() -> String {
     let claims = object(json!({
-        "iss": CLIENT_ID, "sub": CLIENT_ID, "aud": TOKEN_ENDPOINT,
+        "iss": CLIENT_ID, "sub": CLIENT_ID, "aud": AS,
         "iat": NOW as i64, "exp": NOW as i64 + 120, "jti": "fuzz-ca-0001"
     }));
     key(CLIENT_KEY)

@@ -23,6 +23,7 @@ fn main() {
                         now: NOW,
                         scope: req.scope.as_deref(),
                         resource: req.resource.as_deref(),
+                        keys_now: None,
                     };
                     if let Ok(v) = g.verifier.check(&req.assertion, &ctx) {
                         g.assert_accepted_is_ours(&v);
