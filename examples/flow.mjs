@@ -276,7 +276,9 @@ export function unexpectedAcross(outcomes, wrongIdp, expected = EXPECTED_ACROSS)
   for (const o of outcomes) {
     const subject = o.calls.whoami?.subject;
     if (subject === undefined) continue;
-    if (seen.has(subject) && seen.get(subject) !== o.user) problems.push(`${seen.get(subject)} and ${o.user} share the subject ${subject}`);
+    const pair = [seen.get(subject), o.user];
+    const named = pair.includes(a) && pair.includes(b); // already reported above
+    if (seen.has(subject) && seen.get(subject) !== o.user && !named) problems.push(`${pair[0]} and ${pair[1]} share the subject ${subject}`);
     seen.set(subject, o.user);
   }
   if (wrongIdp?.result !== expected.wrong_idp) {
