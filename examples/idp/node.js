@@ -5,6 +5,7 @@ import { serveFetch } from '../lib/serve-fetch.js';
 import { createIdp } from './idp.js';
 
 export { DEMO_CLIENTS, DEMO_USERS } from './idp.js';
+export { PARTNER_CLIENTS, PARTNER_POLICY, PARTNER_USERS } from './partner.js';
 
 /**
  * Starts the demo IdP. Every option but `port` and `host` goes to createIdp (idp.js); the

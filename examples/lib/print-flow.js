@@ -4,8 +4,8 @@
 // the authorization server and the MCP server as one JSON line. Runtime-neutral: it only
 // builds strings and hands them to `write`.
 //
-//   const printer = createFlowPrinter({ origins: { IdP: idp.url, AS: asIssuer, MCP: mcpOrigin } });
-//   printer.decision('as', event)   // from the servers' onDecision / the IdP's log
+//   const printer = createFlowPrinter({ origins: { IdP: idp.url, IdP2: partnerIdp.url, AS: asIssuer, MCP: mcpOrigin } });
+//   printer.decision('as', event)   // from the servers' onDecision / the IdPs' logs ('idp', 'idp2', 'as', 'mcp')
 //   printer.flow(event)             // from runFlow's log
 
 const URN_OAUTH = 'urn:ietf:params:oauth:';
@@ -21,12 +21,13 @@ export function createFlowPrinter({ write = (line) => console.log(line), origins
   const yellow = paint('33');
   let step = 0;
   const pending = []; // server decisions, printed after the exchange that caused them
+  const width = Math.max(3, ...Object.keys(origins).map((name) => name.length)); // IdP, IdP2, AS, MCP
 
   /** `IdP POST /token` instead of the full URL, when the origin is a known server. */
   function where(url) {
     const u = new URL(url);
     for (const [name, origin] of Object.entries(origins)) {
-      if (u.origin === new URL(origin).origin) return `${name.padEnd(3)} ${u.pathname}${u.search}`;
+      if (u.origin === new URL(origin).origin) return `${name.padEnd(width)} ${u.pathname}${u.search}`;
     }
     return u.href;
   }
@@ -42,7 +43,7 @@ export function createFlowPrinter({ write = (line) => console.log(line), origins
       // The full list of checks is only interesting when one of them failed (the last one).
       if (rest['event.outcome'] === 'success') delete rest['idjag.checks'];
       const tag = rest['event.outcome'] === 'failure' || (rest.status ?? 200) >= 400 ? red('◆') : cyan('◆');
-      write(`    ${tag} ${dim(source.padEnd(3))} ${JSON.stringify(rest)}`);
+      write(`    ${tag} ${dim(source.padEnd(width))} ${JSON.stringify(rest)}`);
     }
   }
 
@@ -102,7 +103,7 @@ export function createFlowPrinter({ write = (line) => console.log(line), origins
     if (result.tools) return `tools: ${result.tools.map((t) => t.name).join(', ')}`;
     if (result.content) {
       const text = result.content.map((c) => c.text ?? `[${c.type}]`).join(' ').trim();
-      return `${result.isError ? red('tool error: ') : ''}${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`;
+      return `${result.isError ? red('tool error: ') : ''}${JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text)}`;
     }
     return JSON.stringify(result).slice(0, 100);
   }
@@ -155,7 +156,8 @@ export function createFlowPrinter({ write = (line) => console.log(line), origins
         case 'outcome': {
           flushDecisions();
           const o = event.outcome;
-          const detail = o.status ? ` (HTTP ${o.status}${o.scope ? `, scope "${o.scope}" needed` : ''})` : '';
+          const detail = (o.status ? ` (HTTP ${o.status}${o.scope ? `, scope "${o.scope}" needed` : ''})` : '')
+            + (o.subject ? ` — sub ${o.subject}` : ''); // whoami
           const mark = event.expected === undefined ? '•' : o.result === event.expected ? green('✓') : red('✗');
           const wanted = event.expected === undefined || o.result === event.expected ? '' : red(`, expected ${event.expected}`);
           write(`  ${mark} ${bold(event.tool)}: ${o.result}${detail}${wanted}`);

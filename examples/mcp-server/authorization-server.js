@@ -7,28 +7,61 @@
 // `privateJwk` to keep it across restarts; a real server keeps it in a KMS).
 import { AccessTokenIssuer, authorizationServerMetadata, createTokenEndpoint, refuseAuthorizationRequest } from 'idjag/server';
 
-/** The one client registered here: the demo MCP client, as the IdP names it in ID-JAGs (I5). */
+/**
+ * The enterprise's deployment of the demo MCP client, as the enterprise IdP names it in ID-JAGs
+ * (I5). Its grants must come from the enterprise IdP (`allowedIssuers`, set when the issuers are
+ * known: demoClients()).
+ */
 export const DEMO_AS_CLIENT = Object.freeze({
   clientId: 'mcp-demo-client-at-files',
   clientSecret: 'mcp-demo-client-as-secret',
 });
 
+/** The partner company's deployment of the MCP client (examples/idp/partner.js); grants from the partner IdP only. */
+export const PARTNER_AS_CLIENT = Object.freeze({
+  clientId: 'partner-mcp-client-at-files',
+  clientSecret: 'partner-mcp-client-as-secret',
+});
+
+/**
+ * The client registrations: the enterprise client, and with a partner IdP the partner client,
+ * each limited to its own company's IdP (issue 11: `allowedIssuers`, checked before the grant's
+ * jti is consumed). With one IdP there is nothing to limit.
+ */
+export function demoClients({ idpIssuer, partnerIdpIssuer }) {
+  if (partnerIdpIssuer === undefined) return [DEMO_AS_CLIENT];
+  return [
+    { ...DEMO_AS_CLIENT, allowedIssuers: [idpIssuer] },
+    { ...PARTNER_AS_CLIENT, allowedIssuers: [partnerIdpIssuer] },
+  ];
+}
+
 /**
  * The enterprise policy of this authorization server (a GrantPolicy, the same JSON in every
- * runtime). The IdP already decides per user (examples/idp/policy.json); here the server says
- * which client may use which IdP's grants for which scopes of its MCP server.
+ * runtime). The IdPs already decide per user (examples/idp/policy.json, partner.js); here the
+ * server says which IdP's grants may carry which scopes of its MCP server: the enterprise IdP's
+ * every scope, the partner IdP's `files.read` at most. Which client may bring which IdP's grants
+ * is in the client registrations (demoClients).
  */
-export function demoGrantPolicy({ idpIssuer, mcpServerUrl, scopes }) {
+export function demoGrantPolicy({ idpIssuer, partnerIdpIssuer, mcpServerUrl, scopes }) {
+  if (partnerIdpIssuer === undefined) {
+    return {
+      rules: [
+        {
+          id: 'demo-client-files',
+          effect: 'allow',
+          issuers: [idpIssuer],
+          clients: [DEMO_AS_CLIENT.clientId],
+          resources: [mcpServerUrl],
+          scopes,
+        },
+      ],
+    };
+  }
   return {
     rules: [
-      {
-        id: 'demo-client-files',
-        effect: 'allow',
-        issuers: [idpIssuer],
-        clients: [DEMO_AS_CLIENT.clientId],
-        resources: [mcpServerUrl],
-        scopes,
-      },
+      { id: 'enterprise-files', effect: 'allow', issuers: [idpIssuer], resources: [mcpServerUrl], scopes },
+      { id: 'partner-files-read', effect: 'allow', issuers: [partnerIdpIssuer], resources: [mcpServerUrl], scopes: scopes.filter((s) => s === 'files.read') },
     ],
   };
 }
@@ -37,18 +70,22 @@ export function demoGrantPolicy({ idpIssuer, mcpServerUrl, scopes }) {
  * @param {{
  *   issuer: string,              // this server's issuer identifier = its base URL (no trailing slash)
  *   idpIssuer: string,           // the trusted enterprise IdP; its keys are discovered (RFC 8414 / OIDC)
+ *   partnerIdpIssuer?: string,   // a second trusted IdP, the partner company's: access-token subjects are then
+ *                                // `<IdP iss>#<IdP sub>` (idjag's token endpoint, with more than one issuer)
  *   mcpServerUrl: string,        // the MCP server this server issues tokens for (RFC 8707 resource)
  *   scopes: string[],            // the MCP server's scopes
  *   policy?: object,             // a GrantPolicy; default demoGrantPolicy()
- *   clients?: Array<{ clientId: string, clientSecret: string }>,
+ *   clients?: Array<{ clientId: string, clientSecret: string, allowedIssuers?: string[] }>, // default demoClients()
  *   privateJwk?: JsonWebKey,     // the access-token signing key; default a generated ES256 key
  *   onDecision?: (event: object) => void, // the token endpoint's audit events (token-free)
  *   fetch?: typeof fetch,        // for the IdP's metadata and JWKS
  * }} options
  */
 export function createAuthorizationServer(options) {
-  const { issuer, idpIssuer, mcpServerUrl, scopes, clients = [DEMO_AS_CLIENT], privateJwk, onDecision, fetch } = options;
-  const policy = options.policy ?? demoGrantPolicy({ idpIssuer, mcpServerUrl, scopes });
+  const { issuer, idpIssuer, partnerIdpIssuer, mcpServerUrl, scopes, privateJwk, onDecision, fetch } = options;
+  const clients = options.clients ?? demoClients({ idpIssuer, partnerIdpIssuer });
+  const policy = options.policy ?? demoGrantPolicy({ idpIssuer, partnerIdpIssuer, mcpServerUrl, scopes });
+  const idpIssuers = partnerIdpIssuer === undefined ? [idpIssuer] : [idpIssuer, partnerIdpIssuer];
   const tokenEndpoint = `${issuer}/token`;
   const jwksUri = `${issuer}/jwks`;
   const tokens = new AccessTokenIssuer({ issuer, ...(privateJwk ? { privateJwk } : {}) });
@@ -56,7 +93,9 @@ export function createAuthorizationServer(options) {
   const endpoint = createTokenEndpoint({
     grants: {
       audience: issuer, // R20: aud must be exactly this issuer
-      issuers: [{ issuer: idpIssuer, discover: true }],
+      // Two IdPs: the same `sub` may name two people, so the token endpoint mints
+      // `sub: "<IdP iss>#<IdP sub>"` (and always records the IdP in `sub_id`).
+      issuers: idpIssuers.map((i) => ({ issuer: i, discover: true })),
       resources: [mcpServerUrl], // R32
       // The SDK's CrossAppAccessProvider asks for every scope the MCP server advertises;
       // grant exactly what the ID-JAG carries of them instead of refusing (R35, RFC 6749 §3.3).
@@ -65,7 +104,10 @@ export function createAuthorizationServer(options) {
     },
     accessTokenIssuer: tokens,
     tokenEndpoint,
-    clients: clients.map((c) => ({ clientId: c.clientId, clientSecret: c.clientSecret, tokenEndpointAuthMethod: 'client_secret_basic' })),
+    clients: clients.map((c) => ({
+      clientId: c.clientId, clientSecret: c.clientSecret, tokenEndpointAuthMethod: 'client_secret_basic',
+      ...(c.allowedIssuers ? { allowedIssuers: c.allowedIssuers } : {}),
+    })),
     ...(onDecision ? { onDecision } : {}),
     ...(fetch ? { fetch } : {}),
   });

@@ -1,4 +1,4 @@
-// The demo MCP server: two file tools on `@modelcontextprotocol/server`, protected by idjag.
+// The demo MCP server: two file tools and `whoami` on `@modelcontextprotocol/server`, protected by idjag.
 //
 //   GET  /.well-known/oauth-protected-resource/mcp   RFC 9728 metadata (→ the authorization server)
 //   POST /mcp                                        MCP (Streamable HTTP), Bearer access tokens only
@@ -7,7 +7,9 @@
 // (V2–V8: typ at+jwt, exact iss, aud = this server, signature, expiry): 401 invalid_token with
 // a `resource_metadata` challenge otherwise. Each tool then needs its own scope (V8):
 // `read_file` files.read, `write_file` files.write; a token without it gets 403
-// insufficient_scope naming the scope. Each decision is one token-free audit event.
+// insufficient_scope naming the scope. `whoami` needs a valid token only: it answers who the
+// token says the user is — its `sub` and the IdP that vouched for them (`sub_id`), so two IdPs'
+// users with the same IdP `sub` are visibly two users. Each decision is one token-free audit event.
 //
 // A web-standard `(request: Request) => Promise<Response>` handler: node:http through
 // examples/lib/serve-fetch.js, Deno.serve, Bun.serve or a Worker.
@@ -105,6 +107,27 @@ export function createFilesMcpServer(options) {
       if (text === undefined) return { isError: true, content: [{ type: 'text', text: `no such file: ${path.slice(0, 64)}` }] };
       return { content: [{ type: 'text', text }] };
     });
+    // Who the access token says the caller is (AccessTokenVerifier's authInfo.extra): the
+    // authorization server's `sub` — `<IdP iss>#<IdP sub>` when it trusts several IdPs — and the
+    // IdP with its own `sub` (the token's `sub_id`). A tool keys per-user state on `subject`.
+    server.registerTool('whoami', {
+      description: 'Who the access token says you are: its subject and the IdP that signed you in (any valid token).',
+      inputSchema: fromJsonSchema({ type: 'object', properties: {} }),
+      outputSchema: fromJsonSchema({
+        type: 'object',
+        properties: { sub: { type: 'string' }, idp: { type: ['string', 'null'] }, idp_sub: { type: ['string', 'null'] } },
+        required: ['sub', 'idp', 'idp_sub'],
+      }),
+    }, (_args, ctx) => {
+      const extra = ctx.http?.authInfo?.extra;
+      if (!extra) return { isError: true, content: [{ type: 'text', text: 'no access token' }] };
+      emit({
+        'event.outcome': 'success', 'mcp.method.name': 'tools/call', 'gen_ai.tool.name': 'whoami', ...tokenFacts(ctx.http.authInfo),
+      });
+      const who = { sub: extra.subject, idp: extra.idpIssuer ?? null, idp_sub: extra.subId?.sub ?? null };
+      const text = `you are ${who.sub}${who.idp ? ` (${who.idp_sub} at IdP ${who.idp})` : ''}`;
+      return { content: [{ type: 'text', text }], structuredContent: who };
+    });
     server.registerTool('write_file', {
       description: `Writes a file (needs ${SCOPE_WRITE}).`,
       inputSchema: fromJsonSchema({
@@ -158,11 +181,12 @@ export function createFilesMcpServer(options) {
   return { url, handle, metadata, metadataUrl, files };
 }
 
-/** What an audit event may say about the caller: the access token's jti, client, scopes. */
+/** What an audit event may say about the caller: the access token's jti, client, scopes, the IdP. */
 function tokenFacts(authInfo) {
   if (!authInfo) return {};
   return {
     'oauth.client.id': authInfo.clientId,
+    ...(authInfo.extra?.idpIssuer ? { 'idjag.idp.issuer': authInfo.extra.idpIssuer } : {}),
     'idjag.access_token.jti': authInfo.extra?.jti,
     'idjag.scopes.granted': authInfo.scopes,
   };

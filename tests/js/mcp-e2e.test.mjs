@@ -8,6 +8,10 @@
 //   bob (admins): both ok
 //   every user's first ID-JAG, presented again: invalid_grant (ERR_REPLAY in the audit event)
 //   carol (sales): no ID-JAG at all, so no access token
+//   dana (the partner IdP's contractor, sub u-1001 like alice): read ok, write 403; the AS trusts
+//   both IdPs, so alice's and dana's access tokens name two users (<IdP iss>#u-1001) and the MCP
+//   server's whoami tells them apart; dana through the enterprise's client: invalid_grant
+//   (allowedIssuers), the grant not consumed
 //
 // Plus: the audit events tie the three servers' decisions together by jti, and neither the
 // events nor the printed trace ever hold a token.
@@ -18,12 +22,15 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
-import { EXPECTED, runFlow, unexpected } from '../../examples/flow.mjs';
-import { DEMO_USERS } from '../../examples/idp/node.js';
+import {
+  EXPECTED, EXPECTED_ACROSS, PARTNER_CLIENT, runFlow, runWrongIdp, unexpected, unexpectedAcross,
+} from '../../examples/flow.mjs';
+import { DEMO_USERS, PARTNER_USERS } from '../../examples/idp/node.js';
 import { createFlowPrinter } from '../../examples/lib/print-flow.js';
 import { startDemo } from '../../examples/mcp-server/node.js';
 
 const user = (name) => DEMO_USERS.find((u) => u.email === `${name}@example.com`);
+const DANA = PARTNER_USERS.find((u) => u.email === 'dana@partner.example');
 
 let demo;
 const decisions = []; // the authorization server's and the MCP server's audit events
@@ -45,16 +52,18 @@ async function tapFetch(input, init) {
 async function flow(name, options = {}) {
   const printer = createFlowPrinter({
     write: (line) => printed.push(line),
-    origins: { IdP: demo.idp.url, AS: demo.authorizationServer.issuer, MCP: new URL(demo.mcpServerUrl).origin },
+    origins: { IdP: demo.idp.url, IdP2: demo.partnerIdp.url, AS: demo.authorizationServer.issuer, MCP: new URL(demo.mcpServerUrl).origin },
   });
   current = printer; // the servers' decisions go to the printer of the flow that caused them
-  printer.user(`${name}@example.com`);
+  const partner = name === 'dana';
+  printer.user(partner ? DANA.email : `${name}@example.com`);
   try {
     return await runFlow({
       mcpServerUrl: demo.mcpServerUrl,
       authorizationServer: demo.authorizationServer.issuer,
-      idp: demo.idp,
-      user: user(name),
+      idp: partner ? demo.partnerIdp : demo.idp,
+      user: partner ? DANA : user(name),
+      ...(partner ? { client: PARTNER_CLIENT } : {}),
       fetch: tapFetch,
       log: (e) => printer.flow(e),
       ...options,
@@ -86,7 +95,7 @@ describe('the two users of EXPECTED', () => {
     const before = decisions.length;
     alice = await flow('alice');
     assert.deepEqual(unexpected(alice), []);
-    assert.deepEqual(alice.tools.sort(), ['read_file', 'write_file']);
+    assert.deepEqual(alice.tools.sort(), ['read_file', 'whoami', 'write_file']);
     assert.equal(alice.calls.read_file.result, 'ok');
     assert.match(alice.calls.read_file.text, /Hello from the idjag demo MCP server/);
     assert.deepEqual(
@@ -143,10 +152,72 @@ describe('the two users of EXPECTED', () => {
   });
 
   test('EXPECTED covers exactly these users, and unexpected() notices a difference', () => {
-    assert.deepEqual(Object.keys(EXPECTED).sort(), ['alice@example.com', 'bob@example.com']);
+    assert.deepEqual(Object.keys(EXPECTED).sort(), ['alice@example.com', 'bob@example.com', 'dana@partner.example']);
     const wrong = { ...alice, calls: { ...alice.calls, write_file: { result: 'ok' } } };
     assert.equal(unexpected(wrong).length, 2, 'wrong result and no 403');
     assert.match(unexpected({ ...bob, replay: { result: 'accepted' } })[0], /replay expected invalid_grant, got accepted/);
+  });
+});
+
+describe('two IdPs, the same sub (issue 11)', () => {
+  let alice;
+  let dana;
+
+  test('alice and dana (both u-1001) get different access-token subjects, and the MCP tool sees different users', async () => {
+    assert.equal(DANA.sub, user('alice').sub, 'the demo\'s point: the same sub at two IdPs');
+    alice = await flow('alice');
+    const before = decisions.length;
+    dana = await flow('dana');
+    assert.deepEqual(unexpected(alice), []);
+    assert.deepEqual(unexpected(dana), []);
+    assert.equal(dana.calls.read_file.result, 'ok');
+    assert.equal(dana.calls.write_file.status, 403, 'the partner policy: contractors read only');
+
+    // The access tokens on the wire: two subjects, each <IdP iss>#u-1001, the IdP in sub_id.
+    const tokenOf = (clientId) => wireTokens.map((t) => decodeJwt(t)).filter((c) => c.client_id === clientId && c.sub_id).at(-1);
+    const aliceToken = tokenOf('mcp-demo-client-at-files');
+    const danaToken = tokenOf('partner-mcp-client-at-files');
+    assert.equal(aliceToken.sub, `${demo.idp.issuer}#u-1001`);
+    assert.equal(danaToken.sub, `${demo.partnerIdp.issuer}#u-1001`);
+    assert.notEqual(aliceToken.sub, danaToken.sub);
+    assert.deepEqual(danaToken.sub_id, { format: 'iss_sub', iss: demo.partnerIdp.issuer, sub: 'u-1001' });
+
+    // What the MCP server's tool saw (authInfo.extra): two users.
+    assert.deepEqual(alice.calls.whoami, { result: 'ok', subject: aliceToken.sub, idpIssuer: demo.idp.issuer, idpSubject: 'u-1001' });
+    assert.deepEqual(dana.calls.whoami, { result: 'ok', subject: danaToken.sub, idpIssuer: demo.partnerIdp.issuer, idpSubject: 'u-1001' });
+    const whoamiEvent = decisions.slice(before).find((e) => e['gen_ai.tool.name'] === 'whoami');
+    assert.equal(whoamiEvent['idjag.idp.issuer'], demo.partnerIdp.issuer);
+    assert.equal(whoamiEvent['oauth.client.id'], 'partner-mcp-client-at-files');
+    const issued = decisions.slice(before).find((e) => e['event.name'] === 'idjag.token_request' && e['event.outcome'] === 'success');
+    assert.equal(issued['idjag.grant.issuer'], demo.partnerIdp.issuer);
+    assert.deepEqual(issued['idjag.scopes.granted'], ['files.read']);
+  });
+
+  test('dana through the enterprise\'s client: invalid_grant (allowedIssuers), the grant not consumed', async () => {
+    const before = decisions.length;
+    const printer = createFlowPrinter({ write: (line) => printed.push(line) });
+    current = printer;
+    const wrong = await runWrongIdp({
+      mcpServerUrl: demo.mcpServerUrl, authorizationServer: demo.authorizationServer.issuer, idp: demo.partnerIdp, user: DANA,
+      fetch: tapFetch, log: (e) => printer.flow(e),
+    });
+    printer.flush();
+    assert.deepEqual(wrong, { user: DANA.email, result: 'invalid_grant', status: 400 });
+    const [refusal] = decisions.slice(before).filter((e) => e['event.name'] === 'idjag.token_request');
+    assert.equal(refusal['error.type'], 'ERR_ISSUER');
+    assert.equal(refusal['idjag.rule'], 'R21');
+    assert.equal(refusal['idjag.grant.issuer'], demo.partnerIdp.issuer);
+    assert.equal(refusal['idjag.checks'].includes('replay'), false, 'refused before the jti was consumed');
+
+    assert.deepEqual(unexpectedAcross([alice, dana], wrong), []);
+    // The run fails when the two u-1001 users are one subject, or the wrong IdP gets through.
+    const same = { ...dana, calls: { ...dana.calls, whoami: { ...dana.calls.whoami, subject: alice.calls.whoami.subject } } };
+    assert.match(unexpectedAcross([alice, same], wrong).join('\n'), /got the same access-token subject/);
+    const unqualified = (o) => ({ ...o, calls: { ...o.calls, whoami: { ...o.calls.whoami, subject: o.calls.whoami.idpSubject + o.user } } });
+    assert.match(unexpectedAcross([unqualified(alice), dana], wrong).join('\n'), /is not <IdP iss>#<IdP sub>/);
+    assert.match(unexpectedAcross([alice, dana], { result: 'accepted' }).join('\n'), /wrong IdP: expected invalid_grant, got accepted/);
+    assert.match(unexpectedAcross([alice], wrong).join('\n'), /no whoami answer for dana@partner\.example/);
+    assert.deepEqual(Object.keys(EXPECTED_ACROSS).sort(), ['distinct_subjects', 'wrong_idp']);
   });
 });
 
@@ -185,8 +256,8 @@ describe('what is printed and logged', () => {
       assert.ok(!text.includes(signature), 'no signature part');
       assert.ok(!text.includes(`${claims}.`), 'no payload part followed by a signature');
     }
-    assert.doesNotMatch(text, /mcp-demo-client-(idp|as)-secret/, 'no client secret');
-    assert.doesNotMatch(text, /alice-demo-password|bob-demo-password/, 'no password');
+    assert.doesNotMatch(text, /mcp-demo-client-(idp|as|partner-idp)-secret|partner-mcp-client-(idp|as)-secret/, 'no client secret');
+    assert.doesNotMatch(text, /alice-demo-password|bob-demo-password|dana-demo-password/, 'no password');
   });
 
   test('the trace: each decision is one JSON line; tokens decoded; refusals marked', () => {
@@ -210,7 +281,13 @@ describe('make demo ONCE=1', () => {
     const demoPath = fileURLToPath(new URL('../../examples/demo.mjs', import.meta.url));
     const r = spawnSync(process.execPath, [demoPath, '--once'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(r.status, 0, `${r.stdout.slice(-2000)}\n${r.stderr}`);
-    assert.match(r.stdout, /✓ all 6 expected outcomes happened/);
+    assert.match(r.stdout, /✓ all 14 expected outcomes happened/);
+    assert.match(r.stdout, /━━ dana@partner\.example \(partner IdP, sub u-1001/);
+    const subjects = [...r.stdout.matchAll(/^ {2}(\S+@\S+)\s+sub (\S+#u-\d+)/gm)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(subjects.map(([u]) => u), ['alice@example.com', 'bob@example.com', 'dana@partner.example']);
+    assert.notEqual(subjects[0][1], subjects[2][1], 'alice and dana: distinct subjects');
+    assert.match(r.stdout, /✓ alice@example\.com and dana@partner\.example are both u-1001 at their IdPs and got distinct subjects/);
+    assert.match(r.stdout, /✓ dana@partner\.example through the enterprise's client \(allowedIssuers: the enterprise IdP\): invalid_grant \(400\)/);
     assert.doesNotMatch(r.stdout, /✗/);
     assert.equal(r.stderr, '', 'no warnings (the SDK warns when expectedIssuer is missing, for one)');
   });

@@ -10,7 +10,10 @@
 // files.read) and bob (engineering + admins: files.read files.write). Checks that each gets
 // exactly their scopes, that a replayed ID-JAG is invalid_grant (R29), and that an ID-JAG
 // presented as a bearer token is refused (S16). Then the demo's flow, examples/flow.mjs
-// (the MCP SDK's client and server), for the same two users, judged by its own `unexpected()`.
+// (the MCP SDK's client and server) with both demo IdPs (the enterprise's and the partner's,
+// examples/idp/partner.js), for alice, bob and dana, judged by its own `unexpected()` and
+// `unexpectedAcross()`: alice and dana (both u-1001) get distinct subjects, and dana's grant
+// for the enterprise's client is refused (allowedIssuers).
 //
 //   const result = await runE2e({ runtime: 'deno', serve });  // serve(handler) → { url, close }
 //   → { passed, failed, lines }
@@ -20,6 +23,7 @@ import {
 } from 'idjag/server';
 import { DEMO_CLIENTS, DEMO_USERS, createIdp } from '../../../examples/idp/idp.js';
 import { demoLogin } from '../../../examples/idp/demo-login.js';
+import { PARTNER_CLIENTS, PARTNER_POLICY, PARTNER_USERS } from '../../../examples/idp/partner.js';
 import policy from '../../../examples/idp/policy.json' with { type: 'json' };
 
 const ID_TOKEN = 'urn:ietf:params:oauth:token-type:id_token';
@@ -192,25 +196,38 @@ export async function runE2e({ runtime, serve }) {
   // against examples/mcp-server, the SDK server), imported when this runs so that a module
   // that does not load here is a failed check with its reason, not a crash.
   try {
-    const [{ runFlow, unexpected }, { createDemoServers }] = await Promise.all([
+    const [{ EXPECTED: FLOW_EXPECTED, PARTNER_CLIENT, runFlow, runWrongIdp, unexpected, unexpectedAcross }, { createDemoServers }] = await Promise.all([
       import('../../../examples/flow.mjs'), import('../../../examples/mcp-server/index.js'),
     ]);
-    for (let i = 0; i < 3; i += 1) servers.push(await slot(serve));
-    const [idpSrv, asSrv, mcpSrv] = servers;
+    for (let i = 0; i < 4; i += 1) servers.push(await slot(serve));
+    const [idpSrv, asSrv, mcpSrv, partnerSrv] = servers;
     const mcpServerUrl = `${mcpSrv.url}/mcp`;
-    const idp = createIdp({ issuer: idpSrv.url, policy, apps: { 'files-mcp': { audience: asSrv.url, resource: mcpServerUrl } } });
-    const demo = createDemoServers({ asIssuer: asSrv.url, mcpServerUrl, idpIssuer: idpSrv.url });
+    const apps = { 'files-mcp': { audience: asSrv.url, resource: mcpServerUrl } };
+    const idp = createIdp({ issuer: idpSrv.url, policy, apps });
+    const partner = createIdp({ issuer: partnerSrv.url, policy: PARTNER_POLICY, apps, users: PARTNER_USERS, clients: PARTNER_CLIENTS });
+    const demo = createDemoServers({ asIssuer: asSrv.url, mcpServerUrl, idpIssuer: idpSrv.url, partnerIdpIssuer: partnerSrv.url });
     idpSrv.set(idp.handle);
+    partnerSrv.set(partner.handle);
     asSrv.set(demo.authorizationServer.handle);
     mcpSrv.set(demo.mcpServer.handle);
-    for (const email of Object.keys(EXPECTED)) {
-      const user = DEMO_USERS.find((u) => u.email === email);
+    const endpointsOf = (x) => ({ loginEndpoint: x.endpoints.login, tokenEndpoint: x.endpoints.token });
+    const outcomes = [];
+    for (const email of Object.keys(FLOW_EXPECTED)) {
+      const partnerUser = PARTNER_USERS.find((u) => u.email === email);
+      const user = partnerUser ?? DEMO_USERS.find((u) => u.email === email);
       const outcome = await runFlow({
-        mcpServerUrl, authorizationServer: asSrv.url, idp: { loginEndpoint: idp.endpoints.login, tokenEndpoint: idp.endpoints.token }, user,
+        mcpServerUrl, authorizationServer: asSrv.url, idp: endpointsOf(partnerUser ? partner : idp), user,
+        ...(partnerUser ? { client: PARTNER_CLIENT } : {}),
       });
+      outcomes.push(outcome);
       const problems = unexpected(outcome);
-      check(`${email.split('@')[0]}: examples/flow.mjs (MCP SDK client and server) as expected`, problems.length === 0, problems.join('; '));
+      check(`${email.split('@')[0]}: examples/flow.mjs (MCP SDK client and server) as expected, sub ${outcome.calls.whoami?.subject}`,
+        problems.length === 0, problems.join('; '));
     }
+    const wrong = await runWrongIdp({ mcpServerUrl, authorizationServer: asSrv.url, idp: endpointsOf(partner), user: PARTNER_USERS[0] });
+    const across = unexpectedAcross(outcomes, wrong);
+    check('two IdPs: alice and dana (both u-1001) got distinct subjects; dana via the enterprise\'s client refused (allowedIssuers)',
+      across.length === 0, across.join('; '));
   } catch (e) {
     check('examples/flow.mjs ran to the end', false, String(e?.stack ?? e).slice(0, 2000));
   } finally {
