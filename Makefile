@@ -11,7 +11,7 @@
 #   make fuzz           cargo-afl over the Rust core (fuzz/, scripts/fuzz.sh): each target FUZZ_SECONDS (60)
 #   make test-fuzz      every fuzz target for 10 s and the committed regression inputs (part of make test)
 #   make bench          build, then bench/run.mjs: idjag vs jose, native, cold start, size, endpoint, memory -> bench/RESULTS.md
-#   make demo           setup + build, then the EMA flow end to end (IdP, MCP authorization server, MCP
+#   make demo           setup + build, then the EMA flow end to end (enterprise and partner IdPs, MCP authorization server, MCP
 #                       server, SDK client) printed step by step, then the Grant Inspector on
 #                       http://127.0.0.1:$(PORT)/ until Ctrl-C (PORT=8787; ONCE=1: flows only, exit status)
 #   make clean          remove build outputs (keeps .tools and node_modules; `make distclean` removes those too)
