@@ -577,7 +577,7 @@ fn time_findings(c: &Map<String, Value>, now: Option<f64>, f: &mut Findings) {
                 Severity::Error,
                 "R23",
                 "exp",
-                format!("expired {} s ago", (now - exp).round()),
+                format!("expired {} s ago", (now - exp).round() as i64),
             );
         } else if now >= exp {
             f.claim(
@@ -596,7 +596,7 @@ fn time_findings(c: &Map<String, Value>, now: Option<f64>, f: &mut Findings) {
                 Severity::Info,
                 "R23",
                 "exp",
-                format!("expires in {} s", (exp - now).round()),
+                format!("expires in {} s", (exp - now).round() as i64),
             );
         }
     }
@@ -609,7 +609,7 @@ fn time_findings(c: &Map<String, Value>, now: Option<f64>, f: &mut Findings) {
                 Severity::Error,
                 rule,
                 name,
-                format!("{name} is {} s in the future", (v - now).round()),
+                format!("{name} is {} s in the future", (v - now).round() as i64),
             );
         }
     }

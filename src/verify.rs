@@ -373,7 +373,7 @@ impl Verifier {
             return Err(Error::claim(
                 ErrorCode::Lifetime,
                 "exp",
-                format!("lifetime exceeds {} seconds", cfg.max_lifetime),
+                format!("lifetime exceeds {} seconds", cfg.max_lifetime as i64),
             ));
         }
         // R40: the issuer's pinned tenant.

@@ -37,7 +37,9 @@ export class AccessTokenVerifier {
     const { jwksUri, jwksCache, fetch: fetchImpl, OAuthError, requiredScopes = [] } = options;
     if ((core.jwks === undefined) === (jwksUri === undefined)) throw configError('give exactly one of jwks or jwksUri');
     if (OAuthError !== undefined && typeof OAuthError !== 'function') throw configError('OAuthError must be the OAuthError class of @modelcontextprotocol/server');
-    if (!Array.isArray(requiredScopes) || requiredScopes.some((s) => typeof s !== 'string')) throw configError('requiredScopes must be an array of strings');
+    // Array.from: `some` skips the holes of a sparse array, and a hole must never reach the
+    // wasm marshalling of string arrays (it throws inside the instance).
+    if (!Array.isArray(requiredScopes) || Array.from(requiredScopes).some((s) => typeof s !== 'string')) throw configError('requiredScopes must be an array of strings');
     if (jwksCache !== undefined && !(jwksCache instanceof JwksCache)) throw configError('jwksCache must be a JwksCache');
     if (jwksUri !== undefined) {
       try {
@@ -64,8 +66,9 @@ export class AccessTokenVerifier {
     if (typeof token !== 'string') throw new IdJagError('ERR_MALFORMED', 'token is not a string', { oauthError: 'invalid_grant' });
     const now = options.now ?? new Date();
     if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('now must be a valid Date');
-    const required = options.requiredScopes ?? this.#requiredScopes;
-    if (!Array.isArray(required) || required.some((x) => typeof x !== 'string')) throw new TypeError('requiredScopes must be an array of strings');
+    const given = options.requiredScopes ?? this.#requiredScopes;
+    const required = Array.isArray(given) ? Array.from(given) : null;
+    if (required === null || required.some((x) => typeof x !== 'string')) throw new TypeError('requiredScopes must be an array of strings');
     const nowSec = now.getTime() / 1000;
     // The core asks for the AS's keys when absent, past their freshness, or lacking the
     // token's kid (rotation); the loader brings them and the core is asked again (issue 10).
