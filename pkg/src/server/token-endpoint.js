@@ -49,6 +49,9 @@ export function createTokenEndpoint(options) {
   if (onDecision !== undefined && typeof onDecision !== 'function') throw configError('onDecision must be a function');
   if (typeof now !== 'function') throw configError('now must be a function returning a Date');
   if (audit === null || typeof audit !== 'object') throw configError('audit must be an object');
+  // The salt reaches a wasm string argument: anything but a string must stop here.
+  if (audit.salt !== undefined && typeof audit.salt !== 'string') throw configError('audit.salt must be a string');
+  if (audit.hashSubject !== undefined && typeof audit.hashSubject !== 'boolean') throw configError('audit.hashSubject must be a boolean');
 
   if (options.jwksCache !== undefined && !(options.jwksCache instanceof JwksCache)) throw configError('jwksCache must be a JwksCache');
   const jwksCache = options.jwksCache ?? new JwksCache(options.fetch ? { fetch: options.fetch } : {});
