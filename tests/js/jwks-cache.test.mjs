@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { IdJagError, IdJagVerifier, JwksCache } from 'idjag';
-import { bytes, hang, json, stall, startJwksServer, status, streamed } from './lib/jwks-server.js';
+import { bytes, hang, json, closeJwksServers, jwksServer, stall, status, streamed } from './lib/jwks-server.js';
 
 const NOW = 1767225600; // token times (2026-01-01T00:00:00Z)
 const now = new Date(NOW * 1000);
@@ -77,13 +77,8 @@ async function keyRefusal(promise, token) {
   return e;
 }
 
-const servers = [];
-async function server() {
-  const s = await startJwksServer();
-  servers.push(s);
-  return s;
-}
-after(() => Promise.all(servers.map((s) => s.close())));
+const server = jwksServer;
+after(closeJwksServers);
 
 const verifierFor = (issuerOptions, jwksCache) => new IdJagVerifier({
   audience: AUD,

@@ -14,7 +14,7 @@ import {
 import { TestIssuer } from 'idjag/testing';
 import { verifierCore } from '../../pkg/src/core-verifier.js';
 import { fullCore } from '../../pkg/src/core-full.js';
-import { startJwksServer, json } from './lib/jwks-server.js';
+import { closeJwksServers, jwksServer, json } from './lib/jwks-server.js';
 import { serveFetch } from '../../examples/lib/serve-fetch.js';
 
 const AS = 'https://as.example';
@@ -24,13 +24,8 @@ const SEC = 1000;
 const HOUR = 3600 * SEC;
 const GT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-const servers = [];
-async function server() {
-  const s = await startJwksServer();
-  servers.push(s);
-  return s;
-}
-after(() => Promise.all(servers.map((s) => s.close())));
+const server = jwksServer;
+after(closeJwksServers);
 
 function clock(start = Date.now()) {
   let t = start;
@@ -348,7 +343,7 @@ describe('a trap anyway: the call fails closed, the next call works, single-use 
 describe('rotation through one loader, for a loopback server that rotates', () => {
   test('an IdP rotating its keys: the new key at once (unknown kid), the removed key refused after the TTL', async () => {
     const srv = await serveFetch(() => Response.json(current, { headers: { 'cache-control': 'max-age=120' } }));
-    servers.push({ close: () => srv.close() });
+    after(() => srv.close());
     const k1 = new TestIssuer({ issuer: srv.url, kid: 'k1' });
     const k2 = new TestIssuer({ issuer: srv.url, kid: 'k2' });
     let current = { keys: [...k1.jwks().keys] };

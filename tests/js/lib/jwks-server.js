@@ -113,3 +113,15 @@ export function streamed(total, jwks, { chunk = 8192, pauseMs = 5, declareLength
   };
   return { handler, stats };
 }
+
+/** A startJwksServer() that `closeJwksServers()` closes (call it from a top-level `after`). */
+const started = [];
+export async function jwksServer() {
+  const s = await startJwksServer();
+  started.push(s);
+  return s;
+}
+
+export function closeJwksServers() {
+  return Promise.all(started.splice(0).map((s) => s.close()));
+}
