@@ -33,12 +33,17 @@ build: setup
 test: build test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser test-python test-fuzz
 	@echo "[test] all green"
 
-# The native Rust tests and lints (the lead's suites).
+# The native Rust tests (default features and the verifier-only build), then the lints:
+# rustfmt, clippy for both feature sets and wasm32, rustdoc with warnings denied (issue 12's CI gates).
 test-rust: setup
 	cargo test
+	cargo test --no-default-features
 
 test-clippy: setup
+	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --no-default-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 
 # Node ESM + CJS vectors, the JS layer's unit tests, the jose cross-check suite.
