@@ -19,6 +19,13 @@ if ! rustup target list --installed | grep -qx 'wasm32-unknown-unknown'; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+# rustfmt and clippy for make test-clippy (cargo fmt --check, clippy -D warnings).
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding the $component component"
+    rustup component add "$component"
+  fi
+done
 
 # 2. wasm-bindgen-cli, pinned to the library version.
 wbg_ver=$(scripts/wasm-bindgen-version.sh)
