@@ -8,4 +8,4 @@ export {
   authorizationServerMetadata, protectedResourceMetadata, protectedResourceMetadataUrl, refuseAuthorizationRequest,
 } from './server/metadata.js';
 // Node frameworks (node:http, Express, Fastify) and the MCP SDK's bearer gate; also `idjag/adapters`.
-export { toNodeHandler, toFastifyPlugin, toMcpVerifier, mcpBearerAuth, mcpExpressBearerAuth } from './adapters/index.js';
+export { toNodeHandler, toFastifyPlugin, toHonoHandler, toMcpVerifier, mcpBearerAuth, mcpExpressBearerAuth } from './adapters/index.js';
