@@ -24,4 +24,4 @@ export async function start({ port = 0, bodyParser = true, onDecision } = {}) {
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await runDemo(start, 'express');
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runDemo(start, 'express');

@@ -25,4 +25,4 @@ export async function start({ port = 0, bodyParser = true, onDecision } = {}) {
   return { url: `http://127.0.0.1:${app.server.address().port}`, idp, close: () => app.close() };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await runDemo(start, 'fastify');
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runDemo(start, 'fastify');

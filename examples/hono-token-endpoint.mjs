@@ -27,4 +27,4 @@ export async function start({ port = 0, bodyParser = true, onDecision, log = () 
   return { url: server.url, idp, close: server.close };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await runDemo(start, 'hono');
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runDemo(start, 'hono');
