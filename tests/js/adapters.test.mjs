@@ -88,6 +88,7 @@ for (const [name, start] of EXAMPLES) {
         assert.equal(r.status, 400);
         assert.equal(r.body.error, 'invalid_request');
         assert.equal(event['idjag.rule'], 'R2');
+        assert.match(event['idjag.reason'], /assertion is repeated/, 'seen as a repetition, not as a missing assertion');
         // The refusal did not burn the grant (R29): sent once, it is accepted.
         const once = await tokenRequest(url, { grant_type: JWT_BEARER, assertion: g });
         assert.equal(once.status, 200, JSON.stringify(once.body));
@@ -155,6 +156,7 @@ describe('toNodeHandler: bodies from other parsers', () => {
     const r = await tokenRequest(`${base}/qs`, `grant_type=${encodeURIComponent(JWT_BEARER)}&assertion=${g}&assertion=${g}`);
     assert.equal(r.status, 400);
     assert.equal(events.at(-1)['idjag.rule'], 'R2');
+    assert.match(events.at(-1)['idjag.reason'], /assertion is repeated/);
   });
 
   test('qs: assertion[]=… is not a plain assertion (it stays bracketed, so it is missing)', async () => {
@@ -162,6 +164,7 @@ describe('toNodeHandler: bodies from other parsers', () => {
     assert.equal(r.status, 400);
     assert.equal(r.body.error, 'invalid_request');
     assert.equal(events.at(-1)['idjag.rule'], 'R2');
+    assert.match(events.at(-1)['idjag.reason'], /assertion is missing/);
   });
 
   test('qs: a valid form still works; express.text() and express.raw() bodies too', async () => {
@@ -331,9 +334,9 @@ describe('MCP SDK adapters (resource server)', () => {
     assert.equal(refusals[0]?.code, 'ERR_EXPIRED', 'the reason taken back from cause');
   });
 
-  test("v1: the v2 OAuthError class in v1's middleware is a 400, not a 401 (the classes must match the gate)", async () => {
+  test("v1: the v2 OAuthError class in v1's middleware is a 500, not a 401 (the classes must match the gate)", async () => {
     const r = await call(v1Url, '/v2-class', expired());
-    assert.notEqual(r.status, 401);
+    assert.equal(r.status, 500, r.text);
   });
 
   test('misconfigurations are ERR_CONFIG', async () => {
