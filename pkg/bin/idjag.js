@@ -48,6 +48,7 @@ Exit codes:
   2  usage error: an unknown option, a missing or malformed argument
   3  configuration or environment error: invalid verifier options (ERR_CONFIG), an unreadable
      --jwks-file, a --jwks-uri that does not serve a usable JWK Set, empty standard input
+  70 internal error (a bug: please report it)
 `;
 
 class UsageError extends Error {}

@@ -349,3 +349,16 @@ describe('MCP SDK adapters (resource server)', () => {
     await assert.rejects(adapters.mcpExpressBearerAuth(verifier, { onRefusal: 'log' }), isConfig);
   });
 });
+
+test('toHonoHandler: a body read from c.req.raw behind Hono\'s back is ERR_CONFIG, not an empty form', async () => {
+  const { Hono } = await import('hono');
+  const app = new Hono();
+  let endpointCalls = 0;
+  app.use('/token', async (c, next) => { await c.req.raw.text(); await next(); });
+  app.post('/token', adapters.toHonoHandler(() => { endpointCalls += 1; return new Response('unreachable'); }));
+  app.onError((err, c) => c.json({ error: 'server_error', code: err.code }, 500));
+  const res = await app.request('/token', { method: 'POST', body: 'grant_type=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(res.status, 500);
+  assert.equal((await res.json()).code, 'ERR_CONFIG');
+  assert.equal(endpointCalls, 0);
+});

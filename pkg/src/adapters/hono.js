@@ -18,6 +18,10 @@ export function toHonoHandler(handler) {
     if (!(raw instanceof Request)) throw configError('toHonoHandler: not a Hono context');
     if (!raw.bodyUsed) return handler(raw);
     const cache = req.bodyCache ?? {};
+    if (!['arrayBuffer', 'text', 'blob', 'json', 'formData'].some((k) => cache[k])) {
+      // Read from c.req.raw directly: Hono kept nothing, and an empty body would be a wrong answer.
+      throw configError('the request body was consumed before the token endpoint could read it: read it through c.req (parseBody, text, …), not c.req.raw');
+    }
     let body;
     if (cache.formData && !cache.arrayBuffer && !cache.text && !cache.blob && !cache.json) {
       const form = await cache.formData;
