@@ -3,8 +3,9 @@
 //
 // Why it exists: a body parser that ran first (`app.use(express.urlencoded())`, Express's
 // `express.json()`, Fastify's @fastify/formbody) has consumed the request stream and left
-// `req.body` parsed; a hand-written bridge that reads the stream then hands the endpoint an
-// empty body, or hangs and answers 500 without the endpoint ever deciding (no audit event).
+// `req.body` parsed; a hand-written bridge that reads the stream then finds it consumed, and
+// either hands the endpoint an empty body or fails with a 500 before the endpoint decided
+// anything (no audit event).
 // Here the body comes from wherever it is: a parsed body is re-encoded as the form it came
 // from, an unread stream is read with the endpoint's own 64 KiB cap (R5a), and the endpoint
 // answers every request itself, so every request gets its real answer and its audit event.
