@@ -187,3 +187,8 @@ export declare function protectedResourceMetadata(options: {
 
 /** Where RFC 9728 §3.1 puts a resource's metadata: `/.well-known/oauth-protected-resource` inserted between the host and the path, the query kept. */
 export declare function protectedResourceMetadataUrl(resource: string): string;
+
+// ---------------------------------------------------------------------------------------------
+// Adapters (also `idjag/adapters`): Node frameworks and the MCP SDK's bearer gate.
+export { toNodeHandler, toFastifyPlugin, toHonoHandler, toMcpVerifier, mcpBearerAuth, mcpExpressBearerAuth } from './adapters.js';
+export type { FetchHandler, NodeHandlerOptions, McpAuthInfo, McpTokenVerifier, McpGateOptions } from './adapters.js';
