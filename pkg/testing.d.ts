@@ -95,7 +95,7 @@ export interface MintParams {
 
 /** A test identity provider. */
 export declare class TestIssuer {
-  /** @throws {@link IdJagError} `ERR_CONFIG` for an unknown `alg` or an unusable `privateJwk`. */
+  /** @throws {@link index!IdJagError | IdJagError} `ERR_CONFIG` for an unknown `alg` or an unusable `privateJwk`. */
   constructor(options: TestIssuerOptions);
   /** The `iss` of every grant it mints. */
   readonly issuer: string;
@@ -110,7 +110,7 @@ export declare class TestIssuer {
    * OpenID Connect ID token (`typ` `JWT`, which an ID-JAG verifier refuses). The header is
    * `{ alg, typ: 'JWT', kid }` plus the members of `header` (`typ` and `kid` may be replaced);
    * the claims are signed exactly as given.
-   * @throws {@link IdJagError} `ERR_CONFIG` when `header.alg` is not the key's algorithm.
+   * @throws {@link index!IdJagError | IdJagError} `ERR_CONFIG` when `header.alg` is not the key's algorithm.
    */
   signJwt(header: Record<string, unknown>, claims: Record<string, unknown>): string;
   /**
