@@ -472,9 +472,11 @@ export declare class MemoryReplayStore implements ReplayStore {
 /** Options of {@link RedisReplayStore}. */
 export interface RedisReplayStoreOptions {
   /**
-   * A connected client you created and manage: node-redis ≥ 5 (`createClient`, `createCluster`,
-   * `createSentinel` of the `redis` package) or ioredis ≥ 5 (`new Redis()`, `new Redis.Cluster()`).
-   * Both are optional peer dependencies of `idjag`; the store imports neither.
+   * A connected client you created and manage: node-redis 5 or 6 (`createClient`, `createCluster`,
+   * `createSentinel` of the `redis` package) or ioredis 5 or 6 (`new Redis()`, `new Redis.Cluster()`).
+   * The store imports neither and `idjag` declares no dependency on them (duck-typed on `set`);
+   * node-redis 4 gets its `{ PXAT, NX }` options too but is not tested. Other clients: write a
+   * {@link ReplayStore}.
    */
   client: { set(key: string, value: string, ...options: any[]): Promise<unknown> };
   /**
