@@ -2,7 +2,7 @@
 #
 #   make setup          install the toolchain pieces (Rust wasm target, pinned wasm-bindgen, npm deps, chromium, redis)
 #   make build          cargo (wasm32) -> wasm-bindgen -> wasm-opt -> pkg/wasm + pkg/dist; prints the wasm size
-#   make test           setup + build + cargo test + clippy + node --test tests/js/ + types + cross-runtime harnesses
+#   make test           setup + build + cargo test + clippy + node --test tests/js/ + types + package (publint, attw) + cross-runtime harnesses
 #   make test-runtimes  the cross-runtime harnesses only (tests/runtimes/run-all.sh)
 #   make test-package   the packed npm tarball: publint and attw (arethetypeswrong), every entry point
 #   make docs           the API reference (TypeDoc, from pkg/*.d.ts) into docs/api/ (git-ignored); not part of make test
