@@ -272,7 +272,7 @@ export interface JWK {
   /** EC / OKP public coordinates (base64url). */
   x?: string;
   y?: string;
-  /** Private members: only in a `privateJwk`; in a JWK Set they make the key unusable (`ERR_CONFIG`). */
+  /** Private members: only in a `privateJwk`. In a JWK Set a key carrying them is set aside (never used). */
   d?: string;
   p?: string;
   q?: string;
