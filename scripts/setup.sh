@@ -4,7 +4,9 @@
 #   - wasm-bindgen-cli at exactly the version Cargo.toml pins, in .tools/bin
 #     (cached in ${XDG_CACHE_HOME:-~/.cache}/idjag so fresh clones skip the 2-minute build)
 #   - the npm devDependencies (jose, binaryen, esbuild, typescript, workerd, deno, bun, playwright-core,
-#     @modelcontextprotocol/client and /conformance, redis and ioredis for the replay-store tests)
+#     @modelcontextprotocol/client and /conformance, redis and ioredis for the replay-store tests,
+#     publint and @arethetypeswrong/cli for make test-package, typedoc for make docs, @types/node for
+#     the Node-only type tests and the README snippets), all pinned in package-lock.json
 #   - chromium and redis-server from apt, only when missing (the Redis tests start their own
 #     redis-server on a free loopback port: tests/redis/server.mjs; no service is needed)
 #   - a Python venv in .tools/venv with the MCP Python SDK (mcp, pinned in
