@@ -2,7 +2,7 @@
 // token of every call (V2–V8 in the Rust core, src/access_token.rs) and answers the MCP SDK's
 // `OAuthTokenVerifier` interface, so it plugs into `requireBearerAuth` of
 // `@modelcontextprotocol/server` as its `verifier`.
-import { WasmAccessTokenVerifier } from '../wasm/idjag.js';
+import * as glue from '../wasm/idjag.js';
 import { verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError } from './errors.js';
@@ -14,7 +14,11 @@ const WIRE_DESCRIPTIONS = {
   insufficient_scope: 'the access token lacks a required scope',
 };
 const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes', 'cache', 'isRevoked'];
-const MAX_CLOCK_TOLERANCE_SEC = 3600; // src/policy.rs: the core clamps the tolerance to it
+const MAX_CLOCK_TOLERANCE_SEC = 3600;
+// The core's SHA-256 for the cache key where there is no node:crypto (a build without it: none).
+const WASM_DIGEST = typeof glue.tokenDigest === 'function'
+  ? (token) => verifierCore.call(() => glue.tokenDigest(token))
+  : undefined; // src/policy.rs: the core clamps the tolerance to it
 
 /** `cache` option → `{ maxEntries, maxAgeSec }`, or null (off). */
 function cacheOptions(cache) {
@@ -93,7 +97,7 @@ export class AccessTokenVerifier {
     this.#isRevoked = isRevoked;
     const tol = core.clockToleranceSec ?? 60;
     this.#tolerance = Math.min(typeof tol === 'number' ? tol : 60, MAX_CLOCK_TOLERANCE_SEC);
-    this.#hasher = cacheOpts ? tokenHasher() : null;
+    this.#hasher = cacheOpts ? tokenHasher({ wasmDigest: WASM_DIGEST }) : null;
     if (this.#hasher) this.#tokens = new TokenCache(cacheOpts);
   }
 
@@ -199,7 +203,7 @@ export class AccessTokenVerifier {
   /** The core object of the current wasm instance, rebuilt (keys reinstalled) after a restart. */
   #live() {
     if (this.#core && this.#generation === verifierCore.generation) return this.#core;
-    const core = verifierCore.call(() => verifierCore.track(new WasmAccessTokenVerifier(this.#optionsText)));
+    const core = verifierCore.call(() => verifierCore.track(new glue.WasmAccessTokenVerifier(this.#optionsText)));
     const snap = this.#installed;
     if (snap) verifierCore.call(() => core.setJwks(snap.text, snap.freshUntilMs / 1000));
     this.#core = core;

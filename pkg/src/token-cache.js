@@ -9,12 +9,12 @@
 //     (exp + tolerance, capped at maxAgeSec after its verification);
 //   - LRU-bounded (a Map in insertion order, a hit moves the entry to the end).
 //
-// Where the hash comes from, measured on Node 20 (bench/rs-cache.mjs): node:crypto's one-shot
-// `hash()` ≈ 1 µs for a 500-byte token, `createHash()` ≈ 3 µs, WebCrypto `subtle.digest` ≈ 35 µs
-// (it is async: a round trip through the thread pool). So: node:crypto where the runtime has it
-// (Node, Deno, Bun; reached with `process.getBuiltinModule`, no import, so the browser and
-// workerd bundles stay as they are), else WebCrypto (browsers, workerd without nodejs_compat),
-// else no cache.
+// Where the hash comes from, measured on Node 20 (bench/reverify.mjs prints it): node:crypto's
+// one-shot `hash()` ≈ 1 µs for a 500-byte token, `createHash()` ≈ 3 µs, the core's SHA-256 in
+// wasm (`tokenDigest`, src/wasm/access_token.rs) a few µs, WebCrypto `subtle.digest` ≈ 35–50 µs
+// (async: a round trip through the thread pool). So: node:crypto where the runtime has it (Node
+// ≥ 20.16, Deno, Bun; reached with `process.getBuiltinModule`, no import, so the browser and
+// workerd bundles stay as they are), else the wasm core (browsers, workerd), else WebCrypto.
 
 export const DEFAULT_MAX_ENTRIES = 1000;
 export const DEFAULT_MAX_AGE_SEC = 300;
@@ -31,14 +31,16 @@ function nodeCrypto() {
 
 /**
  * The fastest SHA-256 of a string the runtime offers: `{ kind, digest(token) }`, where digest
- * returns a string (sync) or a Promise of one; null when there is none.
+ * returns a string (sync) or a Promise of one; null when there is none. `wasmDigest`: the
+ * core's `tokenDigest` (b64url SHA-256), when the build has it. `nodeCrypto: null` (tests)
+ * pretends the runtime has no node:crypto.
  */
-export function tokenHasher() {
-  const nc = nodeCrypto();
+export function tokenHasher({ wasmDigest, nodeCrypto: nc = nodeCrypto() } = {}) {
   // The token is ASCII once it verified (strict base64url and dots), so UTF-8 encoding (and its
   // replacement of lone surrogates) cannot make two different cached tokens share bytes.
   if (typeof nc?.hash === 'function') return { kind: 'node:crypto.hash', digest: (t) => nc.hash('sha256', t, 'base64url') };
   if (typeof nc?.createHash === 'function') return { kind: 'node:crypto.createHash', digest: (t) => nc.createHash('sha256').update(t, 'utf8').digest('base64url') };
+  if (typeof wasmDigest === 'function') return { kind: 'wasm', digest: wasmDigest };
   const subtle = globalThis.crypto?.subtle;
   if (subtle && typeof subtle.digest === 'function' && typeof TextEncoder === 'function') {
     const enc = new TextEncoder();
