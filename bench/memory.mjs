@@ -30,7 +30,7 @@ const { values: args } = parseArgs({
     'max-seconds': { type: 'string', default: '360' },
     'churn-n': { type: 'string', default: '200000' },
     'churn-every': { type: 'string', default: '20000' },
-    'churn-max-seconds': { type: 'string', default: '150' },
+    'churn-max-seconds': { type: 'string', default: '120' },
   },
 });
 const N = Number(args.n);
