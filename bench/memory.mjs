@@ -2,6 +2,11 @@
 // --every verifications up to --n (1 000 000), with the cheapest algorithm (probed here).
 //
 //   node --expose-gc bench/memory.mjs --out memory.json [--n 1000000] [--every 100000] [--max-seconds 360]
+//        [--churn-n 200000] [--churn-every 20000] [--churn-max-seconds 120]
+//
+// Then (issue 14) the AccessTokenVerifier cache churned: --churn-n access-token verifications
+// over 4× the cache's bound in distinct tokens plus one hot token, judged flat the same way
+// (against the warm-up's peak); `flat` covers both runs.
 //
 // The wasm memory is the `memory` export of the module instance `idjag` itself runs on: the
 // generated glue (pkg/wasm/idjag.js, resolved next to the package entry) returns the live
