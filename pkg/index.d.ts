@@ -611,6 +611,31 @@ export interface AccessTokenVerifierOptions {
    * `requireBearerAuth` turns into 401 / 403 with the `WWW-Authenticate` challenge.
    */
   OAuthError?: (new (code: string, message: string) => Error) | undefined;
+  /**
+   * The cache of verified tokens (issue 14): a repeat of a token costs a SHA-256 and a lookup.
+   * Default on, `{ maxEntries: 1000, maxAgeSec: 300 }`; `false` turns it off. Never serves a
+   * token past `exp` (+ tolerance), before `nbf`, or after the key set changed.
+   */
+  cache?: false | { maxEntries?: number | undefined; maxAgeSec?: number | undefined } | undefined;
+  /**
+   * Asked on every call, hit or miss, after the token verified: `true` refuses it (`ERR_POLICY`,
+   * 401 `invalid_token`). A throw or rejection refuses it with that error.
+   */
+  isRevoked?: ((claims: Record<string, unknown>) => boolean | Promise<boolean>) | undefined;
+}
+
+/** {@link AccessTokenVerifier.cacheStats}. */
+export interface AccessTokenCacheStats {
+  /** False when `cache: false`, or the runtime has no SHA-256 (neither node:crypto nor WebCrypto). */
+  enabled: boolean;
+  hits: number;
+  misses: number;
+  evictions: number;
+  entries: number;
+  maxEntries: number;
+  maxAgeSec: number;
+  /** How the token is hashed: `'node:crypto.hash'`, `'node:crypto.createHash'`, `'webcrypto'`, or null. */
+  hash: string | null;
 }
 
 /** What a valid access token says. */
@@ -656,10 +681,15 @@ export interface McpAuthInfo {
 export declare class AccessTokenVerifier {
   /** @throws {@link IdJagError} `ERR_CONFIG`. */
   constructor(options: AccessTokenVerifierOptions);
-  /** @throws {@link IdJagError} (as a rejection); `ERR_SCOPE` when a required scope is missing. */
+  /**
+   * @throws {@link IdJagError} (as a rejection); `ERR_SCOPE` when a required scope is missing,
+   * `ERR_POLICY` when `isRevoked` refused it. With the cache on, the result is frozen.
+   */
   verify(token: string, options?: { now?: Date | undefined; requiredScopes?: string[] | undefined }): Promise<AccessTokenInfo>;
   /** The MCP SDK's `OAuthTokenVerifier.verifyAccessToken`. */
   verifyAccessToken(token: string): Promise<McpAuthInfo>;
+  /** Hits, misses and size of the cache of verified tokens. */
+  cacheStats(): AccessTokenCacheStats;
 }
 
 // ---------------------------------------------------------------------------------------------
