@@ -241,17 +241,7 @@ impl AccessTokenVerifier {
             .and_then(|v| v.get("iss"))
             .and_then(Value::as_str)
             .map(str::to_owned);
-        // V8
-        if let Some(missing) = required_scopes
-            .iter()
-            .find(|r| !scopes.iter().any(|s| s == *r))
-        {
-            return Err(invalid(
-                ErrorCode::Scope,
-                "scope",
-                format!("scope {} is required", quote(missing)),
-            ));
-        }
+        require_scopes(&scopes, required_scopes)?;
         Ok(AccessTokenInfo {
             issuer: iss,
             subject: sub,
@@ -750,5 +740,23 @@ mod tests {
             v.verify(&idjag, NOW, &[]).unwrap_err().code(),
             ErrorCode::Typ
         );
+    }
+}
+
+/// V8: every required scope is granted, else ERR_SCOPE (403 insufficient_scope). The one
+/// implementation: `verify_at` calls it, and so does the JS cache of verified tokens on a hit
+/// (pkg/src/access-token-verifier.js through `requireScopes`), so a cached verdict is held to
+/// the same rule as a fresh one.
+pub fn require_scopes<S: AsRef<str>>(granted: &[S], required: &[&str]) -> Result<(), Error> {
+    match required
+        .iter()
+        .find(|r| !granted.iter().any(|s| s.as_ref() == **r))
+    {
+        Some(missing) => Err(invalid(
+            ErrorCode::Scope,
+            "scope",
+            format!("scope {} is required", quote(missing)),
+        )),
+        None => Ok(()),
     }
 }

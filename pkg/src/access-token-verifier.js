@@ -32,20 +32,9 @@ function cacheOptions(cache) {
   return { maxEntries, maxAgeSec };
 }
 
-/** src/error.rs `quote`: at most 64 characters, control characters escaped. */
-function quote(value) {
-  let out = '';
-  let n = 0;
-  for (const ch of value) {
-    if (n++ === 64) {
-      out += '…';
-      break;
-    }
-    const c = ch.codePointAt(0);
-    out += c < 0x20 || (c >= 0x7f && c < 0xa0) ? `\\u{${c.toString(16)}}` : ch;
-  }
-  return `"${out}"`;
-}
+// RFC 6749 §3.3 scope-token = 1*NQCHAR: no space, quote, backslash or control character. The core
+// takes scope lists space-separated (requireScopes), so a token with a space could not be one scope.
+const isScopeToken = (s) => typeof s === 'string' && /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s);
 
 export class AccessTokenVerifier {
   #optionsText;
@@ -79,7 +68,7 @@ export class AccessTokenVerifier {
     if (OAuthError !== undefined && typeof OAuthError !== 'function') throw configError('OAuthError must be the OAuthError class of @modelcontextprotocol/server');
     // Array.from: `some` skips the holes of a sparse array, and a hole must never reach the
     // wasm marshalling of string arrays (it throws inside the instance).
-    if (!Array.isArray(requiredScopes) || Array.from(requiredScopes).some((s) => typeof s !== 'string')) throw configError('requiredScopes must be an array of strings');
+    if (!Array.isArray(requiredScopes) || !Array.from(requiredScopes).every(isScopeToken)) throw configError('requiredScopes must be an array of scope tokens (RFC 6749 §3.3)');
     if (jwksCache !== undefined && !(jwksCache instanceof JwksCache)) throw configError('jwksCache must be a JwksCache');
     if (jwksUri !== undefined) {
       try {
@@ -123,7 +112,7 @@ export class AccessTokenVerifier {
     if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('now must be a valid Date');
     const given = options.requiredScopes ?? this.#requiredScopes;
     const required = Array.isArray(given) ? Array.from(given) : null;
-    if (required === null || required.some((x) => typeof x !== 'string')) throw new TypeError('requiredScopes must be an array of strings');
+    if (required === null || !required.every(isScopeToken)) throw new TypeError('requiredScopes must be an array of scope tokens (RFC 6749 §3.3)');
     const nowSec = now.getTime() / 1000;
     const tokens = this.#tokens;
     let info;
@@ -156,9 +145,12 @@ export class AccessTokenVerifier {
       if (revoked !== null && typeof revoked?.then === 'function') revoked = await revoked;
       if (revoked) throw new IdJagError('ERR_POLICY', 'the access token was revoked', { oauthError: 'invalid_grant' });
     }
-    // V8: every required scope granted, else ERR_SCOPE (403 insufficient_scope).
-    for (const s of required) {
-      if (!info.scopes.includes(s)) throw new IdJagError('ERR_SCOPE', `scope ${quote(s)} is required`, { oauthError: 'invalid_scope', claim: 'scope' });
+    // V8 (every required scope granted, else ERR_SCOPE) is the core's rule, applied to this
+    // call's scopes whether the verdict is fresh or cached (src/access_token.rs require_scopes).
+    if (required.length > 0) {
+      const granted = info.scopes.join(' ');
+      const wanted = required.join(' ');
+      verifierCore.call(() => glue.requireScopes(granted, wanted));
     }
     return info;
   }

@@ -102,3 +102,13 @@ pub fn token_digest(token: &str) -> String {
     use sha2::{Digest, Sha256};
     crate::jws::encode_b64url(&Sha256::digest(token.as_bytes()))
 }
+
+/// V8 for a verified token the JS cache already holds (pkg/src/access-token-verifier.js):
+/// `granted` and `required` are space-separated scope lists (RFC 6749 §3.3: a scope token has
+/// no space; the JS side refuses required scopes that do). Throws ERR_SCOPE as `verify` does.
+#[wasm_bindgen(js_name = requireScopes)]
+pub fn require_scopes(granted: &str, required: &str) -> Result<(), JsValue> {
+    let granted: Vec<&str> = granted.split(' ').filter(|s| !s.is_empty()).collect();
+    let required: Vec<&str> = required.split(' ').filter(|s| !s.is_empty()).collect();
+    crate::access_token::require_scopes(&granted, &required).map_err(|e| to_js_error(&e))
+}
