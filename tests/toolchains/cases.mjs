@@ -176,14 +176,14 @@ export const cases = [
     id: 'webpack-web',
     toolchain: 'webpack --target=web',
     fixture: ['browser'],
-    build: [['webpack', '--mode=production', '--target=web', '--entry=./main.js', '--output-path=dist', '--no-stats']],
+    build: [['webpack', '--mode=production', '--target=web', '--entry=./main.js', '--output-path=dist', '--stats=errors-warnings']],
     runs: [page('/classic.html')],
   },
   {
     id: 'webpack-webworker',
     toolchain: 'webpack --target=webworker (a dedicated worker in Chromium)',
     fixture: ['webworker'],
-    build: [['webpack', '--mode=production', '--target=webworker', '--entry=./worker.js', '--output-path=dist', '--no-stats']],
+    build: [['webpack', '--mode=production', '--target=webworker', '--entry=./worker.js', '--output-path=dist', '--stats=errors-warnings']],
     runs: [page('/index.html')],
     xfail: { reason: 'the `worker` condition picks the workerd entry, whose `.wasm` module import webpack cannot bundle', match: /wasm|WebAssembly|experiments/i },
   },
@@ -191,7 +191,7 @@ export const cases = [
     id: 'webpack-node',
     toolchain: 'webpack --target=node (CommonJS output run by node)',
     fixture: ['node'],
-    build: [['webpack', '--mode=production', '--target=node', '--entry=./main.js', '--output-path=dist', '--output-filename=main.cjs', '--no-stats']],
+    build: [['webpack', '--mode=production', '--target=node', '--entry=./main.js', '--output-path=dist', '--output-filename=main.cjs', '--stats=errors-warnings']],
     runs: [node('dist/main.cjs')],
   },
   {
@@ -231,8 +231,23 @@ export const cases = [
     buildTimeoutMs: 300_000,
     serve: ['next', 'start', '-H', '127.0.0.1', '-p', '$PORT'],
     runs: [
-      { id: 'node', runner: 'http', path: '/api/node' },
-      { id: 'edge', runner: 'http', path: '/api/edge' },
+      {
+        id: 'node',
+        runner: 'http',
+        path: '/api/node',
+        // This route alone builds and passes (checked by hand with the edge route removed);
+        // the one `next build` of the app fails on the edge route.
+        xfail: { reason: 'next build fails on the edge route (below), so the app does not build', match: /Failed to collect (configuration|page data) for \/api\/edge/ },
+      },
+      {
+        id: 'edge',
+        runner: 'http',
+        path: '/api/edge',
+        xfail: {
+          reason: "edge runtime resolves the browser entry; its top-level `await init(new URL(<asset>, import.meta.url))` fetch fails while next build collects the route's config (TypeError: fetch failed, cause: invalid method)",
+          match: /Failed to collect (configuration|page data) for \/api\/edge/,
+        },
+      },
     ],
   },
 ];
