@@ -173,6 +173,13 @@ export const cases = [
     runs: [page('/index.html', 'dist')],
   },
   {
+    id: 'vite-dev',
+    toolchain: 'Vite dev server (vite), in Chromium',
+    fixture: ['browser', 'vite'],
+    serve: ['vite', '--host', '127.0.0.1', '--port', '$PORT', '--strictPort', '--logLevel', 'warn'],
+    runs: [page('/index.html')],
+  },
+  {
     id: 'webpack-web',
     toolchain: 'webpack --target=web',
     fixture: ['browser'],

@@ -398,7 +398,8 @@ export async function closeBrowser() {
 /** A page in Chromium: serve `spec.serve` of the project, open `spec.page`, read window.__result. */
 async function chromiumRunner(kase, spec, dir) {
   const log = [];
-  const server = await staticServer(join(dir, spec.serve ?? '.'), log);
+  // The case's own server (a dev server) when it has one, else a static server over the build.
+  const server = kase.serve ? await caseServer(kase, dir, spec.page) : await staticServer(join(dir, spec.serve ?? '.'), log);
   const b = await browser();
   const context = await b.newContext();
   try {
@@ -494,17 +495,24 @@ async function waitForHttp(url, proc, ms) {
 }
 
 const servers = new Map(); // case id -> started server (shared by the case's runs)
-/** An HTTP server the case starts once (`next start`); each run GETs one path. */
-async function httpRunner(kase, spec, dir) {
+/** The server the case starts once (`kase.serve`, `$PORT` replaced), answering `path`. */
+async function caseServer(kase, dir, path) {
   let s = servers.get(kase.id);
   if (!s) {
     const port = await freePort();
     const argv = kase.serve.map((a) => String(a).replace('$PORT', String(port)));
-    s = { proc: startProcess(argv, { cwd: dir, extraEnv: kase.env }), base: `http://127.0.0.1:${port}` };
+    s = { proc: startProcess(argv, { cwd: dir, extraEnv: kase.env }), origin: `http://127.0.0.1:${port}`, close: async () => {} };
     servers.set(kase.id, s);
   }
-  const res = await waitForHttp(`${s.base}${spec.path}`, s.proc, 30_000);
+  const res = await waitForHttp(`${s.origin}${path}`, s.proc, 30_000);
   if (typeof res === 'string') throw new Error(`\`${kase.serve.join(' ')}\` ${res}:\n${tail(s.proc.log())}`);
+  return Object.assign(s, { first: res });
+}
+
+/** An HTTP server the case starts once (`next start`); each run GETs one path. */
+async function httpRunner(kase, spec, dir) {
+  const s = await caseServer(kase, dir, spec.path);
+  const res = s.first;
   const text = await res.text();
   let body;
   try {
