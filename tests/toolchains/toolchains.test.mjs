@@ -30,7 +30,8 @@ const secs = (ms) => (ms === undefined ? '' : (ms / 1000).toFixed(1));
 // The line of a failure that says most: a tool's error line, the page's error, else the first.
 const firstLine = (e) => {
   const lines = String(e?.message ?? e).split('\n').map((l) => l.trim()).filter(Boolean);
-  const telling = lines.find((l) => /✘ \[ERROR\]|^ERROR|Error:|pageerror|^http 4\d\d/.test(l))
+  const strong = (l) => /✘ \[ERROR\]|^ERROR|Error:|pageerror|^http 4\d\d/.test(l);
+  const telling = lines.find((l) => strong(l) && !l.endsWith(':')) ?? lines.find(strong)
     ?? lines.find((l) => /exited|answered/.test(l) && !/^build step/.test(l));
   return (telling ?? lines[0] ?? '').slice(0, 200);
 };

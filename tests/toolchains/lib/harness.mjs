@@ -222,10 +222,12 @@ let packed; // { tarball, template }
  */
 export async function packOnce() {
   if (packed) return packed;
-  assert.ok(existsSync(join(root, 'pkg/wasm/idjag_bg.wasm')), 'pkg/wasm/idjag_bg.wasm is missing: run `make build` first');
+  // IDJAG_TOOLCHAINS_PKG: pack another built package directory (e.g. a branch's checkout).
+  const pkgDir = resolve(process.env.IDJAG_TOOLCHAINS_PKG || join(root, 'pkg'));
+  assert.ok(existsSync(join(pkgDir, 'wasm/idjag_bg.wasm')), `${join(pkgDir, 'wasm/idjag_bg.wasm')} is missing: run \`make build\` first`);
   rmSync(workRoot, { recursive: true, force: true });
   mkdirSync(workRoot, { recursive: true });
-  const p = await run(['npm', 'pack', './pkg', '--pack-destination', workRoot, '--silent'], { cwd: root, nice: false, timeoutMs: 60_000 });
+  const p = await run(['npm', 'pack', pkgDir, '--pack-destination', workRoot, '--silent'], { cwd: root, nice: false, timeoutMs: 60_000 });
   assert.equal(p.code, 0, `npm pack failed:\n${p.out}`);
   const tgz = readdirSync(workRoot).find((f) => f.endsWith('.tgz'));
   assert.ok(tgz, `npm pack wrote no tarball:\n${p.out}`);
