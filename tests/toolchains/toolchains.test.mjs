@@ -9,13 +9,19 @@
 // Sequential on purpose (2 cores); builds are niced. The projects stay in tests/toolchains/work/
 // (git-ignored) for a post-mortem, with the matrix of the last run in work/matrix.md.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cases } from './cases.mjs';
-import {
+
+// The toolchains live in tests/toolchains/node_modules (scripts/setup.sh installs them): say so
+// plainly rather than fail on the harness's first import.
+if (!existsSync(new URL('./node_modules/jose/package.json', import.meta.url))) {
+  throw new Error('tests/toolchains/node_modules is not installed: run `make setup` (scripts/setup.sh, step 3b)');
+}
+const { cases } = await import('./cases.mjs');
+const {
   assertResult, build, closeBrowser, createProject, mintFixture, runners, stopServers, workRoot,
-} from './lib/harness.mjs';
+} = await import('./lib/harness.mjs');
 
 const only = process.env.IDJAG_TOOLCHAINS ? new Set(process.env.IDJAG_TOOLCHAINS.split(',').map((s) => s.trim())) : null;
 if (only) {
