@@ -238,7 +238,8 @@ export async function packOnce() {
   assert.equal(i.code, 0, `npm install of the tarball failed:\n${i.out}`);
   const installed = join(template, 'node_modules/idjag');
   assert.ok(existsSync(join(installed, 'package.json')), 'the tarball installed no node_modules/idjag');
-  packed = { tarball: join(workRoot, tgz), installed, version: JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version };
+  const packageJson = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+  packed = { tarball: join(workRoot, tgz), installed, version: packageJson.version, packageJson };
   return packed;
 }
 
