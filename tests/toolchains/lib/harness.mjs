@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import {
-  cpSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
+  cpSync, createReadStream, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -275,6 +275,9 @@ export async function createProject(kase, fixture) {
   const pj = { name: `idjag-toolchain-${kase.id}`, private: true, type: 'module', dependencies: { idjag: `^${version}` } };
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pj, null, 2)}\n`);
   cpSync(installed, join(dir, 'node_modules/idjag'), { recursive: true });
+  // A real directory, not a link to pkg/: bundlers resolve links to their target, and a link
+  // would let pkg/'s unpacked files (outside the tarball's `files`) stand in for the package.
+  assert.ok(!lstatSync(join(dir, 'node_modules/idjag')).isSymbolicLink(), 'node_modules/idjag must be a copy of the installed tarball');
   return dir;
 }
 
