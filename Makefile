@@ -9,6 +9,8 @@
 #   make test-e2e-runtimes  the end-to-end flow (IdP → ID-JAG → access token → MCP call) under Deno and Bun
 #   make test-conformance  the MCP conformance EMA scenario (suite 0.1.16 and 0.2.0-alpha.12)
 #   make test-python    the MCP Python SDK (PyPI mcp) against idjag, both ways (tests/python/)
+#   make test-toolchains  the packed tarball in a fresh project per toolchain: esbuild, Vite, webpack, Rollup, Next.js,
+#                       wrangler, Deno, Bun, Vitest, Jest, Hono, <script type=module>; each product run (tests/toolchains/)
 #   make test-browser   the Grant Inspector (www/) in headless Chromium (tests/browser/, Playwright)
 #   make fuzz           cargo-afl over the Rust core (fuzz/, scripts/fuzz.sh): each target FUZZ_SECONDS (60)
 #   make test-fuzz      every fuzz target for 10 s and the committed regression inputs (part of make test)
@@ -24,7 +26,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: setup build test test-rust test-clippy test-js test-types test-package docs test-runtimes test-e2e-runtimes test-conformance test-browser test-python bench demo clean distclean
+.PHONY: setup build test test-rust test-clippy test-js test-types test-package docs test-runtimes test-e2e-runtimes test-conformance test-browser test-python test-toolchains bench demo clean distclean
 
 setup:
 	scripts/setup.sh
@@ -32,7 +34,7 @@ setup:
 build: setup
 	scripts/build.sh
 
-test: build test-rust test-clippy test-js test-types test-package test-runtimes test-e2e-runtimes test-conformance test-browser test-python test-fuzz
+test: build test-rust test-clippy test-js test-types test-package test-runtimes test-e2e-runtimes test-conformance test-browser test-python test-fuzz test-toolchains
 	@echo "[test] all green"
 
 # The native Rust tests (default features and the verifier-only build), then the lints:
@@ -104,6 +106,13 @@ test-e2e-runtimes: build
 # Screenshots go to tests/browser/artifacts/ (git-ignored).
 test-browser: build
 	node --test tests/browser/
+
+# The toolchain matrix (issue 13, tests/toolchains/README.md): `npm pack` of pkg/, then per toolchain a
+# fresh project installing the tarball, built (niced, one at a time) and run in Chromium, workerd,
+# Node, Deno, Bun or `next start`; each verifies jose-minted grants and refuses a tampered one.
+# Cases marked expected-to-fail must fail for their stated reason. IDJAG_TOOLCHAINS=a,b: some only.
+test-toolchains: build
+	node --test tests/toolchains/toolchains.test.mjs
 
 # Coverage-guided fuzzing (fuzz/, its own cargo package; README.md "Fuzzing"). Fails on any crash.
 FUZZ_SECONDS ?= 60

@@ -7,6 +7,7 @@
 #     @modelcontextprotocol/client and /conformance, redis and ioredis for the replay-store tests,
 #     publint and @arethetypeswrong/cli for make test-package, typedoc for make docs, @types/node for
 #     the Node-only type tests and the README snippets), all pinned in package-lock.json
+#   - the toolchain matrix's npm packages in tests/toolchains/node_modules (its own lockfile)
 #   - chromium and redis-server from apt, only when missing (the Redis tests start their own
 #     redis-server on a free loopback port: tests/redis/server.mjs; no service is needed)
 #   - a Python venv in .tools/venv with the MCP Python SDK (mcp, pinned in
@@ -67,6 +68,18 @@ if [[ ! -f $stamp ]] || [[ "$(cat "$stamp")" != "$want" ]] || [[ ! -e node_modul
   fi
   want=$(cat package.json pkg/package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)
   printf '%s\n' "$want" > "$stamp"
+fi
+
+# 3b. The toolchain matrix's bundlers, frameworks and test runners (tests/toolchains/: Vite,
+#     webpack, Rollup, Next.js, wrangler, Vitest, Jest, Hono, ...), in their own package.json and
+#     node_modules so the root workspace stays lean; re-installed only when their lockfile changes.
+tc=tests/toolchains
+tc_stamp=$tc/node_modules/.idjag-setup-stamp
+tc_want=$(cat $tc/package.json $tc/package-lock.json | sha256sum | cut -d' ' -f1)
+if [[ ! -f $tc_stamp ]] || [[ "$(cat "$tc_stamp")" != "$tc_want" ]]; then
+  say "npm ci in $tc (toolchain matrix)"
+  (cd "$tc" && npm ci --no-audit --no-fund)
+  printf '%s\n' "$tc_want" > "$tc_stamp"
 fi
 
 # 4. System packages for the browser and replay-store tests, only when missing.

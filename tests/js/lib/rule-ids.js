@@ -30,8 +30,12 @@ export const NOT_RULE_IDS = new Set(['S256', 'S384', 'S512']);
 /** Where citations are looked for (relative to the repository root). */
 export const SCAN = ['src', 'pkg/src', 'pkg/index.d.ts', 'pkg/manual.d.ts', 'pkg/server.d.ts', 'pkg/testing.d.ts',
   'pkg/README.md', 'tests', 'www', 'examples', 'docs', 'scripts', 'README.md'];
-/** Never scanned: the rulebook itself (its headings define the ids), third-party test data, keys, build outputs, screenshots. */
-export const SKIP = [RULEBOOK, 'tests/wycheproof', 'tests/keys', 'tests/browser/artifacts', 'node_modules', 'target', 'pkg/wasm', 'pkg/dist'];
+/**
+ * Never scanned: the rulebook itself (its headings define the ids), third-party test data, keys, build outputs,
+ * screenshots, and the toolchain matrix's installed packages, lockfile (integrity hashes) and built projects.
+ */
+export const SKIP = [RULEBOOK, 'tests/wycheproof', 'tests/keys', 'tests/browser/artifacts', 'node_modules', 'target', 'pkg/wasm', 'pkg/dist',
+  'tests/toolchains/node_modules', 'tests/toolchains/package-lock.json', 'tests/toolchains/work'];
 const EXTENSIONS = /\.(rs|js|mjs|cjs|ts|mts|cts|json|md|html)$/;
 
 const B = '[RVSATCIOX][1-9]\\d{0,2}[a-z]?';
