@@ -153,7 +153,8 @@ fn synthetic_modulus(i: u64, bits: usize) -> Vec<u8> {
 fn rsa_public_operation_matches_rsa_crate() {
     let mut checked = 0;
     for (i, bits) in [
-        2048usize, 2049, 2055, 2056, 2057, 2080, 2081, 3072, 3073, 4096, 4095, 8192,
+        2048usize, 2049, 2055, 2056, 2057, 2072, 2080, 2081, 3072, 3073, 3556, 3557, 4096, 4095,
+        8191, 8192,
     ]
     .into_iter()
     .enumerate()
