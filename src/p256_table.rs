@@ -250,16 +250,20 @@ mod fe {
         (out, carry != 0)
     }
 
+    #[inline(never)]
     pub fn add(a: &Fe, b: &Fe) -> Fe {
         let (s, carry) = add_raw(a, b);
         if carry || geq(&s, &P) { sub_raw(&s, &P).0 } else { s }
     }
 
+    #[inline(never)]
     pub fn sub(a: &Fe, b: &Fe) -> Fe {
         let (d, borrow) = sub_raw(a, b);
         if borrow { add_raw(&d, &P).0 } else { d }
     }
 
+    // Not inlined: one copy of the unrolled 8×8 product keeps the wasm small (issue 14).
+    #[inline(never)]
     pub fn mul(a: &Fe, b: &Fe) -> Fe {
         let mut t = [0u32; 16];
         for i in 0..8 {
@@ -276,6 +280,7 @@ mod fe {
     }
 
     /// a²: the 28 cross products once, doubled, plus the 8 squares (36 products, not 64).
+    #[inline(never)]
     pub fn sqr(a: &Fe) -> Fe {
         let mut t = [0u32; 16];
         for i in 0..7 {
