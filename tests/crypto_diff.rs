@@ -115,6 +115,64 @@ fn es256_extreme_digests() {
     }
 }
 
+/// x(R) ≥ n, so r = x − n and x = r + n: the projective check's second branch
+/// ((r + n)·Z² = X, taken only when r + n < p). Random nonces reach it with probability
+/// ~2⁻¹²⁸, so the key is built around R instead: for any z, s and R, the key
+/// Q = u2⁻¹·(R − u1·G) makes (r, s) valid (u1 = z/s, u2 = r/s). Also its neighbours r ± 1
+/// and the same signature with r + n in place of r (not a scalar: refused as encoded).
+#[test]
+fn es256_large_x_takes_the_r_plus_n_branch() {
+    use p256::elliptic_curve::ops::Reduce;
+    use p256::elliptic_curve::point::AffineCoordinates;
+    use p256::{FieldBytes, ProjectivePoint, Scalar};
+    let n = hex_array("ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+    let mut found = 0;
+    for t in 0u8..=255 {
+        let mut x = n;
+        x[31] = x[31].wrapping_add(t); // n ends in 0x51: no carry for t < 0xaf
+        if x[31] < n[31] {
+            break;
+        }
+        let Ok(rk) = p256::ecdsa::VerifyingKey::from_sec1_bytes(&[&[2u8][..], &x].concat())
+        else {
+            continue;
+        };
+        let big_r = ProjectivePoint::from(*rk.as_affine());
+        let xb = rk.as_affine().x();
+        assert_eq!(xb.as_slice(), &x[..]);
+        let r = <Scalar as Reduce<FieldBytes>>::reduce(&xb);
+        for j in 0..4u64 {
+            let z_bytes: [u8; 32] = bytes("es256-large-x-z", u64::from(t) * 10 + j, 32)
+                .try_into()
+                .unwrap();
+            let z = <Scalar as Reduce<FieldBytes>>::reduce(&z_bytes.into());
+            let s = <Scalar as Reduce<FieldBytes>>::reduce(
+                &<[u8; 32]>::try_from(bytes("es256-large-x-s", u64::from(t) * 10 + j, 32))
+                    .unwrap()
+                    .into(),
+            );
+            let s_inv = s.invert().unwrap();
+            let (u1, u2) = (z * s_inv, r * s_inv);
+            let q = (big_r - ProjectivePoint::GENERATOR * u1) * u2.invert().unwrap();
+            let vk = p256::ecdsa::VerifyingKey::from_affine(q.to_affine()).unwrap();
+            let ours = P256Key::new(&vk);
+            // First use goes through p256; warm the key so the table path decides.
+            let warm = Signature::from_scalars(r.to_bytes(), s.to_bytes()).unwrap();
+            ours.verify_prehash(&z_bytes.into(), &warm);
+            let sig = warm.to_bytes().to_vec();
+            assert!(same_es256_verdict(&ours, &vk, &z_bytes, &sig));
+            for other in [r + Scalar::ONE, r - Scalar::ONE] {
+                let bad = Signature::from_scalars(other.to_bytes(), s.to_bytes()).unwrap();
+                assert!(!same_es256_verdict(&ours, &vk, &z_bytes, &bad.to_bytes()));
+            }
+            let unreduced = [&x[..], &s.to_bytes()[..]].concat();
+            assert!(!same_es256_verdict(&ours, &vk, &z_bytes, &unreduced));
+            found += 1;
+        }
+    }
+    assert!(found >= 8, "{found} large-x points tried");
+}
+
 fn hex_array(s: &str) -> [u8; 32] {
     let v: Vec<u8> = (0..s.len())
         .step_by(2)
@@ -153,7 +211,8 @@ fn synthetic_modulus(i: u64, bits: usize) -> Vec<u8> {
 fn rsa_public_operation_matches_rsa_crate() {
     let mut checked = 0;
     for (i, bits) in [
-        2048usize, 2049, 2055, 2056, 2057, 2080, 2081, 3072, 3073, 4096, 4095, 8192,
+        2048usize, 2049, 2055, 2056, 2057, 2072, 2080, 2081, 3072, 3073, 3556, 3557, 4096, 4095,
+        8191, 8192,
     ]
     .into_iter()
     .enumerate()
