@@ -2,8 +2,7 @@
 // token of every call (V2–V8 in the Rust core, src/access_token.rs) and answers the MCP SDK's
 // `OAuthTokenVerifier` interface, so it plugs into `requireBearerAuth` of
 // `@modelcontextprotocol/server` as its `verifier`.
-import { WasmAccessTokenVerifier } from '../wasm/idjag.js';
-import { verifierCore } from './core-verifier.js';
+import { WasmAccessTokenVerifier, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError } from './errors.js';
 import { JwksCache, checkJwksUri, loadKeys, loaderNow } from './jwks-cache.js';

@@ -28,7 +28,28 @@ export const ERROR_CODES = Object.freeze([
   'ERR_INTERNAL',
 ]);
 
+// Errors are recognised across copies of the package (issue 13): the ESM sources and each CJS
+// bundle (dist/*.cjs) carry their own IdJagError class, so the class is branded with a
+// registered symbol and `instanceof IdJagError` / `IdJagError.is(e)` check the brand.
+const BRAND = Symbol.for('idjag.IdJagError');
+
 export class IdJagError extends Error {
+  /** True for an IdJagError made by any copy of idjag (ESM, CJS, any subpath, any bundle). */
+  static is(value) {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+    try {
+      return value[BRAND] === true;
+    } catch {
+      return false; // a revoked proxy, a throwing getter: not ours
+    }
+  }
+
+  // `instanceof IdJagError` accepts any copy's errors; a subclass keeps the ordinary check.
+  static [Symbol.hasInstance](value) {
+    if (this !== IdJagError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return IdJagError.is(value);
+  }
+
   /**
    * @param {string} code one of ERROR_CODES
    * @param {string} message short, lower-case, never the token
@@ -42,6 +63,7 @@ export class IdJagError extends Error {
     if (options.claim !== undefined) this.claim = options.claim;
   }
 }
+Object.defineProperty(IdJagError.prototype, BRAND, { value: true, enumerable: false, writable: false, configurable: false });
 
 // The wasm bindings throw `{ code, oauthError, message, claim? }` (docs/internals.md).
 export function isWasmError(e) {

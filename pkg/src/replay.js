@@ -6,8 +6,7 @@
 // grant that could have been consumed before the restart — those whose replay deadline is not
 // later than the latest deadline it had recorded — and reports the loss through `onStateLost`
 // (default: one console.error). Grants with later deadlines were never seen and are accepted.
-import { WasmReplayCache } from '../wasm/idjag.js';
-import { verifierCore } from './core-verifier.js';
+import { WasmReplayCache, verifierCore } from './core-verifier.js';
 import { configError, replayError } from './errors.js';
 
 export class MemoryReplayStore {

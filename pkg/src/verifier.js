@@ -2,8 +2,7 @@
 // class converts arguments, maps errors to IdJagError and does the I/O the core cannot:
 // loading the keys the core asks for (its `keysNeeded` answer) through the one loader
 // (JwksCache), and consuming the jti in a possibly remote replay store.
-import { WasmVerifier } from '../wasm/idjag.js';
-import { verifierCore } from './core-verifier.js';
+import { WasmVerifier, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError, malformed, replayError } from './errors.js';
 import { JwksCache, checkIssuerUrl, checkJwksUri, loadKeys, loaderNow, metadataFreshUntil } from './jwks-cache.js';
