@@ -79,6 +79,19 @@ describe('one wasm instance per process', () => {
     assert.deepEqual(out.verdicts, ['https://idp.example', 'https://idp2.example', 'https://idp.example', 'https://idp2.example']);
   });
 
+  test('only the entries and core*.js touch the wasm-bindgen glue (everything else goes through the shared instance)', async () => {
+    const { readdirSync } = await import('node:fs');
+    const src = join(pkgDir, 'src');
+    const files = readdirSync(src, { recursive: true }).filter((f) => f.endsWith('.js') && !/(^|\/)(entry-|core)[^/]*$/.test(f));
+    assert.ok(files.includes('verifier.js') && files.includes('server/token-endpoint.js'));
+    for (const f of files) {
+      // A direct import would use a glue copy that may never be instantiated (the shared
+      // instance can be another copy's, or the other build's): import from core-verifier.js
+      // or core-full.js instead.
+      assert.doesNotMatch(readFileSync(join(src, f), 'utf8'), /from\s+'(\.\.\/)+wasm(-full)?\/idjag\.js'/, f);
+    }
+  });
+
   test('the registry key names the version of pkg/package.json', async () => {
     const { VERSION } = await import('../../pkg/src/core.js');
     assert.equal(VERSION, pkgJson.version);
