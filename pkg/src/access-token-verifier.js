@@ -49,7 +49,9 @@ export class AccessTokenVerifier {
       this.#cache = jwksCache ?? new JwksCache(fetchImpl ? { fetch: fetchImpl } : {});
     }
     this.#optionsText = jsonText(core, 'options');
-    this.#live();
+    // In a browser the wasm may still be loading (src/core.js): the core checks the options
+    // at the first verify() then.
+    if (verifierCore.available()) this.#live();
     this.#OAuthError = OAuthError;
     this.#requiredScopes = [...requiredScopes];
     this.#resource = core.audience;
@@ -69,6 +71,7 @@ export class AccessTokenVerifier {
     const required = Array.isArray(given) ? Array.from(given) : null;
     if (required === null || required.some((x) => typeof x !== 'string')) throw new TypeError('requiredScopes must be an array of strings');
     const nowSec = now.getTime() / 1000;
+    if (!verifierCore.available()) await verifierCore.ready();
     // The core asks for the AS's keys when absent, past their freshness, or lacking the
     // token's kid (rotation); the loader brings them and the core is asked again (issue 10).
     for (let round = 0; ; round += 1) {

@@ -11,6 +11,7 @@
 import { configError } from './errors.js';
 import { checkUrl, urlProblem } from './urls.js';
 import { inspect } from './inspect.js';
+import { verifierCore } from './core-verifier.js';
 import { BodyTooLargeError, readCappedText } from './read-capped.js';
 
 const TOKEN_TYPE_ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
@@ -360,6 +361,7 @@ export async function requestIdJag(options) {
   const expect = { audience };
   if (resource !== undefined) expect.resource = resource;
   if (grantClientId !== undefined) expect.clientId = grantClientId;
+  if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
   const { findings } = inspect(grant, expect);
   const result = { grant };
   if (expiresIn !== undefined) result.expiresIn = expiresIn;

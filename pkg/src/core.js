@@ -155,8 +155,13 @@ function loadError(entry, e) {
   return configError(`idjag could not load its wasm core${entry.where ? ` (${entry.where})` : ''}: ${why}`, e);
 }
 
-const notReady = () =>
-  configError('idjag: the wasm core is still loading; `await ready()` (exported by idjag) before constructing verifiers or calling inspect()');
+// Marks the "still loading" error, for `available()` in any copy of this module.
+const NOT_READY = Symbol.for('idjag.notReady');
+function notReady() {
+  const e = configError('idjag: the wasm core is still loading; `await ready()` (exported by idjag) before this synchronous call');
+  Object.defineProperty(e, NOT_READY, { value: true, enumerable: false });
+  return e;
+}
 
 /** The shared slot `want` needs (null: not instantiated yet). */
 function slotFor(r, want) {
@@ -242,6 +247,24 @@ export function coreHandle(want) {
     /** The glue module that owns the instance (its classes build this instance's objects). */
     get glue() {
       return slot().glue;
+    },
+    /**
+     * True when the instance exists or can be made synchronously now; false while an
+     * asynchronous load (browsers) is under way, so a constructor can leave its core object to
+     * the first async call (which awaits `ready()`). A load failure throws.
+     */
+    available() {
+      try {
+        slot();
+        return true;
+      } catch (e) {
+        if (e?.[NOT_READY] === true) return false;
+        throw e;
+      }
+    },
+    /** `ready()`: resolves once the instance exists. */
+    ready() {
+      return ready();
     },
     call(fn) {
       return slot().core.call(fn);

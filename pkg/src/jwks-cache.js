@@ -404,6 +404,7 @@ export class JwksCache {
     const { text, ttlMs } = await this.#fetchText(url);
     let doc;
     try {
+      if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
       doc = parseJwks(text);
     } catch (e) {
       throw new Error(`${where(url)}: ${e.message}`, { cause: e.cause ?? e });

@@ -306,11 +306,16 @@ describe('browser bundles: no top-level await, so iife and es2020 build', () => 
     });
     // A page-like realm: window and document exist (synchronous compilation is refused there
     // by Chromium beyond 4 KB, so the embedded entry must take the async path).
-    const ctx = vm.createContext({ WebAssembly, atob, TextDecoder, TextEncoder, console, URL, FinalizationRegistry, WeakRef, document: {}, Promise, queueMicrotask });
+    const ctx = vm.createContext({ WebAssembly, atob, TextDecoder, TextEncoder, console, URL, FinalizationRegistry, WeakRef, document: {}, Promise, queueMicrotask, crypto: globalThis.crypto });
     ctx.window = ctx;
     ctx.globalThis = ctx;
     vm.runInContext(res.outputFiles[0].text, ctx);
-    const { ready, inspect } = ctx.__idjag;
+    const { ready, inspect, IdJagVerifier, IdJagError } = ctx.__idjag;
+    const { token, jwks } = JSON.parse(grantInput);
+    // Constructing and verifying needs nothing: verify() waits for the wasm.
+    const v = new IdJagVerifier({ audience: AUD, issuers: [{ issuer: ISS, jwks }], resources: [RES] });
+    const bad = new IdJagVerifier({ audience: AUD, issuers: [{ issuer: ISS, jwks }], resources: [RES], noSuchOption: 1 });
+    // A synchronous API before the wasm is there says what to do.
     let early;
     try {
       inspect('a.b.c');
@@ -319,8 +324,14 @@ describe('browser bundles: no top-level await, so iife and es2020 build', () => 
     }
     assert.equal(early?.code, 'ERR_CONFIG');
     assert.match(early.message, /await ready\(\)/);
+    const now = vm.runInContext(`new Date(${NOW * 1000})`, ctx); // a Date of the page's realm
+    const grant = await v.verify(token, { clientId: CLIENT, now });
+    assert.equal(grant.subject, 'user-1');
+    // Options only the core checks are refused at the first verify() when the constructor ran early.
+    const refused = await bad.verify(token, { clientId: CLIENT, now }).then(() => null, (e) => e);
+    assert.ok(IdJagError.is(refused) && refused.code === 'ERR_CONFIG', String(refused));
     await ready();
-    const got = inspect(JSON.parse(grantInput).token, { audience: AUD });
+    const got = inspect(token, { audience: AUD });
     assert.equal(got.claims.iss, ISS);
     assert.equal(vm.runInContext('Object.getOwnPropertySymbols(globalThis).map(String).join()', ctx), `Symbol(idjag.core@${pkgJson.version})`);
   });
