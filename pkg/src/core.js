@@ -180,7 +180,7 @@ function instantiateSync(want) {
   if (!entry) {
     throw configError(want === 'full'
       ? 'idjag: this needs the signing build; import it from idjag/server (or idjag/testing)'
-      : 'idjag: no wasm build was registered; import the package through one of its entries');
+      : 'idjag: no wasm build was registered (with idjag/manual, call init() or initSync() first)');
   }
   if (!entry.sync) {
     ready().catch(() => {});
@@ -214,7 +214,7 @@ export function ready() {
   const run = (async () => {
     const build = r.builds.full ? 'full' : 'verifier';
     const entry = r.builds[build];
-    if (!entry) throw configError('idjag: no wasm build was registered; import the package through one of its entries');
+    if (!entry) throw configError('idjag: no wasm build was registered (with idjag/manual, call init() or initSync() first)');
     try {
       if (entry.async) await entry.async();
       else entry.sync();

@@ -137,6 +137,27 @@ describe('one wasm instance per process', () => {
   });
 });
 
+describe('idjag/manual', () => {
+  for (const how of ['initSync', 'init']) {
+    test(`${how}() instantiates the verifier build, which becomes the shared instance`, async () => {
+      const out = await node(`
+        import { readFileSync } from 'node:fs';
+        const m = await import('idjag/manual');
+        const { registryStateForTests } = await import('./pkg/src/core.js');
+        let before;
+        try { m.inspect('a.b.c'); } catch (e) { before = e.code + ': ' + e.message; }
+        const bytes = readFileSync(new URL(import.meta.resolve('idjag/idjag_bg.wasm')));
+        ${how === 'init' ? 'await m.init({ module_or_path: bytes });' : 'm.initSync({ module: bytes });'}
+        const findings = m.inspect('a.b.c').findings.length;
+        console.log(JSON.stringify({ before, findings, state: registryStateForTests() }));
+      `);
+      assert.match(out.before, /^ERR_CONFIG: .*no wasm build was registered/);
+      assert.ok(out.findings > 0);
+      assert.deepEqual(out.state, { instances: 1, main: 'verifier', extraFull: null, registered: ['verifier'] });
+    });
+  }
+});
+
 describe('IdJagError across copies of the package', () => {
   test('an error of require("idjag/server") is instanceof the IdJagError of import and require("idjag"), and IdJagError.is', async () => {
     const out = await node(`
