@@ -312,11 +312,13 @@ describe('browser bundles: no top-level await, so iife and es2020 build', () => 
     });
   }
 
-  test('the worker condition no longer selects the workerd entry (webpack webworker)', () => {
+  test('conditions: worker no longer selects the workerd entry (webpack webworker); edge-light gets the embedded entry', () => {
     for (const sub of ['.', './server', './testing']) {
       assert.equal(pkgJson.exports[sub].worker, undefined, sub);
       assert.match(pkgJson.exports[sub].workerd.default, /workerd/);
       assert.match(pkgJson.exports[sub].browser.default, /-web\.js$/);
+      // Edge runtimes (Next.js edge routes, Vercel): no asset fetch there, the wasm is embedded.
+      assert.match(pkgJson.exports[sub]['edge-light'].default, /-?embedded\.js$/);
     }
   });
 
