@@ -301,30 +301,43 @@ describe('server bundles (esbuild --platform=node) verify a jose-minted grant', 
 describe('browser bundles: no top-level await, so iife and es2020 build', () => {
   const BROWSER_APP = (spec) => `import * as idjag from '${spec}';\nglobalThis.__idjag = idjag;\n`;
 
-  for (const spec of ['idjag', 'idjag/embedded', 'idjag/server', 'idjag/server/embedded', 'idjag/testing']) {
-    test(`${spec}: esbuild --platform=browser --format=iife --target=es2020`, async () => {
-      const res = await build({
-        stdin: { contents: BROWSER_APP(spec), resolveDir: root, loader: 'js' },
-        bundle: true, write: false, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'silent',
+  // Without conditions esbuild gets the embedded entries; with `production` (as Vite and
+  // webpack resolve) the fetching ones. Both kinds must build as iife / es2020.
+  for (const conditions of [[], ['production']]) {
+    for (const spec of ['idjag', 'idjag/server', 'idjag/testing']) {
+      test(`${spec}${conditions.length ? ` (conditions ${conditions})` : ''}: esbuild --platform=browser --format=iife --target=es2020`, async () => {
+        const res = await build({
+          stdin: { contents: BROWSER_APP(spec), resolveDir: root, loader: 'js' },
+          bundle: true, write: false, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'silent', conditions, metafile: true,
+        });
+        assert.deepEqual(res.errors, []);
+        assert.match(res.outputFiles[0].text, /__idjag = /);
+        const inputs = Object.keys(res.metafile.inputs).join('\n');
+        assert.match(inputs, conditions.length ? /src\/entry(-\w+)?-web\.js/ : /src\/entry(-\w+)?-embedded\.js/);
       });
-      assert.deepEqual(res.errors, []);
-      assert.match(res.outputFiles[0].text, /__idjag = /);
-    });
+    }
   }
 
   test('conditions: worker no longer selects the workerd entry (webpack webworker); edge-light gets the embedded entry', () => {
     for (const sub of ['.', './server', './testing']) {
       assert.equal(pkgJson.exports[sub].worker, undefined, sub);
       assert.match(pkgJson.exports[sub].workerd.default, /workerd/);
-      assert.match(pkgJson.exports[sub].browser.default, /-web\.js$/);
+      // Asset-aware bundlers (Vite, webpack: their mode is a condition) fetch the .wasm; every
+      // other browser or neutral resolution gets the embedded wasm, which needs no asset.
+      for (const c of ['development', 'production']) assert.match(pkgJson.exports[sub][c].default, /-web\.js$/, `${sub} ${c}`);
+      for (const c of ['browser', 'import', 'default']) assert.match(pkgJson.exports[sub][c].default, /-?embedded\.js$/, `${sub} ${c}`);
+      const keys = Object.keys(pkgJson.exports[sub]);
+      for (const [a, b] of [['node', 'production'], ['workerd', 'browser'], ['edge-light', 'browser'], ['production', 'browser']]) {
+        assert.ok(keys.indexOf(a) < keys.indexOf(b), `${sub}: ${a} before ${b}`);
+      }
       // Edge runtimes (Next.js edge routes, Vercel): no asset fetch there, the wasm is embedded.
       assert.match(pkgJson.exports[sub]['edge-light'].default, /-?embedded\.js$/);
     }
   });
 
-  test('idjag/embedded iife on a page (window, document): loads asynchronously; sync APIs before ready() say so', async () => {
+  test('idjag bundled by esbuild as iife, on a page (window, document): embedded, loads asynchronously; verify needs nothing, sync APIs before ready() say so', async () => {
     const res = await build({
-      stdin: { contents: BROWSER_APP('idjag/embedded'), resolveDir: root, loader: 'js' },
+      stdin: { contents: BROWSER_APP('idjag'), resolveDir: root, loader: 'js' },
       bundle: true, write: false, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'silent',
     });
     // A page-like realm: window and document exist (synchronous compilation is refused there
@@ -359,10 +372,10 @@ describe('browser bundles: no top-level await, so iife and es2020 build', () => 
     assert.equal(vm.runInContext('Object.getOwnPropertySymbols(globalThis).map(String).join()', ctx), `Symbol(idjag.core@${pkgJson.version})`);
   });
 
-  test('idjag (fetch entry) bundled as iife: no import.meta.url, ready() rejects naming idjag/embedded', async () => {
+  test('idjag fetch entry (condition production) bundled as iife: no import.meta.url, ready() rejects naming idjag/embedded', async () => {
     const res = await build({
       stdin: { contents: BROWSER_APP('idjag'), resolveDir: root, loader: 'js' },
-      bundle: true, write: false, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'silent',
+      bundle: true, write: false, platform: 'browser', format: 'iife', target: 'es2020', logLevel: 'silent', conditions: ['production'],
     });
     const ctx = vm.createContext({ WebAssembly, console, URL, FinalizationRegistry, WeakRef, document: {}, Promise, TextDecoder, TextEncoder, fetch: () => assert.fail('must not fetch') });
     ctx.window = ctx;
