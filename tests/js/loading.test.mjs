@@ -180,7 +180,9 @@ describe('IdJagError across copies of the package', () => {
       const revoked = Proxy.revocable({}, {}); revoked.revoke();
       class Sub extends copies.cjs.IdJagError {}
       const sub = new Sub('ERR_CONFIG', 'sub');
+      const oauth = new copies.cjsServer.OAuthResponseError('refused', { error: 'invalid_grant', status: 400 });
       console.log(JSON.stringify({
+        oauth: [oauth instanceof esm.OAuthResponseError, esm.OAuthResponseError.is(oauth), copies.cjs.OAuthResponseError.is(oauth), esm.IdJagError.is(oauth), oauth instanceof esm.IdJagError, errors.cjs instanceof esm.OAuthResponseError],
         matrix,
         codes: Object.fromEntries(Object.entries(errors).map(([k, e]) => [k, e.code])),
         negatives: [plain, lookalike, null, undefined, 'ERR_CONFIG', 42, revoked.proxy].map((v) => esm.IdJagError.is(v) || v instanceof esm.IdJagError),
@@ -195,6 +197,7 @@ describe('IdJagError across copies of the package', () => {
         assert.equal(is, true, `${cn}.IdJagError.is(${en})`);
       }
     }
+    assert.deepEqual(out.oauth, [true, true, true, false, false, false], 'OAuthResponseError is branded too, and distinct');
     assert.equal(out.codes.cjsServer, 'ERR_CONFIG');
     assert.equal(out.codes.testingCore, 'ERR_CONFIG');
     assert.deepEqual(out.negatives, [false, false, false, false, false, false, false]);
