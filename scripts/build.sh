@@ -41,6 +41,12 @@ export function __idjag_reinstantiate() {
     return initSync({ module });
 }
 JS
+  # The glue's default location (`new URL('idjag_bg.wasm', import.meta.url)` when init() gets no
+  # argument) is never used: every entry passes the module. Removed so bundlers neither emit an
+  # unused .wasm asset for the embedded entries nor warn about import.meta in iife/cjs output.
+  local default_url="module_or_path = new URL('idjag_bg.wasm', import.meta.url);"
+  grep -qF "$default_url" "$out.tmp/idjag.js" || { echo "error: wasm-bindgen glue changed: no default wasm URL to remove" >&2; exit 1; }
+  sed -i "s|module_or_path = new URL('idjag_bg.wasm', import.meta.url);|throw new Error('idjag: init() needs { module_or_path }');|" "$out.tmp/idjag.js"
   # The features rustc enables by default for wasm32-unknown-unknown. wasm-opt refuses, loudly,
   # a module that uses a feature not enabled here.
   "$wasm_opt" -O3 \

@@ -7,7 +7,9 @@ import { verifierCore } from './core-verifier.js';
 
 /** Instantiates the verifier build asynchronously: `{ module_or_path }` as wasm-bindgen takes it. */
 export async function init(options) {
-  registerBuild('verifier', glue, { where: 'idjag/manual init()', async: () => glue.default(options) });
+  // No argument: the .wasm of the package, next to this module (as wasm-bindgen's default).
+  const given = options ?? { module_or_path: new URL('../wasm/idjag_bg.wasm', import.meta.url) };
+  registerBuild('verifier', glue, { where: 'idjag/manual init()', async: () => glue.default(given) });
   await ready();
 }
 
