@@ -19,3 +19,4 @@ export const WasmAccessTokenVerifier = glueClass(verifierCore, 'WasmAccessTokenV
 export const WasmReplayCache = glueClass(verifierCore, 'WasmReplayCache');
 export const inspect = glueFunction(verifierCore, 'inspect');
 export const inspectJwks = glueFunction(verifierCore, 'inspectJwks');
+export const tokenDigest = glueFunction(verifierCore, 'tokenDigest');
