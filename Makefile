@@ -65,13 +65,15 @@ test-types: build
 
 # The tarball npm would publish, as consumers resolve it. publint: package.json against the
 # files. attw: every entry point's types under node10, node16 (CJS and ESM) and bundler
-# resolution. Two documented exceptions: `idjag/idjag_bg.wasm` is an asset (no types to
-# resolve) and `idjag/manual` is ESM only by design (CommonJS reaches it with import() or
-# require(esm)), so only the cjs-resolves-to-esm rule is lifted for it.
+# resolution. Documented exceptions: `idjag/idjag_bg.wasm` and `idjag/idjag_full_bg.wasm` are
+# assets (no types to resolve); `idjag/manual` is ESM only by design (CommonJS reaches it with
+# import() or require(esm)), so only the cjs-resolves-to-esm rule is lifted for it; the
+# `*/embedded` entries (for bundlers) are ESM only too and have no node10 stub: profile esm-only.
 test-package: build
 	cd pkg && ../node_modules/.bin/publint --strict
-	cd pkg && ../node_modules/.bin/attw --pack . --format ascii --exclude-entrypoints idjag_bg.wasm manual
+	cd pkg && ../node_modules/.bin/attw --pack . --format ascii --exclude-entrypoints idjag_bg.wasm idjag_full_bg.wasm manual embedded server/embedded testing/embedded
 	cd pkg && ../node_modules/.bin/attw --pack . --format ascii --entrypoints manual --ignore-rules cjs-resolves-to-esm
+	cd pkg && ../node_modules/.bin/attw --pack . --format ascii --entrypoints embedded server/embedded testing/embedded --profile esm-only
 
 # The API reference from the published declarations (typedoc.json) into docs/api/.
 docs: setup

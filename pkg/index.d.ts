@@ -555,6 +555,11 @@ export declare class IdJagError extends Error {
   readonly oauthError: OAuthErrorCode | null;
   /** The claim at fault, where there is one. */
   readonly claim?: string;
+  /**
+   * True for an IdJagError of any copy of idjag in the process (ESM, the CommonJS builds, any
+   * subpath or bundle); `instanceof IdJagError` answers the same.
+   */
+  static is(value: unknown): value is IdJagError;
 }
 
 /**
@@ -787,6 +792,16 @@ export interface InspectResult {
 export declare function inspect(token: string, expect?: InspectExpect): InspectResult;
 
 /**
+ * Resolves once the WebAssembly core is instantiated. Node, Bun, Deno and Workers instantiate it
+ * synchronously on first use: nothing needs to await this there. In browsers and web workers it
+ * loads asynchronously from import on; constructors and async methods wait by themselves, the
+ * synchronous APIs (`inspect`, `inspectJwks`, `new TestIssuer`, `AccessTokenIssuer`,
+ * `createTokenEndpoint`) need it awaited once. Rejects with IdJagError `ERR_CONFIG` when the
+ * wasm cannot be loaded (a later call tries again).
+ */
+export declare function ready(): Promise<void>;
+
+/**
  * What idjag's key layer makes of a JWK Set (the object or its JSON text): the usable keys and the keys
  * set aside with their reasons. Nothing is trusted or installed.
  * @throws {@link IdJagError} `ERR_CONFIG` when it is not a JWK Set, or no usable key remains.
@@ -825,6 +840,8 @@ export declare class OAuthResponseError extends Error {
     message: string,
     details: { error: string; errorDescription?: string; errorUri?: string; status: number; rule?: string; url?: string; cause?: unknown },
   );
+  /** True for an OAuthResponseError of any copy of idjag in the process; `instanceof` answers the same. */
+  static is(value: unknown): value is OAuthResponseError;
   /** Always `'OAuthResponseError'`. */
   readonly name: 'OAuthResponseError';
   /** The server's OAuth `error` code, or `invalid_response` / `invalid_metadata`. */

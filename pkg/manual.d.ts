@@ -5,7 +5,7 @@
  * @example
  * ```ts
  * import { init, IdJagVerifier } from 'idjag/manual';
- * await init({ module_or_path: new URL('idjag/idjag_bg.wasm', import.meta.url) });
+ * await init(); // the package's .wasm next to its module; or init({ module_or_path: urlResponseOrBytes })
  * ```
  *
  * @packageDocumentation

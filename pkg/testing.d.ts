@@ -26,6 +26,9 @@
  */
 import type { Algorithm, ErrorCode, JWK, JWKSet } from './index.js';
 
+/** See `ready` of `idjag`: in browsers, await it once before `new TestIssuer` (the signing build loads asynchronously). */
+export { ready } from './index.js';
+
 /** The signature algorithms the test issuer can sign with (default `ES256`; RSA keys must be given as `privateJwk`). */
 export type TestIssuerAlgorithm = Algorithm;
 

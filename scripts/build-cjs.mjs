@@ -1,6 +1,8 @@
 // Builds pkg/dist/idjag.cjs (the `require('idjag')` entry for Node, including Node 20.0
 // which has no require(esm)) from the ESM sources, and its type declarations; likewise
-// pkg/dist/testing.cjs for `require('idjag/testing')`, and the same for idjag/server and idjag/adapters.
+// pkg/dist/testing.cjs, pkg/dist/server.cjs and pkg/dist/adapters.cjs. Each bundle carries its
+// own copy of the JS classes; they share one wasm instance with each other and with the ESM
+// entries through the registry of src/core.js, and errors are recognised across copies (brand).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +17,10 @@ for (const [entry, out] of [['entry-cjs', 'idjag'], ['entry-testing-cjs', 'testi
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // The wasm-bindgen glue mentions import.meta.url (only for `init()` without arguments,
-  // which the CJS entry never calls); give it a real value anyway.
-  banner: { js: '"use strict";\nvar __idjag_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+  // src/core-node.js finds the wasm from import.meta.url (dist/ → ../wasm-full/); the
+  // wasm-bindgen glue mentions it too. When a user's bundler inlines this file, __filename is
+  // the bundle's (or absent in an ESM bundle: core-node.js then looks elsewhere).
+  banner: { js: '"use strict";\nvar __idjag_import_meta_url = typeof __filename === "string" ? require("node:url").pathToFileURL(__filename).href : undefined;' },
   define: { 'import.meta.url': '__idjag_import_meta_url' },
   legalComments: 'none',
   logLevel: 'warning',

@@ -28,6 +28,7 @@ async function boot() {
   renderRuleList();
   try {
     idjag = await import('idjag');
+    await idjag.ready(); // the wasm loads without top-level await: wait before inspect()
   } catch (e) {
     const banner = $('loading');
     banner.classList.add('banner-error');
@@ -38,6 +39,7 @@ async function boot() {
   wire();
   try {
     testing = await import('idjag/testing');
+    await testing.ready(); // its signing build, before new TestIssuer()
     setUpPlayground();
   } catch (e) {
     $('variant-desc').textContent = `The test issuer (idjag/testing) could not be loaded: ${e?.message ?? e}`;

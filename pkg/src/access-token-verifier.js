@@ -2,8 +2,7 @@
 // token of every call (V2–V8 in the Rust core, src/access_token.rs) and answers the MCP SDK's
 // `OAuthTokenVerifier` interface, so it plugs into `requireBearerAuth` of
 // `@modelcontextprotocol/server` as its `verifier`.
-import * as glue from '../wasm/idjag.js';
-import { verifierCore } from './core-verifier.js';
+import { WasmAccessTokenVerifier, tokenDigest, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError } from './errors.js';
 import { JwksCache, checkJwksUri, loadKeys, loaderNow } from './jwks-cache.js';
@@ -14,11 +13,10 @@ const WIRE_DESCRIPTIONS = {
   insufficient_scope: 'the access token lacks a required scope',
 };
 const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes', 'cache', 'isRevoked'];
-const MAX_CLOCK_TOLERANCE_SEC = 3600;
-// The core's SHA-256 for the cache key where there is no node:crypto (a build without it: none).
-const WASM_DIGEST = typeof glue.tokenDigest === 'function'
-  ? (token) => verifierCore.call(() => glue.tokenDigest(token))
-  : undefined; // src/policy.rs: the core clamps the tolerance to it
+const MAX_CLOCK_TOLERANCE_SEC = 3600; // src/policy.rs: the core clamps the tolerance to it
+// The core's SHA-256 for the cache key where there is no node:crypto (both wasm builds have it;
+// the shared instance's glue is looked up at each call, src/core-verifier.js).
+const WASM_DIGEST = (token) => verifierCore.call(() => tokenDigest(token));
 
 /** `cache` option → `{ maxEntries, maxAgeSec }`, or null (off). */
 function cacheOptions(cache) {
@@ -79,7 +77,9 @@ export class AccessTokenVerifier {
       this.#cache = jwksCache ?? new JwksCache(fetchImpl ? { fetch: fetchImpl } : {});
     }
     this.#optionsText = jsonText(core, 'options');
-    this.#live();
+    // In a browser the wasm may still be loading (src/core.js): the core checks the options
+    // at the first verify() then.
+    if (verifierCore.available()) this.#live();
     this.#OAuthError = OAuthError;
     this.#requiredScopes = [...requiredScopes];
     this.#resource = core.audience;
@@ -114,6 +114,7 @@ export class AccessTokenVerifier {
     const required = Array.isArray(given) ? Array.from(given) : null;
     if (required === null || !required.every(isScopeToken)) throw new TypeError('requiredScopes must be an array of scope tokens (RFC 6749 §3.3)');
     const nowSec = now.getTime() / 1000;
+    if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
     const tokens = this.#tokens;
     let info;
     if (tokens === null || token.length > MAX_TOKEN_CHARS) {
@@ -195,7 +196,7 @@ export class AccessTokenVerifier {
   /** The core object of the current wasm instance, rebuilt (keys reinstalled) after a restart. */
   #live() {
     if (this.#core && this.#generation === verifierCore.generation) return this.#core;
-    const core = verifierCore.call(() => verifierCore.track(new glue.WasmAccessTokenVerifier(this.#optionsText)));
+    const core = verifierCore.call(() => verifierCore.track(new WasmAccessTokenVerifier(this.#optionsText)));
     const snap = this.#installed;
     if (snap) verifierCore.call(() => core.setJwks(snap.text, snap.freshUntilMs / 1000));
     this.#core = core;

@@ -8,9 +8,10 @@
 // I/O only: the grant is looked at with inspect() (the Rust core), never verified here (C12).
 // Every URL must be https, or http on a loopback host (T4). Tokens, secrets and assertions
 // never appear in an error message (C10).
-import { configError } from './errors.js';
+import { brandErrorClass, configError } from './errors.js';
 import { checkUrl, urlProblem } from './urls.js';
 import { inspect } from './inspect.js';
+import { verifierCore } from './core-verifier.js';
 import { BodyTooLargeError, readCappedText } from './read-capped.js';
 
 const TOKEN_TYPE_ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
@@ -45,6 +46,8 @@ export class OAuthResponseError extends Error {
     if (details.url !== undefined) this.url = details.url;
   }
 }
+// Recognised across the package's copies (ESM, CJS bundles): OAuthResponseError.is(e), instanceof.
+brandErrorClass(OAuthResponseError, 'idjag.OAuthResponseError');
 
 // ---------------------------------------------------------------------------------------------
 // URLs and HTTP
@@ -360,6 +363,7 @@ export async function requestIdJag(options) {
   const expect = { audience };
   if (resource !== undefined) expect.resource = resource;
   if (grantClientId !== undefined) expect.clientId = grantClientId;
+  if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
   const { findings } = inspect(grant, expect);
   const result = { grant };
   if (expiresIn !== undefined) result.expiresIn = expiresIn;

@@ -1,6 +1,14 @@
-// The signing build's instance (pkg/wasm-full): the token endpoint's client registry, the
-// access-token issuer and the test issuer.
-import * as glue from '../wasm-full/idjag.js';
-import { CoreInstance } from './core.js';
+// The shared wasm instance as the signing classes see it (idjag/server, idjag/testing): always
+// the full build (pkg/wasm-full). In Node, Bun and Deno it is the one instance of the process;
+// see src/core.js "Loading" for the browser case.
+import { coreHandle } from './core.js';
+import { glueClass, glueFunction } from './core-verifier.js';
 
-export const fullCore = new CoreInstance(glue);
+export const fullCore = coreHandle('full');
+
+export const WasmTestIssuer = glueClass(fullCore, 'WasmTestIssuer');
+export const WasmAccessTokenIssuer = glueClass(fullCore, 'WasmAccessTokenIssuer');
+export const WasmClientRegistry = glueClass(fullCore, 'WasmClientRegistry');
+export const testVariants = glueFunction(fullCore, 'testVariants');
+export const hashSubject = glueFunction(fullCore, 'hashSubject');
+export const inspect = glueFunction(fullCore, 'inspect');

@@ -1,8 +1,10 @@
-// Deno: a Wasm source-phase import compiles the module at load time and needs no
-// --allow-read (reading the file with node:fs or fetch would).
-import source wasmModule from '../wasm/idjag_bg.wasm';
-import { initSync } from '../wasm/idjag.js';
+// `idjag` for Deno: the full build by a Wasm source-phase import (compiled at load time,
+// no --allow-read needed), instantiated synchronously on first use; one instance (src/core.js).
+import source wasmModule from '../wasm-full/idjag_bg.wasm';
+import * as glue from '../wasm-full/idjag.js';
+import { registerBuild } from './core.js';
 
-initSync({ module: wasmModule });
+registerBuild('full', glue, { where: 'wasm-full/idjag_bg.wasm', sync: () => glue.initSync({ module: wasmModule }) });
 
 export * from './api.js';
+export { ready } from './core.js';

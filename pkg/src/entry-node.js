@@ -1,7 +1,8 @@
-// Node (import), Bun and Deno: read the wasm file next to the module and compile it synchronously.
-import { readFileSync } from 'node:fs';
-import { initSync } from '../wasm/idjag.js';
+// `idjag` for Node (import) and Bun: the full build, read from the package and compiled
+// synchronously on first use (src/core-node.js), one instance per process (src/core.js).
+import { registerNodeBuild } from './core-node.js';
 
-initSync({ module: readFileSync(new URL('../wasm/idjag_bg.wasm', import.meta.url)) });
+registerNodeBuild();
 
 export * from './api.js';
+export { ready } from './core.js';

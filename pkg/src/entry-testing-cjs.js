@@ -1,12 +1,8 @@
-// Source of dist/testing.cjs (`require('idjag/testing')`, built by scripts/build-cjs.mjs). Like
-// dist/idjag.cjs it is a self-contained bundle with its own JS classes: its errors are not
-// `instanceof` the IdJagError of `require('idjag')` — switch on `e.code`.
-import './entry-cjs.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { initSync } from '../wasm-full/idjag.js';
+// Source of dist/testing.cjs (`require('idjag/testing')`, built by scripts/build-cjs.mjs); see
+// entry-cjs.js: one shared wasm instance, errors recognised across copies.
+import { registerNodeBuild } from './core-node.js';
 
-// eslint-disable-next-line no-undef
-initSync({ module: readFileSync(join(__dirname, '..', 'wasm-full', 'idjag_bg.wasm')) });
+registerNodeBuild();
 
 export * from './testing.js';
+export { ready } from './core.js';

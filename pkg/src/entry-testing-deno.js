@@ -1,9 +1,10 @@
-// `idjag/testing` for Deno: the main entry first (shared JS classes), then the full wasm
-// build (verifier + signing) by a source-phase import (no --allow-read needed).
-import './entry-deno.js';
+// `idjag/testing` for Deno: the full build by a Wasm source-phase import (compiled at load time,
+// no --allow-read needed), instantiated synchronously on first use; one instance (src/core.js).
 import source wasmModule from '../wasm-full/idjag_bg.wasm';
-import { initSync } from '../wasm-full/idjag.js';
+import * as glue from '../wasm-full/idjag.js';
+import { registerBuild } from './core.js';
 
-initSync({ module: wasmModule });
+registerBuild('full', glue, { where: 'wasm-full/idjag_bg.wasm', sync: () => glue.initSync({ module: wasmModule }) });
 
 export * from './testing.js';
+export { ready } from './core.js';

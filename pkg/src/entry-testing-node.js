@@ -1,9 +1,7 @@
-// `idjag/testing` for Node and Bun: the main entry first (shared JS classes), then the full
-// wasm build (verifier + signing) read next to the module and compiled synchronously.
-import './entry-node.js';
-import { readFileSync } from 'node:fs';
-import { initSync } from '../wasm-full/idjag.js';
+// `idjag/testing` for Node (import) and Bun: the same full-build instance as `idjag`.
+import { registerNodeBuild } from './core-node.js';
 
-initSync({ module: readFileSync(new URL('../wasm-full/idjag_bg.wasm', import.meta.url)) });
+registerNodeBuild();
 
 export * from './testing.js';
+export { ready } from './core.js';

@@ -1,8 +1,9 @@
-// `idjag/testing` for browsers and bundlers: the main entry first (shared JS classes), then
-// the full wasm build (verifier + signing), fetched next to the module.
-import './entry-web.js';
-import init from '../wasm-full/idjag.js';
+// `idjag/testing` for browsers and bundlers: the full build (verifier + signing), fetched like
+// entry-web.js; a page that imports both `idjag` and `idjag/testing` runs one (full) instance.
+import * as glue from '../wasm-full/idjag.js';
+import { registerFetchedBuild } from './core-web.js';
 
-await init({ module_or_path: new URL('../wasm-full/idjag_bg.wasm', import.meta.url) });
+registerFetchedBuild('full', glue, () => new URL('../wasm-full/idjag_bg.wasm', import.meta.url));
 
 export * from './testing.js';
+export { ready } from './core.js';

@@ -1,9 +1,10 @@
-// `idjag/testing` for workerd: the main entry first (shared JS classes), then the full wasm
-// build (verifier + signing) imported as a compiled module, as Workers require.
-import './entry-workerd.js';
+// `idjag/testing` for workerd: the full build (verifier + signing), imported as a compiled
+// module as Workers require; one instance for `idjag` and `idjag/testing` (src/core.js).
 import wasmModule from '../wasm-full/idjag_bg.wasm';
-import { initSync } from '../wasm-full/idjag.js';
+import * as glue from '../wasm-full/idjag.js';
+import { registerBuild } from './core.js';
 
-initSync({ module: wasmModule });
+registerBuild('full', glue, { where: 'wasm-full/idjag_bg.wasm', sync: () => glue.initSync({ module: wasmModule }) });
 
 export * from './testing.js';
+export { ready } from './core.js';

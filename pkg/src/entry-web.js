@@ -1,7 +1,11 @@
-// Browsers (no bundler), bundlers, and any runtime with fetch on the module's URL.
-// Top-level await: the module is ready to use once the import resolves.
-import init from '../wasm/idjag.js';
+// `idjag` for browsers (no bundler, or Vite / webpack 5 / Parcel, which emit the asset named by
+// `new URL('…', import.meta.url)`) and web workers. No top-level await: the fetch starts at
+// import; async APIs just work, `await ready()` before the synchronous ones (constructors,
+// inspect). Bundlers that cannot emit the asset (esbuild, Rollup): use 'idjag/embedded'.
+import * as glue from '../wasm/idjag.js';
+import { registerFetchedBuild } from './core-web.js';
 
-await init({ module_or_path: new URL('../wasm/idjag_bg.wasm', import.meta.url) });
+registerFetchedBuild('verifier', glue, () => new URL('../wasm/idjag_bg.wasm', import.meta.url));
 
 export * from './api.js';
+export { ready } from './core.js';

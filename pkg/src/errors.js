@@ -7,7 +7,36 @@ import { ERROR_CODES, OAUTH_ERROR_OF } from './error-codes.js';
 
 export { ERROR_CODES };
 
+// Errors are recognised across copies of the package (issue 13): the ESM sources and each CJS
+// bundle (dist/*.cjs) carry their own error classes, so each class is branded with a
+// registered symbol and `instanceof` / `Class.is(e)` check the brand.
+
+/**
+ * Brands `cls` (its prototype carries Symbol.for(key)) and gives it `is(value)` and an
+ * `instanceof` that accepts any copy's instances; a subclass keeps the ordinary check.
+ */
+export function brandErrorClass(cls, key) {
+  const brand = Symbol.for(key);
+  Object.defineProperty(cls.prototype, brand, { value: true, enumerable: false, writable: false, configurable: false });
+  const is = (value) => {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+    try {
+      return value[brand] === true;
+    } catch {
+      return false; // a revoked proxy, a throwing getter: not ours
+    }
+  };
+  Object.defineProperty(cls, 'is', { value: is, writable: true, configurable: true });
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(value) {
+      return this === cls ? is(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+    },
+    configurable: true,
+  });
+}
+
 export class IdJagError extends Error {
+
   /**
    * @param {string} code one of ERROR_CODES
    * @param {string} message short, lower-case, never the token
@@ -21,6 +50,8 @@ export class IdJagError extends Error {
     if (options.claim !== undefined) this.claim = options.claim;
   }
 }
+// IdJagError.is(e): true for an IdJagError of any copy of idjag (ESM, CJS, any subpath, bundle).
+brandErrorClass(IdJagError, 'idjag.IdJagError');
 
 // The wasm bindings throw `{ code, oauthError, message, claim? }` (docs/internals.md).
 export function isWasmError(e) {

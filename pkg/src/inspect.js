@@ -1,9 +1,8 @@
 // inspect(): decode a grant WITHOUT verifying it, and lint it (src/inspect.rs via the wasm
 // `inspect`). For clients and people who want to look at a grant before exchanging it (C12);
 // the verdict that counts is IdJagVerifier.verify at the authorization server.
-import { inspect as wasmInspect, inspectJwks as wasmInspectJwks } from '../wasm/idjag.js';
 import { jsonText } from './core.js';
-import { verifierCore } from './core-verifier.js';
+import { inspect as wasmInspect, inspectJwks as wasmInspectJwks, verifierCore } from './core-verifier.js';
 
 /**
  * Decodes `token` without checking its signature and returns `{ header, claims, findings }`.

@@ -16,8 +16,7 @@
 // until 1 h past their expiry. The core is told how long it may use a set (`freshUntilMs`):
 // the TTL, or while stale the next retry (30 s); past it, the core asks the loader again, so
 // a removed key stops verifying once its TTL has passed, whoever uses it.
-import { inspectJwks } from '../wasm/idjag.js';
-import { verifierCore } from './core-verifier.js';
+import { inspectJwks, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { configError } from './errors.js';
 import { BodyTooLargeError, readCapped } from './read-capped.js';
@@ -405,6 +404,7 @@ export class JwksCache {
     const { text, ttlMs } = await this.#fetchText(url);
     let doc;
     try {
+      if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
       doc = parseJwks(text);
     } catch (e) {
       throw new Error(`${where(url)}: ${e.message}`, { cause: e.cause ?? e });

@@ -6,8 +6,7 @@
 // grant that could have been consumed before the restart — those whose replay deadline is not
 // later than the latest deadline it had recorded — and reports the loss through `onStateLost`
 // (default: one console.error). Grants with later deadlines were never seen and are accepted.
-import { WasmReplayCache } from '../wasm/idjag.js';
-import { verifierCore } from './core-verifier.js';
+import { WasmReplayCache, verifierCore } from './core-verifier.js';
 import { configError, replayError } from './errors.js';
 
 export class MemoryReplayStore {
@@ -31,7 +30,7 @@ export class MemoryReplayStore {
     this.#onStateLost = onStateLost ?? ((info) => {
       console.error(`idjag: the in-memory replay store was lost (wasm core restarted); grants expiring up to ${info.refusedUntil.toISOString()} are refused`);
     });
-    this.#cache = this.#newCache();
+    this.#cache = null; // made at the first consume() (in a browser the wasm may still be loading)
   }
 
   #newCache() {
@@ -42,6 +41,7 @@ export class MemoryReplayStore {
 
   /** The cache of the current instance; after a restart, a new one and the loss recorded. */
   #live() {
+    if (this.#cache === null) return (this.#cache = this.#newCache());
     if (this.#generation === verifierCore.generation) return this.#cache;
     this.#cache = this.#newCache();
     if (this.#latestUntilMs > this.#lostUntilMs) {
@@ -84,6 +84,7 @@ export class MemoryReplayStore {
 
   /** Number of entries currently held (expired ones included until they are swept). */
   get size() {
+    if (this.#cache === null) return 0;
     return verifierCore.call(() => this.#live().size());
   }
 }

@@ -5,8 +5,7 @@
 // It runs on the *full* wasm build (pkg/wasm-full: the verifier plus signing), which the
 // runtime entries (entry-testing-*.js) instantiate; `idjag` itself loads the smaller
 // verifier-only build. The JS error classes are shared, so errors stay `instanceof IdJagError`.
-import { WasmTestIssuer, testVariants } from '../wasm-full/idjag.js';
-import { fullCore } from './core-full.js';
+import { WasmTestIssuer, fullCore, testVariants } from './core-full.js';
 import { jsonText } from './core.js';
 
 const callWasm = (fn) => fullCore.call(fn);

@@ -2,8 +2,7 @@
 // class converts arguments, maps errors to IdJagError and does the I/O the core cannot:
 // loading the keys the core asks for (its `keysNeeded` answer) through the one loader
 // (JwksCache), and consuming the jti in a possibly remote replay store.
-import { WasmVerifier } from '../wasm/idjag.js';
-import { verifierCore } from './core-verifier.js';
+import { WasmVerifier, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError, malformed, replayError } from './errors.js';
 import { JwksCache, checkIssuerUrl, checkJwksUri, loadKeys, loaderNow, metadataFreshUntil } from './jwks-cache.js';
@@ -20,7 +19,8 @@ export class IdJagVerifier {
   #optionsText;
   #core = null;
   #generation = -1;
-  #store; // null in 'reusable' mode
+  #store; // null in 'reusable' mode; undefined until the core object exists (see constructor)
+  #replayStore; // the replayStore option
   #remote; // issuer → { issuer, uri | null (discover), installed: loader snapshot | null }
   #cache;
 
@@ -35,10 +35,17 @@ export class IdJagVerifier {
     }
     this.#optionsText = jsonText(coreOptions, 'options');
     this.#remote = new Map();
-    const core = this.#live();
+    // In a browser the wasm may still be loading (src/core.js): the core then checks the
+    // options at the first verify(), which waits for it, instead of here.
+    const core = verifierCore.available() ? this.#live() : null;
     this.#remote = remoteIssuers(coreOptions.issuers);
     this.#cache = pickCache(jwksCache, fetchImpl, this.#remote.size > 0);
-    this.#store = core.replayMode() === 'single-use' ? (replayStore ?? new MemoryReplayStore()) : null;
+    this.#replayStore = replayStore;
+    if (core) this.#settleStore(core);
+  }
+
+  #settleStore(core) {
+    this.#store = core.replayMode() === 'single-use' ? (this.#replayStore ?? new MemoryReplayStore()) : null;
   }
 
   /**
@@ -58,6 +65,10 @@ export class IdJagVerifier {
     // must never reach the wasm string marshalling.
     if (typeof token !== 'string') throw malformed('token is not a string');
     if (ctx === null || typeof ctx !== 'object') throw new TypeError('verify(token, ctx): ctx must be an object');
+    if (this.#store === undefined) {
+      await verifierCore.ready();
+      this.#settleStore(this.#live());
+    }
     const now = ctx.now ?? new Date();
     if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('ctx.now must be a valid Date');
     const nowMs = now.getTime();

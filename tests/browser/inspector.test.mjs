@@ -164,8 +164,10 @@ describe('Grant Inspector (www/) in Chromium', { timeout: 120_000 }, () => {
     const pkg = JSON.parse(readFileSync(`${root}pkg/package.json`, 'utf8'));
     const html = readFileSync(`${root}www/index.html`, 'utf8');
     const map = JSON.parse(/<script type="importmap">([\s\S]*?)<\/script>/.exec(html)[1]).imports;
-    assert.equal(map.idjag, `/pkg/${pkg.exports['.'].browser.default.replace(/^\.\//, '')}`);
-    assert.equal(map['idjag/testing'], `/pkg/${pkg.exports['./testing'].browser.default.replace(/^\.\//, '')}`);
+    // The fetching entries (condition `production`: asset-aware bundlers; `browser` alone is
+    // the embedded entry for esbuild and Rollup).
+    assert.equal(map.idjag, `/pkg/${pkg.exports['.'].production.default.replace(/^\.\//, '')}`);
+    assert.equal(map['idjag/testing'], `/pkg/${pkg.exports['./testing'].production.default.replace(/^\.\//, '')}`);
   });
 
   test('serve-www: MIME types, CSP, and nothing outside www/ and pkg/', async () => {

@@ -2,8 +2,7 @@
 // OpenTelemetry-style attribute names; the subject is pseudonymised (hashed with the issuer and
 // an optional salt) unless `audit.hashSubject` is false. The detailed reason goes here, never
 // to the client (design.md "Errors on the wire are generic").
-import { hashSubject, inspect } from '../../wasm-full/idjag.js';
-import { fullCore } from '../core-full.js';
+import { fullCore, hashSubject, inspect } from '../core-full.js';
 
 const MAX_VALUE = 128;
 

@@ -7,8 +7,7 @@
 // grant (R6–R41 and the enterprise policy, src/verify.rs) → the jti consumed (R29, only after
 // every other check passed) → the access token minted (R47–R50). Errors on the wire are the
 // generic RFC 6749 §5.2 ones; the detailed reason goes to the `onDecision` audit event.
-import { WasmClientRegistry } from '../../wasm-full/idjag.js';
-import { fullCore } from '../core-full.js';
+import { WasmClientRegistry, fullCore } from '../core-full.js';
 import { jsonText } from '../core.js';
 import { IdJagError, configError } from '../errors.js';
 import { JwksCache, loadKeys, loaderNow } from '../jwks-cache.js';

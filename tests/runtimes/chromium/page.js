@@ -9,6 +9,9 @@ const $ = (id) => document.getElementById(id);
 
 async function main() {
   const idjag = await import('idjag');
+  // The browser entry has no top-level await (issue 13): the wasm is fetched from import on,
+  // and the synchronous APIs (new IdJagVerifier) need it loaded.
+  await idjag.ready();
   const res = await fetch(new URL('../../vectors/grants.json', import.meta.url));
   if (!res.ok) throw new Error(`GET grants.json: ${res.status}`);
   const vectors = await res.json();

@@ -30,14 +30,16 @@ const fail = (msg) => {
 // Nothing may hang: a hard deadline for the whole run.
 setTimeout(() => fail(`timed out after ${deadlineMs} ms`), deadlineMs).unref();
 
-// The import map in index.html must point where pkg/package.json says browsers go.
+// The import map in index.html must point at the entry that fetches the .wasm next to the
+// package's files: in pkg/package.json, the one of the asset-aware bundlers (condition
+// `production`; `browser` without them is the embedded entry, for esbuild and Rollup).
 {
-  const exp = JSON.parse(readFileSync(join(root, 'pkg/package.json'), 'utf8')).exports?.['.']?.browser;
+  const exp = JSON.parse(readFileSync(join(root, 'pkg/package.json'), 'utf8')).exports?.['.']?.production;
   const target = typeof exp === 'string' ? exp : exp?.default;
   const html = readFileSync(join(root, pagePath), 'utf8');
   const mapped = /"idjag"\s*:\s*"\/pkg\/([^"]+)"/.exec(html)?.[1];
   if (!target || `./${mapped}` !== target) {
-    fail(`index.html maps idjag to /pkg/${mapped}, but pkg/package.json exports["."].browser is ${JSON.stringify(target)}`);
+    fail(`index.html maps idjag to /pkg/${mapped}, but pkg/package.json exports["."].production is ${JSON.stringify(target)}`);
   }
 }
 try {
