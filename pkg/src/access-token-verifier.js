@@ -7,12 +7,13 @@ import { verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError } from './errors.js';
 import { JwksCache, checkJwksUri, loadKeys, loaderNow } from './jwks-cache.js';
+import { checkOptions, is, nowSec, readClock } from './options.js';
 
 const WIRE_DESCRIPTIONS = {
   invalid_token: 'the access token is not valid',
   insufficient_scope: 'the access token lacks a required scope',
 };
-const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes'];
+const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes', 'now'];
 
 export class AccessTokenVerifier {
   #optionsText;
@@ -24,18 +25,23 @@ export class AccessTokenVerifier {
   #OAuthError;
   #requiredScopes;
   #resource;
+  #now;
 
   /**
    * @param {import('../index.js').AccessTokenVerifierOptions} options
    */
   constructor(options) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw configError('options must be an object');
-    }
+    // The JS layer's members; the rest (and unknown members) are the core's, same wording.
+    checkOptions(options, 'options', 'AccessTokenVerifier', {
+      jwksUri: is.string, jwksCache: is.instance(JwksCache, 'a JwksCache'), fetch: is.function,
+      OAuthError: is.function, requiredScopes: is.stringArray, now: is.clock,
+    }, { open: true });
+    if (options.now !== undefined) readClock(options.now, 'options.now');
+    this.#now = options.now;
     const core = {};
     for (const [k, v] of Object.entries(options)) if (!OWN_OPTIONS.includes(k) && v !== undefined) core[k] = v;
     const { jwksUri, jwksCache, fetch: fetchImpl, OAuthError, requiredScopes = [] } = options;
-    if ((core.jwks === undefined) === (jwksUri === undefined)) throw configError('give exactly one of jwks or jwksUri');
+    if ((core.jwks === undefined) === (jwksUri === undefined)) throw configError('options: give exactly one of jwks or jwksUri');
     if (OAuthError !== undefined && typeof OAuthError !== 'function') throw configError('OAuthError must be the OAuthError class of @modelcontextprotocol/server');
     // Array.from: `some` skips the holes of a sparse array, and a hole must never reach the
     // wasm marshalling of string arrays (it throws inside the instance).
@@ -47,7 +53,7 @@ export class AccessTokenVerifier {
       } catch (e) {
         throw configError(e.message);
       }
-      this.#cache = jwksCache ?? new JwksCache(fetchImpl ? { fetch: fetchImpl } : {});
+      this.#cache = jwksCache ?? new JwksCache({ ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(this.#now ? { now: this.#now } : {}) });
     }
     this.#optionsText = jsonText(core, 'options');
     this.#live();
@@ -60,23 +66,21 @@ export class AccessTokenVerifier {
    * V2–V8. Resolves to what the token says; rejects with IdJagError (ERR_SCOPE when a
    * required scope is missing, which maps to 403 insufficient_scope; any other code is 401).
    * @param {string} token
-   * @param {{ now?: Date, requiredScopes?: string[] }} [options]
+   * @param {{ now?: () => number, requiredScopes?: string[] }} [options] `now`: epoch seconds, over the constructor's
    */
-  async verify(token, options = {}) {
+  async verify(token, options) {
     if (typeof token !== 'string') throw new IdJagError('ERR_MALFORMED', 'token is not a string', { oauthError: 'invalid_grant' });
-    const now = options.now ?? new Date();
-    if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('now must be a valid Date');
-    const given = options.requiredScopes ?? this.#requiredScopes;
-    const required = Array.isArray(given) ? Array.from(given) : null;
-    if (required === null || required.some((x) => typeof x !== 'string')) throw new TypeError('requiredScopes must be an array of strings');
-    const nowSec = now.getTime() / 1000;
+    checkOptions(options, 'options', 'AccessTokenVerifier.verify()', { now: is.clock, requiredScopes: is.stringArray }, { optional: true });
+    // Array.from: a hole of a sparse array must never reach the wasm marshalling.
+    const required = Array.from(options?.requiredScopes ?? this.#requiredScopes);
+    const at = nowSec(options?.now, 'options.now', this.#now, 'options.now');
     // The core asks for the AS's keys when absent, past their freshness, or lacking the
     // token's kid (rotation); the loader brings them and the core is asked again (issue 10).
     for (let round = 0; ; round += 1) {
       let err;
       try {
         const keysNowSec = this.#cache ? this.#cache[loaderNow]() / 1000 : undefined;
-        return verifierCore.call(() => JSON.parse(this.#live().verify(token, nowSec, required, keysNowSec)));
+        return verifierCore.call(() => JSON.parse(this.#live().verify(token, at, required, keysNowSec)));
       } catch (e) {
         err = e;
       }
