@@ -35,7 +35,7 @@ export class AccessTokenVerifier {
     checkOptions(options, 'options', 'AccessTokenVerifier', {
       jwksUri: is.string, jwksCache: is.instance(JwksCache, 'a JwksCache'), fetch: is.function,
       OAuthError: is.function, requiredScopes: is.stringArray, now: is.clock,
-    }, { open: true });
+    }, { passThrough: ['issuer', 'audience', 'jwks', 'algorithms', 'clockToleranceSec'] }); // src/wasm/access_token.rs Options
     if (options.now !== undefined) readClock(options.now, 'options.now');
     this.#now = options.now;
     const core = {};

@@ -8,7 +8,6 @@
 import { WasmTestIssuer, testVariants } from '../wasm-full/idjag.js';
 import { fullCore } from './core-full.js';
 import { jsonText } from './core.js';
-import { IdJagError } from './errors.js';
 import { checkOptions, is, nowSec, readClock } from './options.js';
 
 const callWasm = (fn) => fullCore.call(fn);
@@ -69,9 +68,11 @@ export class TestIssuer {
    * @returns {string}
    */
   mint(params) {
-    // The rest of `params` is the core's to check (src/testing.rs MintParams), same wording.
-    checkOptions(params, 'params', 'TestIssuer.mint()', { 'audience!': is.string, 'clientId!': is.string, now: is.clock }, { open: true });
-    if (params.nowSec !== undefined) throw new IdJagError('ERR_CONFIG', 'params.nowSec is not an option of TestIssuer.mint() (give now: () => epoch seconds)');
+    // The core checks the members' content (src/testing.rs MintParams), same wording.
+    checkOptions(params, 'params', 'TestIssuer.mint()', {
+      'audience!': is.string, 'clientId!': is.string, now: is.clock, subject: is.string, resource: is.any,
+      scope: is.string, lifetimeSec: is.finiteNumber, jti: is.string, tenant: is.string, claims: is.object, variant: is.string,
+    });
     const { now, ...rest } = params;
     const core = { ...rest, nowSec: nowSec(now, 'params.now', this.#now, 'options.now') };
     for (const k of Object.keys(core)) if (core[k] === undefined) delete core[k];

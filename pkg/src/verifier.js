@@ -21,6 +21,12 @@ const replayStoreCheck = Object.assign((v) => v !== null && typeof v === 'object
   what: 'a ReplayStore (an object with a consume(key, expiresAt, nowSec) method)',
 });
 
+// src/policy.rs VerifierOptions (the JSON document the core takes).
+const CORE_OPTIONS = [
+  'audience', 'issuers', 'resources', 'requireResource', 'algorithms', 'clockToleranceSec', 'maxLifetimeSec',
+  'maxTokenBytes', 'replay', 'allowAuthorizationDetails', 'scopeRequest', 'policy', 'tenant', 'audTenant', 'audSub',
+];
+
 /** Most rounds of "the core asks for keys, the loader brings them" per verification. */
 const MAX_KEY_ROUNDS = 2;
 
@@ -37,15 +43,15 @@ export class IdJagVerifier {
   /** @param {import('../index.js').VerifierOptions} options */
   constructor(options) {
     const path = options?.[optionsPath] ?? 'options';
-    // The members the JS layer owns; the rest (and any unknown member) is the core's to judge,
-    // with the same wording (src/options_de.rs).
+    // The members the JS layer owns are checked here; the core's (CORE_OPTIONS) are typed by
+    // the core, with the same wording (src/options_de.rs).
     checkOptions(options, path, 'IdJagVerifier', {
       replayStore: replayStoreCheck,
       jwksCache: is.instance(JwksCache, 'a JwksCache'),
       fetch: is.function,
       now: is.clock,
       onDecision: is.function,
-    }, { open: true });
+    }, { passThrough: CORE_OPTIONS });
     const { replayStore, jwksCache, fetch: fetchImpl, now, onDecision: _onDecision, ...coreOptions } = options;
     if (now !== undefined) readClock(now, `${path}.now`); // `now: Date.now` is refused here, not at the first request
     this.#now = now;

@@ -15,7 +15,9 @@ export class AccessTokenIssuer {
   /** @param {import('../../server.js').AccessTokenIssuerOptions} options */
   constructor(options) {
     // `now` is the JS layer's; the rest (and unknown members) the core's, same wording.
-    checkOptions(options, 'options', 'AccessTokenIssuer', { now: is.clock }, { open: true });
+    checkOptions(options, 'options', 'AccessTokenIssuer', { now: is.clock }, {
+      passThrough: ['issuer', 'alg', 'kid', 'privateJwk', 'lifetimeSec'], // src/wasm/server.rs IssuerOptions
+    });
     const { now, ...coreOptions } = options;
     if (now !== undefined) readClock(now, 'options.now');
     this.#now = now;
