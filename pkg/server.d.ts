@@ -31,6 +31,8 @@ export interface AccessTokenIssuerOptions {
   privateJwk?: JsonWebKey;
   /** Token lifetime in seconds, 60–86400 (default 300). */
   lifetimeSec?: number;
+  /** The clock of `mint`, epoch seconds; default `() => Date.now() / 1000`. A call's `now` overrides it. */
+  now?: () => number;
 }
 
 export interface MintedAccessToken {
@@ -50,7 +52,7 @@ export declare class AccessTokenIssuer {
   /** The private key (a secret: store it like one, never log it). */
   privateJwk(): JsonWebKey;
   mint(grant: { subject: string; clientId: string; resources: string[]; scopes: string[]; claims?: Record<string, unknown> },
-       options?: { now?: Date }): MintedAccessToken;
+       options?: { now?: () => number }): MintedAccessToken;
 }
 
 /** A registered client of the token endpoint. */
@@ -85,8 +87,8 @@ export interface TokenEndpointOptions {
   audit?: { hashSubject?: boolean; salt?: string };
   jwksCache?: JwksCache;
   fetch?: FetchLike;
-  /** The clock (tests). */
-  now?: () => Date;
+  /** The clock, epoch seconds (tests); default `() => Date.now() / 1000`. */
+  now?: () => number;
   /**
    * rfc7523bis (R3a): a client assertion's sole `aud` is this server's issuer. `true` also accepts
    * `tokenEndpoint` as `aud` — for clients that still send it (the MCP TypeScript SDK does when it found no

@@ -125,11 +125,14 @@ describe('inspect', () => {
     assert.equal(inspect('abc').header, null);
   });
 
-  test('non-strings and malformed expect are TypeErrors', () => {
+  test('a non-string token is a TypeError; a malformed expect is ERR_CONFIG naming the member', () => {
     assert.throws(() => inspect(42), TypeError);
     assert.throws(() => inspect(null), TypeError);
-    assert.throws(() => inspect(jwt(), { audience: 1 }), TypeError);
-    assert.throws(() => inspect(jwt(), { now: 'today' }), (e) => e.code === 'ERR_CONFIG' && e.message.startsWith('expect.now must be'));
-    assert.throws(() => inspect(jwt(), null), TypeError);
+    const config = (start) => (e) => e.code === 'ERR_CONFIG' && e.message.startsWith(start);
+    assert.throws(() => inspect(jwt(), { audience: 1 }), config('expect.audience must be a string'));
+    assert.throws(() => inspect(jwt(), { now: 'today' }), config('expect.now must be'));
+    assert.throws(() => inspect(jwt(), { now: () => Date.now() }), config('expect.now() returned'));
+    assert.throws(() => inspect(jwt(), { bogus: 1 }), config('expect.bogus is not an option of inspect()'));
+    assert.throws(() => inspect(jwt(), null), config('expect must be an object'));
   });
 });
