@@ -332,7 +332,8 @@ impl<'de> MapAccess<'de> for Map<'_> {
         let Some((k, v)) = self.pending.take() else {
             return Err(de::Error::custom("value asked before its key"));
         };
-        seed.deserialize(At(v)).map_err(|e| e.at(Seg::Key(k.clone())))
+        seed.deserialize(At(v))
+            .map_err(|e| e.at(Seg::Key(k.clone())))
     }
 }
 
@@ -386,7 +387,10 @@ mod tests {
             msg(json!({ "audience": "a", "issuers": [{ "issuer": "i" }, {}] })),
             "options.issuers[1].issuer is required"
         );
-        assert_eq!(msg(json!({ "issuers": iss })), "options.audience is required");
+        assert_eq!(
+            msg(json!({ "issuers": iss })),
+            "options.audience is required"
+        );
         assert_eq!(
             msg(json!({ "audience": "a", "issuers": iss, "clockToleranceSec": "5" })),
             "options.clockToleranceSec must be a non-negative integer, not a string"
@@ -396,7 +400,9 @@ mod tests {
             "options.clockToleranceSec must be a non-negative integer, not -5"
         );
         assert_eq!(
-            msg(json!({ "audience": "a", "issuers": [{ "issuer": "i", "algorithms": ["ES256", 7] }] })),
+            msg(
+                json!({ "audience": "a", "issuers": [{ "issuer": "i", "algorithms": ["ES256", 7] }] })
+            ),
             "options.issuers[0].algorithms[1] must be a string, not 7"
         );
         assert_eq!(
@@ -406,7 +412,9 @@ mod tests {
         assert_eq!(msg(json!([])), "options must be an object, not an array");
         // A free-form member (policy) takes any JSON value.
         assert_eq!(
-            msg(json!({ "audience": "a", "issuers": iss, "policy": { "rules": [1, { "a": null }] } })),
+            msg(
+                json!({ "audience": "a", "issuers": iss, "policy": { "rules": [1, { "a": null }] } })
+            ),
             "ok"
         );
     }

@@ -2,8 +2,7 @@
 //! the token request + client authentication, and the access-token issuer.
 
 use super::{
-    config_error, fresh_until, key_set, optional_alg, options_from, serializer_value,
-    to_js_error,
+    config_error, fresh_until, key_set, optional_alg, options_from, serializer_value, to_js_error,
 };
 use crate::access_token::{AccessTokenIssuer, MintRequest};
 use crate::client_auth::{AuthFailure, ClientRegistry, ClientRegistryOptions};
