@@ -6,7 +6,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from 'redis';
-import { IdJagError, IdJagVerifier, JwksCache, MemoryReplayStore, RedisReplayStore, inspect } from 'idjag';
+import {
+  IdJagError, IdJagVerifier, JwksCache, MemoryReplayStore, RedisReplayStore, clientMetadata, discover, exchangeIdJag, inspect, requestIdJag,
+} from 'idjag';
 import { AccessTokenIssuer, AccessTokenVerifier, createTokenEndpoint } from 'idjag/server';
 import { TestIssuer } from 'idjag/testing';
 
@@ -204,6 +206,25 @@ describe('options: one checker, messages that start with the path', () => {
           await assertConfig(() => row.run({ ...row.base(), now: () => Number.NaN }), `${row.root}.now() returned NaN`, 'NaN');
         });
       }
+    });
+  }
+});
+
+describe('client functions: an unknown member is ERR_CONFIG before any request', () => {
+  // The URLs are never fetched: the options are refused first.
+  const cases = [
+    ['requestIdJag', () => requestIdJag({
+      tokenEndpoint: 'https://idp.example/token', audience: AS, subjectToken: 't', subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token',
+      clientId: CLIENT, clientSecrt: 'typo',
+    }), 'options.clientSecrt is not an option of requestIdJag'],
+    ['exchangeIdJag', () => exchangeIdJag({ tokenEndpoint: `${AS}/token`, grant: 'g', clientId: CLIENT, clientSecret: 's', scopes: 'x' }),
+      'options.scopes is not an option of exchangeIdJag'],
+    ['discover', () => discover(MCP, { resourceMetadataURL: `${MCP}/x` }), 'options.resourceMetadataURL is not an option of discover'],
+    ['clientMetadata', () => clientMetadata({ clientId: 'https://c.example/meta', clientNmae: 'x' }), 'options.clientNmae is not an option of clientMetadata'],
+  ];
+  for (const [name, run, start] of cases) {
+    test(name, async () => {
+      await assertConfig(run, start, name);
     });
   }
 });
