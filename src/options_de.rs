@@ -372,6 +372,32 @@ mod tests {
     }
 
     #[test]
+    fn verifier_options_from_json_name_the_path() {
+        use crate::policy::VerifierOptions;
+        let err = |text: &str| match VerifierOptions::from_json(text) {
+            Ok(_) => "ok".to_owned(),
+            Err(e) => e.message().to_owned(),
+        };
+        let iss = r#""issuers":[{"issuer":"https://idp.test","jwksUri":"https://idp.test/jwks"}]"#;
+        assert_eq!(err(&format!(r#"{{"audience":"a",{iss}}}"#)), "ok");
+        assert_eq!(
+            err(&format!(r#"{{{iss}}}"#)),
+            "options.audience is required"
+        );
+        assert!(
+            err(&format!(
+                r#"{{"audience":"a",{iss},"clockToleranceSecs":5}}"#
+            ))
+            .starts_with("options.clockToleranceSecs is not an option of IdJagVerifier")
+        );
+        // Duplicate members are refused (strict parser), never "the last one wins".
+        assert_eq!(
+            err(&format!(r#"{{"audience":"a","audience":"b",{iss}}}"#)),
+            "options has a duplicate member name"
+        );
+    }
+
+    #[test]
     fn messages_name_the_path() {
         let iss = json!([{ "issuer": "https://idp" }]);
         assert_eq!(msg(json!({ "audience": "a", "issuers": iss })), "ok");

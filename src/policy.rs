@@ -102,9 +102,10 @@ pub struct VerifierOptions {
 impl VerifierOptions {
     /// Parse options from JSON text (the same document the JS API takes).
     pub fn from_json(text: &str) -> Result<VerifierOptions, Error> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| Error::config(format!("options: {e}")))?;
-        Self::from_value(value)
+        // The strict parser (duplicate members refused, depth-bounded), as for the JS API.
+        let map = crate::strict_json::parse_object(text.as_bytes())
+            .map_err(|e| Error::config(format!("options {}", e.describe())))?;
+        Self::from_value(Value::Object(map))
     }
 
     /// ERR_CONFIG messages name the path: `options.issuers[0].issuer is required`.
