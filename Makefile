@@ -2,8 +2,10 @@
 #
 #   make setup          install the toolchain pieces (Rust wasm target, pinned wasm-bindgen, npm deps, chromium, redis)
 #   make build          cargo (wasm32) -> wasm-bindgen -> wasm-opt -> pkg/wasm + pkg/dist; prints the wasm size
-#   make test           setup + build + cargo test + clippy + node --test tests/js/ + types + cross-runtime harnesses
+#   make test           setup + build + cargo test + clippy + node --test tests/js/ + types + package (publint, attw) + cross-runtime harnesses
 #   make test-runtimes  the cross-runtime harnesses only (tests/runtimes/run-all.sh)
+#   make test-package   the packed npm tarball: publint and attw (arethetypeswrong), every entry point
+#   make docs           the API reference (TypeDoc, from pkg/*.d.ts) into docs/api/ (git-ignored); not part of make test
 #   make test-e2e-runtimes  the end-to-end flow (IdP → ID-JAG → access token → MCP call) under Deno and Bun
 #   make test-conformance  the MCP conformance EMA scenario (suite 0.1.16 and 0.2.0-alpha.12)
 #   make test-python    the MCP Python SDK (PyPI mcp) against idjag, both ways (tests/python/)
@@ -22,7 +24,7 @@ SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := test
 
-.PHONY: setup build test test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser test-python bench demo clean distclean
+.PHONY: setup build test test-rust test-clippy test-js test-types test-package docs test-runtimes test-e2e-runtimes test-conformance test-browser test-python bench demo clean distclean
 
 setup:
 	scripts/setup.sh
@@ -30,15 +32,20 @@ setup:
 build: setup
 	scripts/build.sh
 
-test: build test-rust test-clippy test-js test-types test-runtimes test-e2e-runtimes test-conformance test-browser test-python test-fuzz
+test: build test-rust test-clippy test-js test-types test-package test-runtimes test-e2e-runtimes test-conformance test-browser test-python test-fuzz
 	@echo "[test] all green"
 
-# The native Rust tests and lints (the lead's suites).
+# The native Rust tests (default features and the verifier-only build), then the lints:
+# rustfmt, clippy for both feature sets and wasm32, rustdoc with warnings denied (issue 12's CI gates).
 test-rust: setup
 	cargo test
+	cargo test --no-default-features
 
 test-clippy: setup
+	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --no-default-features -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 
 # Node ESM + CJS vectors, the JS layer's unit tests, the jose cross-check suite.
@@ -46,9 +53,28 @@ test-js: build
 	node --test tests/js/
 
 # The published .d.ts files, compiled against a small usage file.
+# Each tsconfig is one consumer setup (tests/types/README.md has the matrix): strict +
+# exactOptionalPropertyTypes, no DOM lib, skipLibCheck off, node16/nodenext/bundler resolution.
 test-types: build
-	node_modules/.bin/tsc --noEmit -p tests/types/tsconfig.json
-	node_modules/.bin/tsc --noEmit -p tests/types/tsconfig.sdk.json
+	@for c in tests/types/tsconfig*.json; do \
+	  echo "[test-types] tsc -p $$c"; \
+	  node_modules/.bin/tsc --noEmit -p "$$c" || exit 1; \
+	done
+
+# The tarball npm would publish, as consumers resolve it. publint: package.json against the
+# files. attw: every entry point's types under node10, node16 (CJS and ESM) and bundler
+# resolution. Two documented exceptions: `idjag/idjag_bg.wasm` is an asset (no types to
+# resolve) and `idjag/manual` is ESM only by design (CommonJS reaches it with import() or
+# require(esm)), so only the cjs-resolves-to-esm rule is lifted for it.
+test-package: build
+	cd pkg && ../node_modules/.bin/publint --strict
+	cd pkg && ../node_modules/.bin/attw --pack . --format ascii --exclude-entrypoints idjag_bg.wasm manual
+	cd pkg && ../node_modules/.bin/attw --pack . --format ascii --entrypoints manual --ignore-rules cjs-resolves-to-esm
+
+# The API reference from the published declarations (typedoc.json) into docs/api/.
+docs: setup
+	node_modules/.bin/typedoc --options typedoc.json
+	@echo "[docs] docs/api/index.html"
 
 # The MCP conformance suite's EMA scenario (auth/cross-app-access-complete-flow in 0.1.16,
 # auth/enterprise-managed-authorization in 0.2.0-alpha.12) against examples/conformance-client.mjs

@@ -6,6 +6,15 @@
 import { readFileSync } from 'node:fs';
 
 const [side, fixturePath] = process.argv.slice(2);
+// `import:<specifier>`: only the import, timed (issue 14: idjag/server vs idjag).
+if (side.startsWith('import:')) {
+  const t = performance.now();
+  const mod = await import(side.slice('import:'.length));
+  const importMs = performance.now() - t;
+  if (Object.keys(mod).length === 0) throw new Error('cold start: empty module');
+  process.stdout.write(`${JSON.stringify({ importMs, totalMs: importMs })}\n`);
+  process.exit(0);
+}
 const fx = JSON.parse(readFileSync(fixturePath, 'utf8'));
 const ctx = { clientId: fx.ctx.clientId, now: () => fx.ctx.nowSec, scope: fx.ctx.scope, resource: fx.ctx.resource };
 

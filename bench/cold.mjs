@@ -23,7 +23,7 @@ const algs = args.algs ? args.algs.split(',') : ALGS;
 const dir = mkdtempSync(join(tmpdir(), 'idjag-cold-'));
 const child = join(BENCH_DIR, 'cold-child.mjs');
 
-function once(side, fixture) {
+function once(side, fixture = '-') {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [child, side, fixture], { cwd: ROOT, encoding: 'utf8' });
   const wallMs = performance.now() - t0;
@@ -55,7 +55,19 @@ try {
     perAlg[alg] = { idjag: a, jose: b, ratio: round3(a.totalMs / b.totalMs), wallRatio: round3(a.wallMs / b.wallMs), n: N };
     log(`  cold ${alg}: idjag ${a.totalMs} ms, jose ${b.totalMs} ms, ratio ${perAlg[alg].ratio} (process wall ${a.wallMs} vs ${b.wallMs} ms)`);
   }
+  // import('idjag/server') vs import('idjag') (issue 14): fresh processes, alternating.
+  const imports = { idjag: [], server: [] };
+  for (let i = 0; i < N; i++) {
+    for (const side of i % 2 === 0 ? ['idjag', 'server'] : ['server', 'idjag']) {
+      imports[side].push(once(side === 'idjag' ? 'import:idjag' : 'import:idjag/server'));
+    }
+  }
+  const ia = round3(median(imports.idjag.map((r) => r.importMs)));
+  const ib = round3(median(imports.server.map((r) => r.importMs)));
+  const serverImport = { idjagMs: ia, serverMs: ib, ratio: round3(ib / ia), n: N };
+  log(`  cold import: idjag ${ia} ms, idjag/server ${ib} ms, ratio ${serverImport.ratio}`);
   const result = {
+    serverImport,
     method: `median over ${N} fresh node processes per side and algorithm (alternating order); `
       + 'totalMs = import() + new verifier + first verified grant, timed inside the process; '
       + 'wallMs = spawn to exit; replay excluded on both sides',

@@ -9,16 +9,13 @@
 // check (R29) runs and passes on both sides. k clients with keep-alive send requests
 // back-to-back; rounds alternate the two servers (A B B A A B ...). Reported per side: requests/s
 // (all requests / all round time), p50 and p99 latency. Any non-200 answer is counted as an error.
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { Agent, request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { AUD, BENCH_DIR, CLIENT, REQUEST_SCOPE, RES, mintGrant, verifierOptions } from './scenario.mjs';
+import { AUD, CLIENT, verifierOptions } from './scenario.mjs';
+import { load as loadPorts, mintMany as mintBodies, post, startServer as start } from './endpoint-lib.mjs';
 import { log, quantile, round3 } from './stats.mjs';
 
 const { values: args } = parseArgs({
@@ -36,7 +33,6 @@ const K = Number(args.concurrency);
 const M = Number(args.requests);
 const ROUNDS = Number(args.rounds);
 const WARMUP = Number(args.warmup);
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 const dir = mkdtempSync(join(tmpdir(), 'idjag-endpoint-'));
 const secret = randomBytes(24).toString('base64url');
@@ -49,64 +45,12 @@ writeFileSync(configPath, JSON.stringify({
 
 const children = [];
 async function startServer(side) {
-  const child = spawn(process.execPath, [join(BENCH_DIR, 'endpoint-server.mjs'), side, configPath], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const { child, ...first } = await start(side, configPath);
   children.push(child);
-  const lines = createInterface({ input: child.stdout });
-  const [first] = await Promise.race([
-    once(lines, 'line'),
-    once(child, 'exit').then(([code]) => { throw new Error(`${side} server exited (${code})`); }),
-  ]);
-  return JSON.parse(first);
+  return first;
 }
-
-const form = (assertion) => new URLSearchParams({
-  grant_type: JWT_BEARER, client_id: CLIENT, client_secret: secret, assertion, scope: REQUEST_SCOPE, resource: RES,
-}).toString();
-
-async function mintMany(n) {
-  const iat = Math.floor(Date.now() / 1000);
-  const out = [];
-  for (let i = 0; i < n; i++) out.push(form(await mintGrant(ALG, { iat })));
-  return out;
-}
-
-function post(agent, port, body) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const req = httpRequest({
-      host: '127.0.0.1', port, path: '/token', method: 'POST', agent,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** k clients send `bodies` back to back; returns latencies, errors and the elapsed time. */
-async function load(port, bodies) {
-  const agent = new Agent({ keepAlive: true, maxSockets: K });
-  const latencies = [];
-  let errors = 0;
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: K }, async () => {
-    while (next < bodies.length) {
-      const r = await post(agent, port, bodies[next++]);
-      latencies.push(r.ms);
-      if (r.status !== 200) errors++;
-    }
-  }));
-  const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
-  return { latencies, errors, seconds };
-}
+const mintMany = (n) => mintBodies(n, ALG, secret);
+const load = (port, bodies) => loadPorts(port, bodies, K);
 
 /** One grant through each endpoint: an at+jwt comes back; the same grant again is refused (R29). */
 async function sanity(port) {
@@ -174,6 +118,7 @@ try {
   }
   if (result.sides.idjag?.requestsPerSec && result.sides.jose?.requestsPerSec) {
     result.throughputRatio = round3(result.sides.idjag.requestsPerSec / result.sides.jose.requestsPerSec);
+    result.p99Ratio = round3(result.sides.idjag.p99Ms / result.sides.jose.p99Ms);
   }
   const text = JSON.stringify(result, null, 2);
   if (args.out) writeFileSync(args.out, text);

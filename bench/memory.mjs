@@ -2,6 +2,11 @@
 // --every verifications up to --n (1 000 000), with the cheapest algorithm (probed here).
 //
 //   node --expose-gc bench/memory.mjs --out memory.json [--n 1000000] [--every 100000] [--max-seconds 360]
+//        [--churn-n 200000] [--churn-every 20000] [--churn-max-seconds 120]
+//
+// Then (issue 14) the AccessTokenVerifier cache churned: --churn-n access-token verifications
+// over 4× the cache's bound in distinct tokens plus one hot token, judged flat the same way
+// (against the warm-up's peak); `flat` covers both runs.
 //
 // The wasm memory is the `memory` export of the module instance `idjag` itself runs on: the
 // generated glue (pkg/wasm/idjag.js, resolved next to the package entry) returns the live
@@ -15,7 +20,8 @@
 // stops at the first sample past it and says so (`capped`), the verdict covering what ran.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { IdJagVerifier } from 'idjag';
+import { AccessTokenVerifier, IdJagVerifier } from 'idjag';
+import { AccessTokenIssuer } from 'idjag/server';
 import { ALGS, mintGrant, verifierOptions, verifyCtx } from './scenario.mjs';
 import { log, round3 } from './stats.mjs';
 
@@ -27,6 +33,9 @@ const { values: args } = parseArgs({
     alg: { type: 'string' },
     pool: { type: 'string', default: '1000' },
     'max-seconds': { type: 'string', default: '360' },
+    'churn-n': { type: 'string', default: '200000' },
+    'churn-every': { type: 'string', default: '20000' },
+    'churn-max-seconds': { type: 'string', default: '120' },
   },
 });
 const N = Number(args.n);
@@ -108,6 +117,65 @@ while (done < N) {
 }
 const seconds = (performance.now() - t0) / 1000;
 
+// Cache churn (issue 14): an AccessTokenVerifier with its default cache (1000 entries) sees
+// 4 × that many distinct access tokens in a cycle (every one a miss that evicts the least
+// recently used entry) interleaved with one hot token (a hit each time): the cache must stay
+// bounded and memory flat. Judged like the grant run, on its own samples.
+const CHURN_N = Number(args['churn-n']);
+const CHURN_EVERY = Number(args['churn-every']);
+const churn = await (async () => {
+  if (CHURN_N <= 0) return null;
+  const RES = 'https://mcp.example.com/mcp';
+  const issuer = new AccessTokenIssuer({ issuer: 'https://as.example.com', alg: 'EdDSA' });
+  const atVerifier = new AccessTokenVerifier({ issuer: 'https://as.example.com', audience: RES, jwks: issuer.jwks() });
+  const maxEntries = atVerifier.cacheStats().maxEntries;
+  const grant = { subject: 'user-1234', clientId: 'c', resources: [RES], scopes: ['files:read'] };
+  const tokens = Array.from({ length: 4 * maxEntries }, () => issuer.mint(grant).accessToken);
+  const hot = issuer.mint(grant).accessToken;
+  const out = [sample(0)];
+  const start = performance.now();
+  let n = 0;
+  let stopped = false;
+  while (n < CHURN_N) {
+    if (performance.now() - start > Number(args['churn-max-seconds']) * 1000) {
+      stopped = true;
+      break;
+    }
+    for (let i = 0; i < CHURN_EVERY; i += 2) {
+      await atVerifier.verify(tokens[((n + i) / 2) % tokens.length]);
+      await atVerifier.verify(hot);
+    }
+    n += CHURN_EVERY;
+    out.push({ ...sample(n), cacheEntries: atVerifier.cacheStats().entries });
+    const s = out.at(-1);
+    log(`  churn ${n}: rss ${s.rssMB} MB (outside the V8 heap ${s.outsideHeapMB} MB), heap used ${s.heapUsedMB} MB, wasm ${s.wasmBytes / MB} MB, cache ${s.cacheEntries} entries`);
+  }
+  const stats = atVerifier.cacheStats();
+  // The base is the warm-up's peak: RSS outside the V8 heap swings by ±8 MB between samples
+  // (young-generation and malloc arena sizes) under this allocation rate; a leak climbs past it.
+  const warm = out.slice(0, WARMUP_SAMPLES + 1);
+  const peak = (k) => Math.max(...warm.map((x) => x[k]));
+  const b = { wasmBytes: peak('wasmBytes'), heapUsedBytes: peak('heapUsedBytes'), outsideBytes: peak('outsideBytes') };
+  const l = out.at(-1);
+  const growth = {
+    wasmGrowthBytes: l.wasmBytes - b.wasmBytes,
+    heapUsedGrowthMB: round3((l.heapUsedBytes - b.heapUsedBytes) / MB),
+    outsideHeapGrowthMB: round3((l.outsideBytes - b.outsideBytes) / MB),
+  };
+  const enoughChurn = out.length > WARMUP_SAMPLES + 1;
+  const flatChurn = enoughChurn && growth.wasmGrowthBytes === 0 && l.heapUsedBytes - b.heapUsedBytes <= HEAP_SLACK
+    && l.outsideBytes - b.outsideBytes <= RSS_SLACK && stats.entries <= maxEntries;
+  return {
+    verifications: n, requested: CHURN_N, capped: stopped, distinctTokens: tokens.length + 1,
+    hits: stats.hits, misses: stats.misses, evictions: stats.evictions, entries: stats.entries, maxEntries,
+    seconds: round3((performance.now() - start) / 1000),
+    afterWarmup: growth, flat: flatChurn,
+    verdict: !enoughChurn ? 'too few samples' : flatChurn ? 'flat' : 'GROWS (a bug to fix)',
+    samples: out.map(({ rssBytes, outsideBytes, heapUsedBytes, ...x }) => x),
+  };
+})();
+if (churn) log(`memory churn: ${churn.verdict}: ${churn.verifications} access-token verifications, ${churn.misses} misses, ${churn.evictions} evictions, ${churn.entries} entries; heap ${churn.afterWarmup.heapUsedGrowthMB} MB, outside ${churn.afterWarmup.outsideHeapGrowthMB} MB, wasm +${churn.afterWarmup.wasmGrowthBytes}`);
+
 const base = samples[Math.min(WARMUP_SAMPLES, samples.length - 1)];
 const last = samples.at(-1);
 const rssGrowth = last.rssBytes - base.rssBytes;
@@ -135,8 +203,10 @@ const result = {
     outsideHeapGrowthMB: round3(outsideGrowth / MB),
     rssGrowthMB: round3(rssGrowth / MB),
   },
-  flat,
-  verdict: !enough ? 'too few samples' : flat ? 'flat' : 'GROWS (a bug to fix)',
+  flat: flat && (churn === null || churn.flat),
+  verdict: !enough ? 'too few samples' : !flat ? 'GROWS (a bug to fix)' : churn && !churn.flat ? `cache churn: ${churn.verdict}` : 'flat',
+  grantsFlat: flat,
+  churn,
 };
 log(`memory: ${result.verdict} after warm-up: wasm +${wasmGrowth} bytes, heap used ${result.afterWarmup.heapUsedGrowthMB} MB, outside the V8 heap ${result.afterWarmup.outsideHeapGrowthMB} MB, rss ${result.afterWarmup.rssGrowthMB} MB; ${result.seconds} s`);
 const text = JSON.stringify(result, null, 2);

@@ -12,6 +12,8 @@
 //   3. one after the other: the build of the native timing binary (`cargo bench --no-run`),
 //      verify idjag vs jose (bench/verify.mjs), native (that binary over the same tokens), cold
 //      start (bench/cold.mjs), token endpoint under load (bench/endpoint.mjs);
+//      between them the re-verify of one access token (bench/reverify.mjs, the cache) and after
+//      them the token endpoint in 1 and 2 processes on one Redis (bench/scale.mjs);
 //   4. wait for the memory run, then the report.
 // Each phase runs in a fresh process. A phase that crashes is reported and makes the exit
 // status 1; a missed target does not (benchmarks are not tests).
@@ -28,8 +30,17 @@ import { log } from './stats.mjs';
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: process.env.BENCH_QUICK === '1' } } });
 const QUICK = args.quick;
 const P = QUICK
-  ? { verify: ['--runs', '11'], native: ['--runs', '11'], cold: ['--n', '5'], memory: ['--n', '50000', '--every', '10000'], endpoint: ['--requests', '300', '--rounds', '2', '--warmup', '100'] }
-  : { verify: ['--runs', '61'], native: ['--runs', '31'], cold: ['--n', '15'], memory: ['--n', '1000000', '--every', '100000'], endpoint: ['--requests', '1000', '--rounds', '3', '--warmup', '300'] };
+  ? {
+    verify: ['--runs', '11'], native: ['--runs', '11'], cold: ['--n', '5'], reverify: ['--runs', '7'],
+    memory: ['--n', '50000', '--every', '10000', '--churn-n', '20000', '--churn-every', '4000'],
+    endpoint: ['--requests', '300', '--rounds', '2', '--warmup', '100'], scale: ['--requests', '200', '--pairs', '100'],
+  }
+  : {
+    verify: ['--runs', '61'], native: ['--runs', '31'], cold: ['--n', '15'], reverify: ['--runs', '21'],
+    // 800 000 grant verifications + 200 000 access-token verifications churning the cache: 10⁶.
+    memory: ['--n', '800000', '--every', '100000', '--churn-n', '200000', '--churn-every', '25000'],
+    endpoint: ['--requests', '1000', '--rounds', '3', '--warmup', '300'], scale: ['--requests', '600', '--pairs', '300'],
+  };
 
 const started = performance.now();
 const work = mkdtempSync(join(tmpdir(), 'idjag-bench-'));
@@ -141,6 +152,11 @@ try {
     for (const [alg, x] of Object.entries(results.native)) log(`  native ${alg}: ${x.usPerVerify.toFixed(1)} µs`);
   });
 
+  await phase('reverify', async () => {
+    await node('reverify.mjs', ['--out', file('reverify.json'), ...P.reverify]);
+    results.reverify = readJson(file('reverify.json'));
+  });
+
   await phase('cold', async () => {
     await node('cold.mjs', ['--out', file('cold.json'), ...P.cold]);
     results.cold = readJson(file('cold.json'));
@@ -149,6 +165,11 @@ try {
   await phase('endpoint', async () => {
     await node('endpoint.mjs', ['--out', file('endpoint.json'), ...P.endpoint]);
     results.endpoint = readJson(file('endpoint.json'));
+  });
+
+  await phase('scale', async () => {
+    await node('scale.mjs', ['--out', file('scale.json'), ...P.scale]);
+    results.scale = readJson(file('scale.json'));
   });
 
   await memory;

@@ -85,7 +85,7 @@ export interface IssuerOptions {
   /** The issuer identifier; compared with `iss` exactly, without normalisation. */
   issuer: string;
   /** The issuer's public keys. Private members (`d`, `p`, …) and `kty: "oct"` are refused with `ERR_CONFIG`. */
-  jwks?: { keys: JsonWebKey[] };
+  jwks?: JWKSet | undefined;
   /**
    * Where to fetch the issuer's JWKS: `https:` (or `http:` on a loopback host; else `ERR_CONFIG`).
    * Fetched on the first verification that needs it and cached by the verifier's
@@ -93,25 +93,25 @@ export interface IssuerOptions {
    * keys served up to 1 h while the IdP is down). Keys that cannot be had refuse the grant with
    * `ERR_KEY`. Exactly one of `jwks`, `jwksUri`, `discover` is given.
    */
-  jwksUri?: string;
+  jwksUri?: string | undefined;
   /**
    * Find the JWKS through the issuer's metadata: `/.well-known/oauth-authorization-server`
    * (RFC 8414, inserted before the issuer's path), then OpenID Connect
    * `/.well-known/openid-configuration`. The metadata's `issuer` must equal `issuer` exactly;
    * its `jwks_uri` is then used like {@link IssuerOptions.jwksUri}.
    */
-  discover?: boolean;
+  discover?: boolean | undefined;
   /** Narrows the global {@link VerifierOptions.algorithms} allow-list for this issuer. */
-  algorithms?: Algorithm[];
+  algorithms?: Algorithm[] | undefined;
   /** When set, the grant's `tenant` claim must equal it (`ERR_TENANT`). */
-  tenant?: string;
+  tenant?: string | undefined;
   /**
    * -04 §9.5 (R55): the `sub_id.issuer` values (SAML entity ids) local configuration associates with
    * this issuer. A `saml-nameid` `sub_id` is trusted (`subIdTrusted`) only when its issuer is listed.
    */
-  subIdIssuers?: string[];
+  subIdIssuers?: string[] | undefined;
   /** -04 §3.2.2 (R54): require a `sub_id` of this format (`'saml-nameid'`), from a listed issuer (`ERR_CLAIM`). */
-  requireSubId?: 'saml-nameid';
+  requireSubId?: 'saml-nameid' | undefined;
 }
 
 /** Options of {@link IdJagVerifier}. Everything except `replayStore` is plain JSON. */
@@ -121,54 +121,60 @@ export interface VerifierOptions {
   /** The trusted identity providers (at least one). */
   issuers: IssuerOptions[];
   /** Registered MCP server resource identifiers (RFC 8707) the grant's `resource` must be among. */
-  resources?: string[];
+  resources?: string[] | undefined;
   /** Whether the grant must carry `resource` (default `true`, as EMA requires). */
-  requireResource?: boolean;
+  requireResource?: boolean | undefined;
   /** Accepted algorithms; default `['RS256','PS256','ES256','ES384','EdDSA']`. */
-  algorithms?: Algorithm[];
+  algorithms?: Algorithm[] | undefined;
   /** Clock skew tolerated on `exp`, `nbf`, `iat`, in seconds (default 60). */
-  clockToleranceSec?: number;
+  clockToleranceSec?: number | undefined;
   /** Longest accepted `exp − iat`, in seconds (default 300). */
-  maxLifetimeSec?: number;
+  maxLifetimeSec?: number | undefined;
   /** Longest accepted token, in bytes (default 16384). */
-  maxTokenBytes?: number;
+  maxTokenBytes?: number | undefined;
+  /**
+   * R36: accept grants that carry `authorization_details` (RFC 9396). Default `false`: such a
+   * grant is `ERR_UNSUPPORTED`, since idjag does not evaluate them and a server that ignored
+   * them would grant more than the IdP meant. The claim is then in `claims` for you to enforce.
+   */
+  allowAuthorizationDetails?: boolean | undefined;
   /**
    * `'single-use'` (default): each (iss, jti) is accepted once, remembered until exp + tolerance.
    * `'reusable'`: no replay tracking.
    */
-  replay?: 'single-use' | 'reusable';
+  replay?: 'single-use' | 'reusable' | undefined;
   /** Where single-use grants are recorded; default a new {@link MemoryReplayStore} per verifier. */
-  replayStore?: ReplayStore;
+  replayStore?: ReplayStore | undefined;
   /**
    * The cache of remote keys (`jwksUri`, `discover`); share one between verifiers. Default: a new
    * {@link JwksCache} per verifier, using {@link VerifierOptions.fetch}.
    */
-  jwksCache?: JwksCache;
+  jwksCache?: JwksCache | undefined;
   /** The fetch of the default {@link JwksCache} (unused when `jwksCache` is given); default `globalThis.fetch`. */
-  fetch?: FetchLike;
+  fetch?: FetchLike | undefined;
   /**
    * The clock, epoch seconds (like JWT claims); default `() => Date.now() / 1000`. A value above
    * 1e11 (milliseconds) is `ERR_CONFIG`. A `verify` call's `ctx.now` overrides it; the default
    * {@link JwksCache} uses it too.
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * R35, how the request's `scope` narrows the grant's. `'strict'` (default): a requested scope
    * outside the grant is `ERR_SCOPE`. `'intersect'`: granted = requested ∩ grant, the rest is
    * dropped (RFC 6749 §3.3; what MCP clients that request every advertised scope need).
    */
-  scopeRequest?: 'strict' | 'intersect';
+  scopeRequest?: 'strict' | 'intersect' | undefined;
   /** The enterprise policy: which users and clients get which scopes on which resource. */
-  policy?: GrantPolicy;
+  policy?: GrantPolicy | undefined;
   /**
    * This server's own tenant (-04 §9.3, R18a): an issuer equal to `audience` may then be trusted when it
    * pins a different `tenant` — the ID-JAG crosses a trust domain. Otherwise our own issuer is refused.
    */
-  tenant?: string;
+  tenant?: string | undefined;
   /** When set, the grant's `aud_tenant` must equal it (`ERR_TENANT`). */
-  audTenant?: string;
+  audTenant?: string | undefined;
   /** When set, the grant's `aud_sub` must equal it (`ERR_AUDIENCE`). */
-  audSub?: string;
+  audSub?: string | undefined;
 }
 
 /**
@@ -182,29 +188,29 @@ export interface VerifierOptions {
  */
 export interface GrantPolicy {
   /** Which grant claims carry the user's groups and roles (a string or an array of strings). */
-  claims?: { groups?: string; roles?: string };
+  claims?: { groups?: string; roles?: string } | undefined;
   rules: GrantPolicyRule[];
 }
 
 /** One rule: it matches when every condition it names matches; `"*"` in a list matches anything. */
 export interface GrantPolicyRule {
   /** Names the rule in `droppedScopes` and audit events (default `rules[<index>]`). */
-  id?: string;
+  id?: string | undefined;
   effect: 'allow' | 'deny';
   /** The grant's `iss` is one of these. */
-  issuers?: string[];
+  issuers?: string[] | undefined;
   /** The grant's `client_id` is one of these. */
-  clients?: string[];
+  clients?: string[] | undefined;
   /** The grant's `sub` is one of these. */
-  subjects?: string[];
+  subjects?: string[] | undefined;
   /** The user has at least one of these groups (claim `claims.groups`, default `groups`). */
-  groups?: string[];
+  groups?: string[] | undefined;
   /** The user has at least one of these roles (claim `claims.roles`, default `roles`). */
-  roles?: string[];
+  roles?: string[] | undefined;
   /** The resource (MCP server) is one of these. */
-  resources?: string[];
+  resources?: string[] | undefined;
   /** Allowed (or, on a deny rule, refused) scopes; required on allow rules; `["*"]` = every scope. A deny rule without it refuses the request. */
-  scopes?: string[];
+  scopes?: string[] | undefined;
 }
 
 /** A grant scope that was not granted, and the rule that dropped it (`R35`: not requested; `policy:<rule id>`; `policy:no-allow`). */
@@ -244,17 +250,68 @@ export interface JwksReport {
   setAside: SetAsideKey[];
 }
 
-/** A JSON Web Key Set as served by an IdP: the public keys only. */
-export interface JsonWebKeySet {
-  keys: JsonWebKey[];
+/**
+ * A JSON Web Key (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2). idjag's own type: no dependency on the
+ * DOM lib's `JsonWebKey`, so it means the same with `"lib": ["ES2022"]` and with `skipLibCheck`.
+ * The key layer (`src/jwk.rs`) checks every member at run time; in a JWK Set a key it cannot use
+ * is set aside with its reason ({@link inspectJwks}), and where one key is expected (`privateJwk`)
+ * it is `ERR_CONFIG`. Keys from WebCrypto's `exportKey('jwk')` (typed `JsonWebKey`, where even
+ * `kty` is optional) or Node's `KeyObject.export({ format: 'jwk' })` are accepted with
+ * `key as JWK`.
+ */
+export interface JWK {
+  /** Key type: `RSA`, `EC` or `OKP` (Ed25519). `oct` (symmetric) keys are never used. */
+  kty: 'RSA' | 'EC' | 'OKP' | (string & {});
+  /** Key id, matched against a token's `kid` header. */
+  kid?: string;
+  /** Intended use; a key with `use: "enc"` is set aside. */
+  use?: 'sig' | 'enc' | (string & {});
+  /** Permitted operations; a key listing them without `verify` (public) is set aside. */
+  key_ops?: string[];
+  /** The one algorithm the key may be used with; tokens naming another are `ERR_ALG`. */
+  alg?: Algorithm | (string & {});
+  /** RSA modulus and public exponent (base64url). */
+  n?: string;
+  e?: string;
+  /** EC / OKP curve: `P-256`, `P-384`, `Ed25519`. */
+  crv?: 'P-256' | 'P-384' | 'P-521' | 'Ed25519' | (string & {});
+  /** EC / OKP public coordinates (base64url). */
+  x?: string;
+  y?: string;
+  /** Private members: only in a `privateJwk`. In a JWK Set a key carrying them is set aside (never used). */
+  d?: string;
+  p?: string;
+  q?: string;
+  dp?: string;
+  dq?: string;
+  qi?: string;
+  /** X.509 members, carried but not used for trust. */
+  x5c?: string[];
+  x5t?: string;
+  'x5t#S256'?: string;
+  x5u?: string;
+  /**
+   * Other members (RFC 7517 §4: ignored unless understood). Members are typed without `| undefined`
+   * so that a JWK goes into WebCrypto's `importKey` and Node's `createPublicKey` under
+   * `exactOptionalPropertyTypes`.
+   */
+  [member: string]: unknown;
 }
+
+/** A JSON Web Key Set (RFC 7517 §5) as served at a `jwks_uri`: the public keys only. */
+export interface JWKSet {
+  keys: JWK[];
+}
+
+/** @deprecated Use {@link JWKSet}; kept so existing imports compile. */
+export type JsonWebKeySet = JWKSet;
 
 /** The state of a {@link JwksCache}, from {@link JwksCache.export}: plain JSON. */
 export interface JwksCacheState {
   /** 2: `fetchedAt` / `expiresAt` in epoch seconds (a version-1 state imports nothing). */
   version: 2;
   entries: Array<
-    | { kind: 'jwks'; url: string; jwks: JsonWebKeySet; fetchedAt: number; expiresAt: number }
+    | { kind: 'jwks'; url: string; jwks: JWKSet; fetchedAt: number; expiresAt: number }
     | { kind: 'metadata'; issuer: string; jwksUri: string; fetchedAt: number; expiresAt: number }
   >;
 }
@@ -295,7 +352,7 @@ export declare class JwksCache {
    * expiry, while fetching fails). The result is frozen and shared; the same object until a
    * fetch brings a new one.
    */
-  get(uri: string | URL): Promise<JsonWebKeySet>;
+  get(uri: string | URL): Promise<JWKSet>;
   /**
    * Fetches `uri` again — for a token whose `kid` is not in the set — unless it was fetched
    * less than 30 s ago. Resolves to the current set: a new object when a fetch brought one,
@@ -303,7 +360,7 @@ export declare class JwksCache {
    *
    * @param options.reason - why, for diagnostics (default `'unknown-kid'`); every reason obeys the limit
    */
-  refresh(uri: string | URL, options?: { reason?: string }): Promise<JsonWebKeySet>;
+  refresh(uri: string | URL, options?: { reason?: string | undefined }): Promise<JWKSet>;
   /**
    * The `jwks_uri` of an issuer, from its metadata: `/.well-known/oauth-authorization-server`
    * (RFC 8414 §3, inserted before the issuer's path), then `/.well-known/openid-configuration`
@@ -330,14 +387,14 @@ export interface VerifyContext {
   /** The authenticated client's identifier; `client_id` must equal it (`ERR_CLIENT`). */
   clientId: string;
   /** The verification time in epoch seconds; default the verifier's `now`, else the system clock. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * The token request's `scope` parameter. When present the granted scopes are its
    * intersection with the grant's; a scope outside the grant is `ERR_SCOPE`.
    */
-  scope?: string;
+  scope?: string | undefined;
   /** The token request's RFC 8707 `resource` parameter; it must be among the grant's resources. */
-  resource?: string;
+  resource?: string | undefined;
 }
 
 /** A grant that passed every check. */
@@ -385,8 +442,8 @@ export interface ReplayStore {
    *
    * @param key - opaque, derived from (iss, jti)
    * @param expiresAt - when the record may be forgotten, epoch seconds: exp + clock tolerance
-   * @param nowSec - the verification time the verifier used (its `now`), epoch seconds, for
-   *   stores that keep time themselves; may be ignored
+   * @param nowSec - the verification time the verifier used (its `now`), epoch seconds, for stores that keep
+   *   time themselves; may be ignored
    */
   consume(key: string, expiresAt: number, nowSec?: number): Promise<boolean> | boolean;
 }
@@ -394,12 +451,12 @@ export interface ReplayStore {
 /** Options of {@link MemoryReplayStore}. */
 export interface MemoryReplayStoreOptions {
   /** Most entries held at once (default 100000). Unexpired entries are never evicted. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /**
    * Called if the wasm core restarted after a trap and the entries were lost. The store then refuses
    * (`ERR_REPLAY`) every grant whose replay deadline is not after `refusedUntil`. Default: one `console.error`.
    */
-  onStateLost?: (info: { /** epoch seconds */ refusedUntil: number }) => void;
+  onStateLost?: ((info: { /** epoch seconds */ refusedUntil: number }) => void) | undefined;
 }
 
 /**
@@ -422,18 +479,20 @@ export declare class MemoryReplayStore implements ReplayStore {
 /** Options of {@link RedisReplayStore}. */
 export interface RedisReplayStoreOptions {
   /**
-   * A connected client you created and manage: node-redis ≥ 5 (`createClient`, `createCluster`,
-   * `createSentinel` of the `redis` package) or ioredis ≥ 5 (`new Redis()`, `new Redis.Cluster()`).
-   * Both are optional peer dependencies of `idjag`; the store imports neither.
+   * A connected client you created and manage: node-redis 5 or 6 (`createClient`, `createCluster`,
+   * `createSentinel` of the `redis` package) or ioredis 5 or 6 (`new Redis()`, `new Redis.Cluster()`).
+   * The store imports neither and `idjag` declares no dependency on them (duck-typed on `set`);
+   * node-redis 4 gets its `{ PXAT, NX }` options too but is not tested. Other clients: write a
+   * {@link ReplayStore}.
    */
   client: { set(key: string, value: string, ...options: any[]): Promise<unknown> };
   /**
    * Prepended to every key (default `'idjag:jti:'`). Keys are
    * `<prefix><issuer hash>:<jti hash>`, so `SCAN MATCH <prefix><issuer hash>:*` finds one issuer's.
    */
-  prefix?: string;
+  prefix?: string | undefined;
   /** How long to wait for Redis before refusing the grant (`ERR_REPLAY`), in seconds; default 2. */
-  timeoutSec?: number;
+  timeoutSec?: number | undefined;
 }
 
 /**
@@ -542,25 +601,50 @@ export interface AccessTokenVerifierOptions {
   /** This MCP server's resource identifier (canonical URI); `aud` must contain it (V5). */
   audience: string;
   /** The authorization server's public keys. */
-  jwks?: JsonWebKeySet;
+  jwks?: JWKSet | undefined;
   /** Where to fetch them (cached; refetched at most once per 30 s on an unknown `kid`). */
-  jwksUri?: string;
-  jwksCache?: JwksCache;
-  fetch?: FetchLike;
+  jwksUri?: string | undefined;
+  jwksCache?: JwksCache | undefined;
+  fetch?: FetchLike | undefined;
   /** Accepted algorithms (default as for grants). */
-  algorithms?: Algorithm[];
+  algorithms?: Algorithm[] | undefined;
   /** Clock skew tolerated on `exp`/`nbf`, seconds (default 60). */
-  clockToleranceSec?: number;
+  clockToleranceSec?: number | undefined;
   /** Scopes every token must carry (V8; missing → `ERR_SCOPE`, 403 `insufficient_scope`). */
-  requiredScopes?: string[];
-  /** The clock, epoch seconds; default `() => Date.now() / 1000`. A `verify` call's `now` overrides it. */
-  now?: () => number;
+  requiredScopes?: string[] | undefined;
   /**
    * The `OAuthError` class of `@modelcontextprotocol/server`: then {@link AccessTokenVerifier.verifyAccessToken}
    * rejects with `new OAuthError('invalid_token' | 'insufficient_scope', message)`, which
    * `requireBearerAuth` turns into 401 / 403 with the `WWW-Authenticate` challenge.
    */
-  OAuthError?: new (code: string, message: string) => Error;
+  OAuthError?: (new (code: string, message: string) => Error) | undefined;
+  /**
+   * The cache of verified tokens (issue 14): a repeat of a token costs a SHA-256 and a lookup.
+   * Default on, `{ maxEntries: 1000, maxAgeSec: 300 }`; `false` turns it off. Never serves a
+   * token past `exp` (+ tolerance), before `nbf`, or after the key set changed.
+   */
+  cache?: false | { maxEntries?: number | undefined; maxAgeSec?: number | undefined } | undefined;
+  /**
+   * Asked on every call, hit or miss, after the token verified: `true` refuses it (`ERR_POLICY`,
+   * 401 `invalid_token`). A throw or rejection refuses it with that error.
+   */
+  isRevoked?: ((claims: Record<string, unknown>) => boolean | Promise<boolean>) | undefined;
+  /** The clock, epoch seconds; default `() => Date.now() / 1000`. A `verify` call's `now` overrides it. */
+  now?: (() => number) | undefined;
+}
+
+/** {@link AccessTokenVerifier.cacheStats}. */
+export interface AccessTokenCacheStats {
+  /** False when `cache: false`, or the runtime has no SHA-256 (neither node:crypto nor WebCrypto). */
+  enabled: boolean;
+  hits: number;
+  misses: number;
+  evictions: number;
+  entries: number;
+  maxEntries: number;
+  maxAgeSec: number;
+  /** How the token is hashed: `'node:crypto.hash'`, `'node:crypto.createHash'`, `'webcrypto'`, or null. */
+  hash: string | null;
 }
 
 /** What a valid access token says. */
@@ -606,10 +690,15 @@ export interface McpAuthInfo {
 export declare class AccessTokenVerifier {
   /** @throws {@link IdJagError} `ERR_CONFIG`. */
   constructor(options: AccessTokenVerifierOptions);
-  /** @throws {@link IdJagError} (as a rejection); `ERR_SCOPE` when a required scope is missing. */
-  verify(token: string, options?: { now?: () => number; requiredScopes?: string[] }): Promise<AccessTokenInfo>;
+  /**
+   * @throws {@link IdJagError} (as a rejection); `ERR_SCOPE` when a required scope is missing,
+   * `ERR_POLICY` when `isRevoked` refused it. With the cache on, the result is frozen.
+   */
+  verify(token: string, options?: { now?: (() => number) | undefined; requiredScopes?: string[] | undefined }): Promise<AccessTokenInfo>;
   /** The MCP SDK's `OAuthTokenVerifier.verifyAccessToken`. */
   verifyAccessToken(token: string): Promise<McpAuthInfo>;
+  /** Hits, misses and size of the cache of verified tokens. */
+  cacheStats(): AccessTokenCacheStats;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -711,7 +800,7 @@ export declare function inspect(token: string, expect?: InspectExpect): InspectR
  * set aside with their reasons. Nothing is trusted or installed.
  * @throws {@link IdJagError} `ERR_CONFIG` when it is not a JWK Set, or no usable key remains.
  */
-export declare function inspectJwks(jwks: JsonWebKeySet | string): JwksReport;
+export declare function inspectJwks(jwks: JWKSet | string): JwksReport;
 
 // ---------------------------------------------------------------------------------------------
 // Client side: discovery, token exchange at the IdP, jwt-bearer at the MCP authorization server
@@ -938,7 +1027,7 @@ export interface ClientMetadataOptions {
   /** The client's public keys (for `private_key_jwt`): by URL ... */
   jwksUri?: string | undefined;
   /** ... or by value (public keys only). */
-  jwks?: { keys: JsonWebKey[] } | undefined;
+  jwks?: JWKSet | undefined;
   [member: string]: unknown;
 }
 
@@ -955,7 +1044,7 @@ export interface ClientMetadata {
   authorization_grant_profiles_supported: string[];
   token_endpoint_auth_method: string;
   jwks_uri?: string;
-  jwks?: { keys: JsonWebKey[] };
+  jwks?: JWKSet;
   [member: string]: unknown;
 }
 

@@ -12,13 +12,25 @@
  */
 export * from './index.js';
 
-/** What {@link init} accepts: a URL/path/response to fetch, bytes, or a compiled module. */
+/**
+ * `WebAssembly.Module` where the host declares it (the DOM lib, workers types, Deno); `object`
+ * under a Node-only lib (`"lib": ["ES2022"], "types": ["node"]`), which has no `WebAssembly`.
+ */
+export type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: any[]) => infer M } }
+  ? M
+  : object;
+
+/** Bytes of the `.wasm` file (the DOM lib's `BufferSource`, spelled without it). */
+export type WasmBytes = ArrayBuffer | ArrayBufferView;
+
+/** What {@link init} accepts: a URL/path/request/response to fetch, bytes, or a compiled module. */
 export type InitInput =
-  | RequestInfo
+  | string
   | URL
+  | Request
   | Response
-  | BufferSource
-  | WebAssembly.Module;
+  | WasmBytes
+  | WasmModule;
 
 /** Instantiates the module asynchronously (fetching it when given a URL). */
 export declare function init(
@@ -26,4 +38,4 @@ export declare function init(
 ): Promise<unknown>;
 
 /** Instantiates the module synchronously from bytes or a compiled module. */
-export declare function initSync(options: { module: BufferSource | WebAssembly.Module }): unknown;
+export declare function initSync(options: { module: WasmBytes | WasmModule }): unknown;

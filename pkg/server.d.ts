@@ -17,7 +17,7 @@
  * const response: Response = await endpoint(request);
  * ```
  */
-import type { Algorithm, FetchLike, JsonWebKeySet, JwksCache, VerifierOptions, VerifiedGrant, DroppedScope } from './index.js';
+import type { Algorithm, FetchLike, JWK, JWKSet, JwksCache, VerifierOptions, VerifiedGrant, DroppedScope } from './index.js';
 
 export * from './index.js';
 
@@ -25,14 +25,14 @@ export interface AccessTokenIssuerOptions {
   /** This authorization server's issuer identifier (the tokens' `iss`). */
   issuer: string;
   /** `ES256` (default) or `EdDSA` for a generated key; `RS256`/`PS256`/`ES384` need `privateJwk`. */
-  alg?: Algorithm;
-  kid?: string;
+  alg?: Algorithm | undefined;
+  kid?: string | undefined;
   /** A private JWK to sign with (persist keys across restarts); default a generated key. */
-  privateJwk?: JsonWebKey;
+  privateJwk?: JWK | undefined;
   /** Token lifetime in seconds, 60–86400 (default 300). */
-  lifetimeSec?: number;
+  lifetimeSec?: number | undefined;
   /** The clock of `mint`, epoch seconds; default `() => Date.now() / 1000`. A call's `now` overrides it. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export interface MintedAccessToken {
@@ -48,11 +48,11 @@ export declare class AccessTokenIssuer {
   constructor(options: AccessTokenIssuerOptions);
   readonly issuer: string;
   /** The public JWK Set to publish at `jwks_uri`. */
-  jwks(): JsonWebKeySet;
+  jwks(): JWKSet;
   /** The private key (a secret: store it like one, never log it). */
-  privateJwk(): JsonWebKey;
-  mint(grant: { subject: string; clientId: string; resources: string[]; scopes: string[]; claims?: Record<string, unknown> },
-       options?: { now?: () => number }): MintedAccessToken;
+  privateJwk(): JWK;
+  mint(grant: { subject: string; clientId: string; resources: string[]; scopes: string[]; claims?: Record<string, unknown> | undefined },
+       options?: { now?: (() => number) | undefined }): MintedAccessToken;
 }
 
 /** A registered client of the token endpoint. */
@@ -61,14 +61,14 @@ export interface ClientRegistration {
   clientId: string;
   tokenEndpointAuthMethod: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
   /** For client_secret_*: at least 16 characters. */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /** For private_key_jwt: the client's public keys, or where to fetch them. */
-  jwks?: JsonWebKeySet;
-  jwksUri?: string;
+  jwks?: JWKSet | undefined;
+  jwksUri?: string | undefined;
   /** R5: the grant types it may use (default: jwt-bearer). */
-  grantTypes?: string[];
+  grantTypes?: string[] | undefined;
   /** Issue 11: the IdPs (grant `iss`) this client may bring grants from (default: every trusted issuer). */
-  allowedIssuers?: string[];
+  allowedIssuers?: string[] | undefined;
 }
 
 export interface TokenEndpointOptions {
@@ -77,32 +77,32 @@ export interface TokenEndpointOptions {
   accessTokenIssuer: AccessTokenIssuer;
   clients: ClientRegistration[];
   /** This endpoint's URL, also accepted as a client assertion's `aud`. */
-  tokenEndpoint?: string;
+  tokenEndpoint?: string | undefined;
   /** R4: allow clients registered with `none` (default false). */
-  allowPublicClients?: boolean;
-  clientAssertionAlgorithms?: Algorithm[];
+  allowPublicClients?: boolean | undefined;
+  clientAssertionAlgorithms?: Algorithm[] | undefined;
   /** Called once per decision with a token-free audit event. */
-  onDecision?: (event: DecisionEvent) => void;
+  onDecision?: ((event: DecisionEvent) => void) | undefined;
   /** `hashSubject` (default true): `user.hash` instead of `user.id`; `salt` for the hash. */
-  audit?: { hashSubject?: boolean; salt?: string };
-  jwksCache?: JwksCache;
-  fetch?: FetchLike;
+  audit?: { hashSubject?: boolean | undefined; salt?: string | undefined } | undefined;
+  jwksCache?: JwksCache | undefined;
+  fetch?: FetchLike | undefined;
   /** The clock, epoch seconds (tests); default `() => Date.now() / 1000`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * rfc7523bis (R3a): a client assertion's sole `aud` is this server's issuer. `true` also accepts
    * `tokenEndpoint` as `aud` — for clients that still send it (the MCP TypeScript SDK does when it found no
    * authorization server metadata). Default false.
    */
-  legacyClientAssertionAudience?: boolean;
+  legacyClientAssertionAudience?: boolean | undefined;
   /** Live client-assertion `jti`s one client may hold in the replay store (default 1000). */
-  maxAssertionsPerClient?: number;
+  maxAssertionsPerClient?: number | undefined;
   /**
    * Maps a verified grant (`issuer`, `subject`, `subId`, `claims`) to a local account: its result is the
    * access token's `sub`. `undefined`: the default subject (the IdP's `sub`, or `<iss>#<sub>` when more than
    * one issuer is trusted). `null`: no account — the grant is refused (`invalid_grant`, `ERR_POLICY`).
    */
-  mapSubject?: (grant: Readonly<VerifiedGrant>) => string | null | undefined | Promise<string | null | undefined>;
+  mapSubject?: ((grant: Readonly<VerifiedGrant>) => string | null | undefined | Promise<string | null | undefined>) | undefined;
 }
 
 /** One decision of the token endpoint, with OpenTelemetry-style attribute names. */
@@ -152,8 +152,8 @@ export interface AuthorizationServerMetadataOptions {
   tokenEndpoint: string;
   jwksUri: string;
   /** Default `client_secret_basic`, `client_secret_post`, `private_key_jwt`. */
-  tokenEndpointAuthMethods?: string[];
-  scopesSupported?: string[];
+  tokenEndpointAuthMethods?: string[] | undefined;
+  scopesSupported?: string[] | undefined;
   /**
    * For the MCP SDKs' clients, which refuse metadata without `authorization_endpoint` (the
    * TypeScript SDK's `OAuthMetadataSchema`, 2.4; the Python SDK's `OAuthMetadata`, mcp 2.3),
@@ -162,7 +162,7 @@ export interface AuthorizationServerMetadataOptions {
    * {@link refuseAuthorizationRequest} there. Not with `authorization_endpoint` or
    * `response_types_supported` among the extra members.
    */
-  refusingAuthorizationEndpoint?: string;
+  refusingAuthorizationEndpoint?: string | undefined;
   /** Other RFC 8414 members, copied as given (zero-element arrays are omitted, §3.2). */
   [extra: string]: unknown;
 }
@@ -184,8 +184,13 @@ export declare function refuseAuthorizationRequest(request: Request): Response;
 
 /** RFC 9728 metadata of an MCP server (zero-element arrays omitted). */
 export declare function protectedResourceMetadata(options: {
-  resource: string; authorizationServers: string[]; scopesSupported?: string[]; resourceName?: string; [extra: string]: unknown;
+  resource: string; authorizationServers: string[]; scopesSupported?: string[] | undefined; resourceName?: string | undefined; [extra: string]: unknown;
 }): Record<string, unknown>;
 
 /** Where RFC 9728 §3.1 puts a resource's metadata: `/.well-known/oauth-protected-resource` inserted between the host and the path, the query kept. */
 export declare function protectedResourceMetadataUrl(resource: string): string;
+
+// ---------------------------------------------------------------------------------------------
+// Adapters (also `idjag/adapters`): Node frameworks and the MCP SDK's bearer gate.
+export { toNodeHandler, toFastifyPlugin, toHonoHandler, toMcpVerifier, mcpBearerAuth, mcpExpressBearerAuth } from './adapters.js';
+export type { FetchHandler, NodeHandlerOptions, McpAuthInfo, McpTokenVerifier, McpGateOptions } from './adapters.js';

@@ -24,7 +24,7 @@
  *
  * @packageDocumentation
  */
-import type { Algorithm, ErrorCode } from './index.js';
+import type { Algorithm, ErrorCode, JWK, JWKSet } from './index.js';
 
 /** The signature algorithms the test issuer can sign with (default `ES256`; RSA keys must be given as `privateJwk`). */
 export type TestIssuerAlgorithm = Algorithm;
@@ -34,13 +34,13 @@ export interface TestIssuerOptions {
   /** The `iss` of the grants it mints. */
   issuer: string;
   /** The signing algorithm; default `ES256`. A key is generated for it unless `privateJwk` is given. */
-  alg?: TestIssuerAlgorithm;
+  alg?: TestIssuerAlgorithm | undefined;
   /** The key id; default derived from the key. */
-  kid?: string;
+  kid?: string | undefined;
   /** A key from a previous {@link TestIssuer.privateJwk}, to keep the same JWKS across runs. */
-  privateJwk?: JsonWebKey;
+  privateJwk?: JWK | undefined;
   /** The clock of `mint`, epoch seconds; default `() => Date.now() / 1000`. A call's `now` overrides it. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** The names of the variants {@link TestIssuer.mintVariant} can mint. */
@@ -97,14 +97,14 @@ export interface MintParams {
 
 /** A test identity provider. */
 export declare class TestIssuer {
-  /** @throws {@link IdJagError} `ERR_CONFIG` for an unknown `alg` or an unusable `privateJwk`. */
+  /** @throws {@link index!IdJagError | IdJagError} `ERR_CONFIG` for an unknown `alg` or an unusable `privateJwk`. */
   constructor(options: TestIssuerOptions);
   /** The `iss` of every grant it mints. */
   readonly issuer: string;
   /** Its public JWK Set, for `IdJagVerifier`'s `issuers[].jwks` (or to serve as a `jwksUri`). */
-  jwks(): { keys: JsonWebKey[] };
+  jwks(): JWKSet;
   /** Its private key as a JWK — a secret — to persist and pass back as `privateJwk`. */
-  privateJwk(): JsonWebKey;
+  privateJwk(): JWK;
   /** Mints a valid grant. */
   mint(params: MintParams): string;
   /**
@@ -112,7 +112,7 @@ export declare class TestIssuer {
    * OpenID Connect ID token (`typ` `JWT`, which an ID-JAG verifier refuses). The header is
    * `{ alg, typ: 'JWT', kid }` plus the members of `header` (`typ` and `kid` may be replaced);
    * the claims are signed exactly as given.
-   * @throws {@link IdJagError} `ERR_CONFIG` when `header.alg` is not the key's algorithm.
+   * @throws {@link index!IdJagError | IdJagError} `ERR_CONFIG` when `header.alg` is not the key's algorithm.
    */
   signJwt(header: Record<string, unknown>, claims: Record<string, unknown>): string;
   /**

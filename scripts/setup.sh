@@ -4,7 +4,9 @@
 #   - wasm-bindgen-cli at exactly the version Cargo.toml pins, in .tools/bin
 #     (cached in ${XDG_CACHE_HOME:-~/.cache}/idjag so fresh clones skip the 2-minute build)
 #   - the npm devDependencies (jose, binaryen, esbuild, typescript, workerd, deno, bun, playwright-core,
-#     @modelcontextprotocol/client and /conformance, redis and ioredis for the replay-store tests)
+#     @modelcontextprotocol/client and /conformance, redis and ioredis for the replay-store tests,
+#     publint and @arethetypeswrong/cli for make test-package, typedoc for make docs, @types/node for
+#     the Node-only type tests and the README snippets), all pinned in package-lock.json
 #   - chromium and redis-server from apt, only when missing (the Redis tests start their own
 #     redis-server on a free loopback port: tests/redis/server.mjs; no service is needed)
 #   - a Python venv in .tools/venv with the MCP Python SDK (mcp, pinned in
@@ -19,6 +21,13 @@ if ! rustup target list --installed | grep -qx 'wasm32-unknown-unknown'; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+# rustfmt and clippy for make test-clippy (cargo fmt --check, clippy -D warnings).
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding the $component component"
+    rustup component add "$component"
+  fi
+done
 
 # 2. wasm-bindgen-cli, pinned to the library version.
 wbg_ver=$(scripts/wasm-bindgen-version.sh)

@@ -94,7 +94,6 @@ impl AccessTokenVerifier {
         algorithms: Option<&[Alg]>,
         clock_tolerance_sec: u64,
     ) -> Result<Self, Error> {
-        crate::crypto::install_provider();
         if issuer.is_empty() || resource.is_empty() {
             return Err(Error::config("issuer and resource are required"));
         }

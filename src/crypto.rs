@@ -402,7 +402,9 @@ fn compute_digest(
     })
 }
 
-/// idjag's CryptoProvider for jsonwebtoken.
+/// idjag's CryptoProvider for jsonwebtoken. It is used explicitly (its factories are called
+/// directly, see `verify_with_decoding_key`) and never installed as jsonwebtoken's process-wide
+/// default: a host application keeps its own `jsonwebtoken` provider and algorithms (HS256 included).
 pub static PROVIDER: CryptoProvider = CryptoProvider {
     signer_factory,
     verifier_factory,
@@ -414,15 +416,6 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
         compute_digest,
     },
 };
-
-/// Install PROVIDER as jsonwebtoken's process default (idempotent; a provider
-/// installed earlier by the embedding application is left in place).
-pub fn install_provider() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = PROVIDER.install_default();
-    });
-}
 
 /// Verify through the provider's factory exactly as `jsonwebtoken::crypto::verify` does,
 /// for callers holding a DecodingKey rather than a cached KeyVerifier.

@@ -29,6 +29,10 @@ pub enum ErrorCode {
     Replay,
     Unsupported,
     Policy,
+    /// The wasm core trapped: the JS shell refused the call and restarted the core. The Rust
+    /// core never returns it; it is listed here so that every code lives in one list
+    /// (`ALL`, from which `pkg/src/error-codes.js` is generated).
+    Internal,
 }
 
 /// The OAuth 2.0 error a refusal maps to on the wire (RFC 6749 §5.2, RFC 8707).
@@ -39,6 +43,9 @@ pub enum OAuthError {
     InvalidTarget,
     InvalidRequest,
     InvalidClient,
+    /// RFC 6749 §5.2 has no code for a failure of the server itself; `server_error` is the
+    /// authorization-endpoint code (§4.1.2.1) that token endpoints use for it (HTTP 500).
+    ServerError,
 }
 
 impl OAuthError {
@@ -49,13 +56,16 @@ impl OAuthError {
             OAuthError::InvalidTarget => "invalid_target",
             OAuthError::InvalidRequest => "invalid_request",
             OAuthError::InvalidClient => "invalid_client",
+            OAuthError::ServerError => "server_error",
         }
     }
 }
 
 impl ErrorCode {
-    /// Every code, in the order of design.md's table.
-    pub const ALL: [ErrorCode; 20] = [
+    /// Every code, in the order of design.md's table, then `Internal`. The one list: the JS
+    /// package's `ERROR_CODES` (pkg/src/error-codes.js) is generated from it and
+    /// tests/js_contract.rs fails when either drifts.
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::Config,
         ErrorCode::Malformed,
         ErrorCode::Header,
@@ -76,6 +86,7 @@ impl ErrorCode {
         ErrorCode::Replay,
         ErrorCode::Unsupported,
         ErrorCode::Policy,
+        ErrorCode::Internal,
     ];
 
     /// The stable string form, e.g. `ERR_AUDIENCE`.
@@ -101,6 +112,7 @@ impl ErrorCode {
             ErrorCode::Replay => "ERR_REPLAY",
             ErrorCode::Unsupported => "ERR_UNSUPPORTED",
             ErrorCode::Policy => "ERR_POLICY",
+            ErrorCode::Internal => "ERR_INTERNAL",
         }
     }
 
@@ -110,6 +122,7 @@ impl ErrorCode {
             ErrorCode::Config => None,
             ErrorCode::Resource => Some(OAuthError::InvalidTarget),
             ErrorCode::Scope => Some(OAuthError::InvalidScope),
+            ErrorCode::Internal => Some(OAuthError::ServerError),
             _ => Some(OAuthError::InvalidGrant),
         }
     }

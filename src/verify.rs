@@ -5,7 +5,7 @@
 //! built-in store — only after everything else passed (R29).
 
 use crate::claims::{IdJagClaims, parse_scope};
-use crate::crypto::{Alg, install_provider};
+use crate::crypto::Alg;
 use crate::error::{Error, ErrorCode, quote};
 use crate::grant_policy::{DroppedScope, PolicyInput};
 use crate::jwk::KeySet;
@@ -85,7 +85,6 @@ pub fn typ_matches(typ: &str, expected: &str) -> bool {
 
 impl Verifier {
     pub fn new(options: VerifierOptions) -> Result<Verifier, Error> {
-        install_provider();
         let config = Config::from_options(options)?;
         Ok(Verifier {
             config,
@@ -725,7 +724,6 @@ pub fn verify_compact_jws(
     allowed: &[Alg],
     max_bytes: usize,
 ) -> Result<Vec<u8>, Error> {
-    install_provider();
     let raw = crate::jws::split_compact(token, max_bytes)?;
     let alg = jose_header_alg(&raw.header, allowed, None)?;
     verify_signature(&raw.header, alg, raw.signing_input, &raw.signature, keys)?;

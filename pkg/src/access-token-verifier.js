@@ -2,18 +2,55 @@
 // token of every call (V2–V8 in the Rust core, src/access_token.rs) and answers the MCP SDK's
 // `OAuthTokenVerifier` interface, so it plugs into `requireBearerAuth` of
 // `@modelcontextprotocol/server` as its `verifier`.
-import { WasmAccessTokenVerifier } from '../wasm/idjag.js';
+import * as glue from '../wasm/idjag.js';
 import { verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError } from './errors.js';
 import { JwksCache, checkJwksUri, loadKeys, loaderNow } from './jwks-cache.js';
-import { checkOptions, is, nowSec, readClock } from './options.js';
+import { DEFAULT_MAX_AGE_SEC, DEFAULT_MAX_ENTRIES, MAX_TOKEN_CHARS, TokenCache, tokenHasher } from './token-cache.js';
+import { checkOptions, is, member, nowSec as clockSec, readClock } from './options.js';
 
 const WIRE_DESCRIPTIONS = {
   invalid_token: 'the access token is not valid',
   insufficient_scope: 'the access token lacks a required scope',
 };
-const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes', 'now'];
+const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes', 'cache', 'isRevoked', 'now'];
+// src/wasm/access_token.rs Options: typed by the core, same wording (src/options_de.rs).
+const CORE_OPTIONS = ['issuer', 'audience', 'jwks', 'algorithms', 'clockToleranceSec'];
+const MAX_CLOCK_TOLERANCE_SEC = 3600;
+// The core's SHA-256 for the cache key where there is no node:crypto (a build without it: none).
+const WASM_DIGEST = typeof glue.tokenDigest === 'function'
+  ? (token) => verifierCore.call(() => glue.tokenDigest(token))
+  : undefined; // src/policy.rs: the core clamps the tolerance to it
+
+/** `cache` option → `{ maxEntries, maxAgeSec }`, or null (off). */
+function cacheOptions(cache) {
+  if (cache === false) return null;
+  if (cache === undefined || cache === true) return { maxEntries: DEFAULT_MAX_ENTRIES, maxAgeSec: DEFAULT_MAX_AGE_SEC };
+  if (cache === null || typeof cache !== 'object' || Array.isArray(cache)) throw configError('options.cache must be false or { maxEntries?, maxAgeSec? }');
+  for (const k of Object.keys(cache)) {
+    if (k !== 'maxEntries' && k !== 'maxAgeSec') throw configError(`${member('options.cache', k)} is not an option of AccessTokenVerifier (expected one of maxEntries, maxAgeSec)`);
+  }
+  const { maxEntries = DEFAULT_MAX_ENTRIES, maxAgeSec = DEFAULT_MAX_AGE_SEC } = cache;
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 1_000_000) throw configError('options.cache.maxEntries must be an integer from 1 to 1000000');
+  if (typeof maxAgeSec !== 'number' || !(maxAgeSec > 0) || maxAgeSec > 86_400) throw configError('options.cache.maxAgeSec must be a number of seconds above 0, at most 86400');
+  return { maxEntries, maxAgeSec };
+}
+
+/** src/error.rs `quote`: at most 64 characters, control characters escaped. */
+function quote(value) {
+  let out = '';
+  let n = 0;
+  for (const ch of value) {
+    if (n++ === 64) {
+      out += '…';
+      break;
+    }
+    const c = ch.codePointAt(0);
+    out += c < 0x20 || (c >= 0x7f && c < 0xa0) ? `\\u{${c.toString(16)}}` : ch;
+  }
+  return `"${out}"`;
+}
 
 export class AccessTokenVerifier {
   #optionsText;
@@ -25,22 +62,29 @@ export class AccessTokenVerifier {
   #OAuthError;
   #requiredScopes;
   #resource;
+  #tokens = null; // TokenCache of verified tokens (issue 14), null when off
+  #hasher = null;
+  #keyGen = 0; // bumped when the installed key set changes: cached verdicts of older keys are void
+  #tolerance;
+  #isRevoked;
   #now;
 
   /**
    * @param {import('../index.js').AccessTokenVerifierOptions} options
    */
   constructor(options) {
-    // The JS layer's members; the rest (and unknown members) are the core's, same wording.
+    // The JS layer's members are checked here; the core's (CORE_OPTIONS) by the core, same wording.
     checkOptions(options, 'options', 'AccessTokenVerifier', {
       jwksUri: is.string, jwksCache: is.instance(JwksCache, 'a JwksCache'), fetch: is.function,
-      OAuthError: is.function, requiredScopes: is.stringArray, now: is.clock,
-    }, { passThrough: ['issuer', 'audience', 'jwks', 'algorithms', 'clockToleranceSec'] }); // src/wasm/access_token.rs Options
+      OAuthError: is.function, requiredScopes: is.stringArray, cache: is.any, isRevoked: is.function, now: is.clock,
+    }, { passThrough: CORE_OPTIONS });
     if (options.now !== undefined) readClock(options.now, 'options.now');
     this.#now = options.now;
     const core = {};
     for (const [k, v] of Object.entries(options)) if (!OWN_OPTIONS.includes(k) && v !== undefined) core[k] = v;
-    const { jwksUri, jwksCache, fetch: fetchImpl, OAuthError, requiredScopes = [] } = options;
+    const { jwksUri, jwksCache, fetch: fetchImpl, OAuthError, requiredScopes = [], cache, isRevoked } = options;
+    if (isRevoked !== undefined && typeof isRevoked !== 'function') throw configError('isRevoked must be a function (claims) => boolean | Promise<boolean>');
+    const cacheOpts = cacheOptions(cache);
     if ((core.jwks === undefined) === (jwksUri === undefined)) throw configError('options: give exactly one of jwks or jwksUri');
     if (OAuthError !== undefined && typeof OAuthError !== 'function') throw configError('OAuthError must be the OAuthError class of @modelcontextprotocol/server');
     // Array.from: `some` skips the holes of a sparse array, and a hole must never reach the
@@ -60,6 +104,21 @@ export class AccessTokenVerifier {
     this.#OAuthError = OAuthError;
     this.#requiredScopes = [...requiredScopes];
     this.#resource = core.audience;
+    this.#isRevoked = isRevoked;
+    const tol = core.clockToleranceSec ?? 60;
+    this.#tolerance = Math.min(typeof tol === 'number' ? tol : 60, MAX_CLOCK_TOLERANCE_SEC);
+    this.#hasher = cacheOpts ? tokenHasher({ wasmDigest: WASM_DIGEST }) : null;
+    if (this.#hasher) this.#tokens = new TokenCache(cacheOpts);
+  }
+
+  /**
+   * The cache of verified tokens: hits, misses, evictions, entries, and its bounds; `enabled`
+   * false when it is off (`cache: false`, or no SHA-256 in this runtime); `hash` says which.
+   */
+  cacheStats() {
+    const t = this.#tokens;
+    if (!t) return { enabled: false, hits: 0, misses: 0, evictions: 0, entries: 0, maxEntries: 0, maxAgeSec: 0, hash: null };
+    return { enabled: true, hits: t.hits, misses: t.misses, evictions: t.evictions, entries: t.size, maxEntries: t.maxEntries, maxAgeSec: t.maxAgeSec, hash: this.#hasher.kind };
   }
 
   /**
@@ -73,29 +132,86 @@ export class AccessTokenVerifier {
     checkOptions(options, 'options', 'AccessTokenVerifier.verify()', { now: is.clock, requiredScopes: is.stringArray }, { optional: true });
     // Array.from: a hole of a sparse array must never reach the wasm marshalling.
     const required = Array.from(options?.requiredScopes ?? this.#requiredScopes);
-    const at = nowSec(options?.now, 'options.now', this.#now, 'options.now');
+    const nowSec = clockSec(options?.now, 'options.now', this.#now, 'options.now');
+    const tokens = this.#tokens;
+    let info;
+    if (tokens === null || token.length > MAX_TOKEN_CHARS) {
+      info = (await this.#fromCore(token, nowSec)).info;
+    } else {
+      // A cached verdict is reused only under the same keys, still fresh on the loader's clock
+      // (else the core would ask for them again: a removed key must stop verifying), and while
+      // the token itself is valid at this `now` (exp/nbf with the same tolerance as V7).
+      let key = this.#hasher.digest(token);
+      if (typeof key !== 'string') key = await key;
+      const snap = this.#installed;
+      const keysFresh = !this.#jwksUri || (snap !== null && this.#cache[loaderNow]() < snap.freshUntilMs);
+      let entry = keysFresh ? tokens.get(key, nowSec, this.#keyGen) : undefined;
+      if (!keysFresh) tokens.misses += 1;
+      if (entry === undefined) {
+        const r = await this.#fromCore(token, nowSec);
+        const nbf = r.info.claims.nbf;
+        entry = tokens.set(key, r.info, {
+          nowSec, keyGen: r.keyGen,
+          until: r.info.expiresAt + this.#tolerance,
+          from: typeof nbf === 'number' ? nbf - this.#tolerance : -Infinity,
+        });
+      }
+      info = entry.info;
+    }
+    // Checked on every call, hit or miss: revocation (the hook), then V8 with this call's scopes.
+    if (this.#isRevoked) {
+      let revoked = this.#isRevoked(info.claims);
+      if (revoked !== null && typeof revoked?.then === 'function') revoked = await revoked;
+      if (revoked) throw new IdJagError('ERR_POLICY', 'the access token was revoked', { oauthError: 'invalid_grant' });
+    }
+    // V8: every required scope granted, else ERR_SCOPE (403 insufficient_scope).
+    for (const s of required) {
+      if (!info.scopes.includes(s)) throw new IdJagError('ERR_SCOPE', `scope ${quote(s)} is required`, { oauthError: 'invalid_scope', claim: 'scope' });
+    }
+    return info;
+  }
+
+  /**
+   * V2–V7 in the core (V8 is checked by `verify` on every call, so a cached verdict serves any
+   * scope set). Returns `{ info, keyGen }`, the key generation read right after the core
+   * accepted (no await in between), or a Promise of it when keys had to be loaded.
+   */
+  #fromCore(token, nowSec) {
+    const attempt = () => {
+      const keysNowSec = this.#cache ? this.#cache[loaderNow]() / 1000 : undefined;
+      const info = verifierCore.call(() => JSON.parse(this.#live().verify(token, nowSec, [], keysNowSec)));
+      return { info, keyGen: this.#keyGen };
+    };
+    try {
+      return attempt();
+    } catch (e) {
+      if (!(e instanceof IdJagError) || !e.keysNeeded || !this.#jwksUri) throw e;
+      return this.#withKeys(attempt, e);
+    }
+  }
+
+  async #withKeys(attempt, first) {
     // The core asks for the AS's keys when absent, past their freshness, or lacking the
     // token's kid (rotation); the loader brings them and the core is asked again (issue 10).
+    let err = first;
     for (let round = 0; ; round += 1) {
-      let err;
-      try {
-        const keysNowSec = this.#cache ? this.#cache[loaderNow]() / 1000 : undefined;
-        return verifierCore.call(() => JSON.parse(this.#live().verify(token, at, required, keysNowSec)));
-      } catch (e) {
-        err = e;
-      }
       const needed = err instanceof IdJagError ? err.keysNeeded : undefined;
-      if (!needed || !this.#jwksUri || round >= 2) throw err;
+      if (!needed || round >= 2) throw err;
       const snapshot = await this.#load(needed.reason === 'unknown-kid');
       if (needed.reason === 'unknown-kid' && snapshot.docId === this.#installed?.docId) throw err;
       this.#install(snapshot);
+      try {
+        return attempt();
+      } catch (e) {
+        err = e;
+      }
     }
   }
 
   /** The core object of the current wasm instance, rebuilt (keys reinstalled) after a restart. */
   #live() {
     if (this.#core && this.#generation === verifierCore.generation) return this.#core;
-    const core = verifierCore.call(() => verifierCore.track(new WasmAccessTokenVerifier(this.#optionsText)));
+    const core = verifierCore.call(() => verifierCore.track(new glue.WasmAccessTokenVerifier(this.#optionsText)));
     const snap = this.#installed;
     if (snap) verifierCore.call(() => core.setJwks(snap.text, snap.freshUntilMs / 1000));
     this.#core = core;
@@ -114,6 +230,12 @@ export class AccessTokenVerifier {
   #install(snapshot) {
     const core = this.#live();
     verifierCore.call(() => core.setJwks(snapshot.text, snapshot.freshUntilMs / 1000));
+    // Another key set (rotation, a removed key): every cached verdict is void. The same set
+    // again (refetched past its TTL) keeps them.
+    if (this.#installed === null || this.#installed.text !== snapshot.text) {
+      this.#keyGen += 1;
+      this.#tokens?.clear();
+    }
     this.#installed = snapshot;
   }
 
@@ -142,7 +264,7 @@ export class AccessTokenVerifier {
     return {
       token,
       clientId: info.clientId,
-      scopes: info.scopes,
+      scopes: [...info.scopes], // a copy: a cached verdict is frozen and shared between calls
       expiresAt: info.expiresAt,
       resource: new URL(this.#resource),
       // idpIssuer / subId: the IdP that vouched for the user (issue 11), so two IdPs' "alice"

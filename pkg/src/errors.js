@@ -2,31 +2,10 @@
 // The codes and their OAuth mapping are decided by the Rust core; this module only
 // turns the plain objects the wasm bindings throw into real Error subclasses.
 
-/** The stable error codes, in the order of design.md; ERR_INTERNAL (issue 10) last. */
-export const ERROR_CODES = Object.freeze([
-  'ERR_CONFIG',
-  'ERR_MALFORMED',
-  'ERR_HEADER',
-  'ERR_TYP',
-  'ERR_ALG',
-  'ERR_ISSUER',
-  'ERR_KEY',
-  'ERR_SIGNATURE',
-  'ERR_CLAIM',
-  'ERR_AUDIENCE',
-  'ERR_CLIENT',
-  'ERR_EXPIRED',
-  'ERR_NOT_YET_VALID',
-  'ERR_LIFETIME',
-  'ERR_RESOURCE',
-  'ERR_SCOPE',
-  'ERR_TENANT',
-  'ERR_REPLAY',
-  'ERR_UNSUPPORTED',
-  'ERR_POLICY',
-  // The wasm core failed (a trap): the call was refused and the core restarted (src/core.js).
-  'ERR_INTERNAL',
-]);
+// The codes and their OAuth mapping: one list, generated from Rust's ErrorCode::ALL.
+import { ERROR_CODES, OAUTH_ERROR_OF } from './error-codes.js';
+
+export { ERROR_CODES };
 
 export class IdJagError extends Error {
   /**
@@ -74,10 +53,12 @@ export function callWasm(fn) {
   }
 }
 
-// Errors raised by the JS layer itself (I/O: replay store, JWKS fetch, options it owns).
-export const configError = (message, cause) => new IdJagError('ERR_CONFIG', message, { oauthError: null, cause });
-export const replayError = (message, cause) => new IdJagError('ERR_REPLAY', message, { oauthError: 'invalid_grant', cause });
-export const malformed = (message) => new IdJagError('ERR_MALFORMED', message, { oauthError: 'invalid_grant' });
-export const keyError = (message, cause) => new IdJagError('ERR_KEY', message, { oauthError: 'invalid_grant', cause });
+// Errors raised by the JS layer itself (I/O: replay store, JWKS fetch, options it owns),
+// with the OAuth mapping the core decides (OAUTH_ERROR_OF).
+const jsError = (code, message, cause) => new IdJagError(code, message, { oauthError: OAUTH_ERROR_OF[code], cause });
+export const configError = (message, cause) => jsError('ERR_CONFIG', message, cause);
+export const replayError = (message, cause) => jsError('ERR_REPLAY', message, cause);
+export const malformed = (message) => jsError('ERR_MALFORMED', message);
+export const keyError = (message, cause) => jsError('ERR_KEY', message, cause);
 export const internalError = (cause) =>
-  new IdJagError('ERR_INTERNAL', 'the wasm core failed; the call was refused and the core restarted', { oauthError: 'server_error', cause });
+  jsError('ERR_INTERNAL', 'the wasm core failed; the call was refused and the core restarted', cause);

@@ -7,3 +7,5 @@ export { createTokenEndpoint } from './server/token-endpoint.js';
 export {
   authorizationServerMetadata, protectedResourceMetadata, protectedResourceMetadataUrl, refuseAuthorizationRequest,
 } from './server/metadata.js';
+// Node frameworks (node:http, Express, Fastify) and the MCP SDK's bearer gate; also `idjag/adapters`.
+export { toNodeHandler, toFastifyPlugin, toHonoHandler, toMcpVerifier, mcpBearerAuth, mcpExpressBearerAuth } from './adapters/index.js';

@@ -92,3 +92,13 @@ impl WasmAccessTokenVerifier {
         json_out(&info, "token info")
     }
 }
+
+/// The key of the access-token cache (issue 14, pkg/src/token-cache.js): b64url(SHA-256(token)),
+/// for runtimes without node:crypto, where WebCrypto's digest is async and ~10× slower. A
+/// collision-resistant hash, since a colliding key would accept a forged token; the token
+/// itself is never kept.
+#[wasm_bindgen(js_name = tokenDigest)]
+pub fn token_digest(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    crate::jws::encode_b64url(&Sha256::digest(token.as_bytes()))
+}

@@ -48,6 +48,15 @@ const auth = await rs.verifyAccessToken(at);
 const resource: URL = auth.resource;
 void scopes;
 void resource;
+const cached = new AccessTokenVerifier({
+  issuer: 'https://as.example', audience: 'https://mcp.example/mcp', jwks: tokens.jwks(),
+  cache: { maxEntries: 100, maxAgeSec: 60 }, isRevoked: async (claims) => claims['jti'] === 'revoked',
+});
+const hits: number = cached.cacheStats().hits;
+const off = new AccessTokenVerifier({ issuer: 'https://as.example', audience: 'https://mcp.example/mcp', jwks: tokens.jwks(), cache: false, isRevoked: () => false });
+const enabled: boolean = off.cacheStats().enabled;
+void hits;
+void enabled;
 
 const grant = await new IdJagVerifier(options.grants).verify('t', { clientId: 'c1' });
 const dropped: Array<{ scope: string; rule: string }> = grant.droppedScopes;

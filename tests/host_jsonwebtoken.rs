@@ -1,0 +1,102 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+//! idjag is a good neighbour to a host application that uses `jsonwebtoken` itself (issue 12):
+//! building and using an `idjag::Verifier` must not install idjag's crypto provider as
+//! jsonwebtoken's process-wide default. idjag's provider has no HMAC (R9: HMAC is
+//! unrepresentable in idjag), so if it were installed, the host's own HS256 would fail with
+//! InvalidAlgorithm and the host's own `install_default()` would be refused.
+//!
+//! This file is its own test binary, hence its own process: nothing else installs a provider.
+
+use idjag::{Verifier, VerifierOptions, VerifyContext};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+mod common;
+use common::vectors;
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct SessionClaims {
+    sub: String,
+    exp: u64,
+}
+
+#[test]
+fn host_hs256_works_after_idjag_verifies_a_grant() {
+    // idjag first: a real grant from the committed vectors verifies.
+    let v = vectors();
+    let config = v["configs"]["default"].clone();
+    let step = v["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .filter(|c| c["config"] == "default")
+        .flat_map(|c| c["steps"].as_array().cloned().unwrap_or_default())
+        .find(|s| s["expect"]["ok"] == true)
+        .expect("an accepted default-config case");
+    let verifier =
+        Verifier::new(VerifierOptions::from_value(config).expect("options")).expect("verifier");
+    let ctx: &Value = &step["ctx"];
+    let claims = verifier
+        .check(
+            step["token"].as_str().expect("token"),
+            &VerifyContext {
+                client_id: ctx["clientId"].as_str().expect("clientId"),
+                now: ctx["now"].as_f64().expect("now"),
+                scope: ctx.get("scope").and_then(Value::as_str),
+                resource: ctx.get("resource").and_then(Value::as_str),
+                keys_now: None,
+            },
+        )
+        .expect("the vector's grant verifies");
+    drop(claims);
+
+    // Then the host: its own provider installs (it would be refused if idjag had installed one)…
+    jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER
+        .install_default()
+        .map_err(|_| "a provider was already installed")
+        .expect("idjag left jsonwebtoken's process default alone");
+
+    // …and its own HS256 session tokens round-trip.
+    let secret = b"host application secret, not idjag's business";
+    let mine = SessionClaims {
+        sub: "host-user".into(),
+        exp: 4_102_444_800,
+    };
+    let token = encode(
+        &Header::new(Algorithm::HS256),
+        &mine,
+        &EncodingKey::from_secret(secret),
+    )
+    .expect("host HS256 encode");
+    let back = decode::<SessionClaims>(
+        &token,
+        &DecodingKey::from_secret(secret),
+        &Validation::new(Algorithm::HS256),
+    )
+    .expect("host HS256 decode");
+    assert_eq!(back.claims, mine);
+
+    // idjag still refuses HMAC for grants, whatever the host installed.
+    let mut header = Header::new(Algorithm::HS256);
+    header.typ = Some("oauth-id-jag+jwt".into());
+    let forged = encode(&header, &mine, &EncodingKey::from_secret(secret)).expect("encode");
+    let err = verifier
+        .check(
+            &forged,
+            &VerifyContext {
+                client_id: ctx["clientId"].as_str().expect("clientId"),
+                now: ctx["now"].as_f64().expect("now"),
+                scope: None,
+                resource: None,
+                keys_now: None,
+            },
+        )
+        .expect_err("HS256 is never accepted");
+    assert_eq!(err.code().code(), "ERR_ALG");
+}
