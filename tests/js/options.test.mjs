@@ -9,7 +9,7 @@ import { createClient } from 'redis';
 import {
   IdJagError, IdJagVerifier, JwksCache, MemoryReplayStore, RedisReplayStore, clientMetadata, discover, exchangeIdJag, inspect, requestIdJag,
 } from 'idjag';
-import { AccessTokenIssuer, AccessTokenVerifier, createTokenEndpoint } from 'idjag/server';
+import { AccessTokenIssuer, AccessTokenVerifier, createTokenEndpoint, mcpBearerAuth, toMcpVerifier, toNodeHandler } from 'idjag/server';
 import { TestIssuer } from 'idjag/testing';
 
 const AS = 'https://as.example';
@@ -210,7 +210,7 @@ describe('options: one checker, messages that start with the path', () => {
   }
 });
 
-describe('client functions: an unknown member is ERR_CONFIG before any request', () => {
+describe('client functions and adapters: an unknown member is ERR_CONFIG before any request', () => {
   // The URLs are never fetched: the options are refused first.
   const cases = [
     ['requestIdJag', () => requestIdJag({
@@ -221,6 +221,12 @@ describe('client functions: an unknown member is ERR_CONFIG before any request',
       'options.scopes is not an option of exchangeIdJag'],
     ['discover', () => discover(MCP, { resourceMetadataURL: `${MCP}/x` }), 'options.resourceMetadataURL is not an option of discover'],
     ['clientMetadata', () => clientMetadata({ clientId: 'https://c.example/meta', clientNmae: 'x' }), 'options.clientNmae is not an option of clientMetadata'],
+    ['toNodeHandler', () => toNodeHandler(() => new Response(), { maxBodyByte: 10 }), 'options.maxBodyByte is not an option of toNodeHandler'],
+    ['toNodeHandler (type)', () => toNodeHandler(() => new Response(), { maxBodyBytes: '10' }), 'options.maxBodyBytes must be a positive integer, not a string'],
+    ['toMcpVerifier', () => toMcpVerifier(new AccessTokenVerifier({ issuer: AS, audience: MCP, jwks: atIssuer.jwks() }), { requiredScopes: [] }),
+      'options.requiredScopes is not an option of toMcpVerifier'],
+    ['mcpBearerAuth', () => mcpBearerAuth(new AccessTokenVerifier({ issuer: AS, audience: MCP, jwks: atIssuer.jwks() }), { requiredScope: ['a'] }),
+      'options.requiredScope is not an option of mcpBearerAuth'],
   ];
   for (const [name, run, start] of cases) {
     test(name, async () => {
