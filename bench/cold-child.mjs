@@ -16,7 +16,7 @@ if (side.startsWith('import:')) {
   process.exit(0);
 }
 const fx = JSON.parse(readFileSync(fixturePath, 'utf8'));
-const ctx = { clientId: fx.ctx.clientId, now: new Date(fx.ctx.nowMs), scope: fx.ctx.scope, resource: fx.ctx.resource };
+const ctx = { clientId: fx.ctx.clientId, now: () => fx.ctx.nowSec, scope: fx.ctx.scope, resource: fx.ctx.resource };
 
 const t0 = performance.now();
 let verify;

@@ -43,7 +43,7 @@ try {
     writeFileSync(fixture, JSON.stringify({
       options: verifierOptions({ replay: 'reusable' }),
       token: await mintGrant(alg),
-      ctx: { clientId: ctx.clientId, nowMs: ctx.now.getTime(), scope: ctx.scope, resource: ctx.resource },
+      ctx: { clientId: ctx.clientId, nowSec: ctx.now(), scope: ctx.scope, resource: ctx.resource },
       expectSubject: SUB,
     }));
     const runs = { idjag: [], jose: [] };

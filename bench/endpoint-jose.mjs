@@ -55,8 +55,8 @@ export async function createJoseTokenEndpoint({ grants, issuer, clients }) {
     if (form.get('grant_type') !== JWT_BEARER) return oauthError(400, 'unsupported_grant_type');
     const assertion = form.get('assertion');
     if (!assertion) return oauthError(400, 'invalid_request');
-    const now = new Date();
-    const nowSec = now.getTime() / 1000;
+    const nowSec = Date.now() / 1000;
+    const now = () => nowSec;
     let grant;
     try {
       grant = await verify(assertion, {

@@ -24,7 +24,8 @@ const isStr = (v) => typeof v === 'string' && v.length > 0;
  *
  * @param {{ audience: string, issuers: Array<{ issuer: string, jwks: { keys: object[] } }>,
  *   resources?: string[], algorithms: string[], clockToleranceSec: number, maxLifetimeSec: number }} options
- * @returns {(token: string, ctx: { clientId: string, now: Date, scope?: string, resource?: string }) => Promise<object>}
+ * @returns {(token: string, ctx: { clientId: string, now: () => number, scope?: string, resource?: string }) => Promise<object>}
+ *   `ctx.now`: idjag's clock shape (epoch seconds), so both sides take the same ctx
  */
 export function joseVerifier(options) {
   if (options.issuers.length !== 1) throw new Error('joseVerifier: exactly one issuer');
@@ -42,14 +43,15 @@ export function joseVerifier(options) {
     requiredClaims: ['exp', 'iat', 'sub', 'jti'],
   };
   return async function verify(token, ctx) {
-    const { payload, protectedHeader } = await jwtVerify(token, keys, { ...jwtOptions, currentDate: ctx.now });
+    const nowSec = ctx.now();
+    const { payload, protectedHeader } = await jwtVerify(token, keys, { ...jwtOptions, currentDate: new Date(nowSec * 1000) });
     const { aud, exp, iat, sub, jti, client_id: clientId, resource, scope } = payload;
     // jwtVerify accepts an array containing our audience among others; R20 does not.
     if (!(typeof aud === 'string' || (Array.isArray(aud) && aud.length === 1))) throw new Refused('aud');
     if (!isStr(sub) || !isStr(jti) || !isStr(clientId)) throw new Refused('claim');
     if (clientId !== ctx.clientId) throw new Refused('client_id');
     // jwtVerify checks iat only with maxTokenAge; R25 and R26/R27 are ours.
-    if (iat > ctx.now.getTime() / 1000 + tolerance) throw new Refused('iat');
+    if (iat > nowSec + tolerance) throw new Refused('iat');
     if (!(exp > iat) || exp - iat > maxLifetime) throw new Refused('lifetime');
     if (payload.nbf !== undefined && payload.nbf > exp) throw new Refused('nbf');
     const resources = typeof resource === 'string' ? [resource] : resource;

@@ -17,7 +17,8 @@ export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(BENCH_DIR, '..');
 
 export const NOW = 1767225600; // 2026-01-01T00:00:00Z: ctx.now / currentDate on both sides
-export const NOW_DATE = new Date(NOW * 1000);
+export const NOW_DATE = new Date(NOW * 1000); // jose's currentDate
+export const nowClock = () => NOW; // idjag's clock: epoch seconds
 export const ISS = 'https://idp.example.com';
 export const AUD = 'https://as.example.com';
 export const RES = 'https://mcp.example.com/mcp';
@@ -87,5 +88,5 @@ export function verifierOptions({ replay = 'reusable' } = {}) {
 }
 
 /** ctx of IdJagVerifier.verify: the token request's facts. */
-export const verifyCtx = () => ({ clientId: CLIENT, now: NOW_DATE, scope: REQUEST_SCOPE, resource: RES });
+export const verifyCtx = () => ({ clientId: CLIENT, now: nowClock, scope: REQUEST_SCOPE, resource: RES });
 

@@ -124,7 +124,7 @@ async function main() {
   if (args['tokens-out']) {
     const c = verifyCtx();
     writeFileSync(args['tokens-out'], JSON.stringify({
-      options, ctx: { clientId: c.clientId, now: c.now.getTime() / 1000, scope: c.scope, resource: c.resource }, tokens: pools,
+      options, ctx: { clientId: c.clientId, now: c.now(), scope: c.scope, resource: c.resource }, tokens: pools,
     }));
   }
 

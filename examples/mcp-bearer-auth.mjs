@@ -36,7 +36,7 @@ const call = (token) => fetch(resource, {
   body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
 });
 const good = accessTokens.mint({ subject: 'alice', clientId: 'mcp-client', resources: [resource], scopes: ['files.read'] });
-const expired = accessTokens.mint({ subject: 'alice', clientId: 'mcp-client', resources: [resource], scopes: ['files.read'] }, { now: new Date(Date.now() - 3600_000) });
+const expired = accessTokens.mint({ subject: 'alice', clientId: 'mcp-client', resources: [resource], scopes: ['files.read'] }, { now: () => Date.now() / 1000 - 3600 });
 const ok = await call(good.accessToken);
 console.log('valid token', ok.status);
 const refused = await call(expired.accessToken);

@@ -153,6 +153,12 @@ export interface VerifierOptions {
   /** The fetch of the default {@link JwksCache} (unused when `jwksCache` is given); default `globalThis.fetch`. */
   fetch?: FetchLike | undefined;
   /**
+   * The clock, epoch seconds (like JWT claims); default `() => Date.now() / 1000`. A value above
+   * 1e11 (milliseconds) is `ERR_CONFIG`. A `verify` call's `ctx.now` overrides it; the default
+   * {@link JwksCache} uses it too.
+   */
+  now?: (() => number) | undefined;
+  /**
    * R35, how the request's `scope` narrows the grant's. `'strict'` (default): a requested scope
    * outside the grant is `ERR_SCOPE`. `'intersect'`: granted = requested ∩ grant, the rest is
    * dropped (RFC 6749 §3.3; what MCP clients that request every advertised scope need).
@@ -217,10 +223,10 @@ export interface DroppedScope {
 export interface JwksCacheOptions {
   /** The fetch to use; default `globalThis.fetch` (looked up at each request). */
   fetch?: FetchLike | undefined;
-  /** The clock, in epoch milliseconds; default `Date.now`. For TTLs, the stale window and the 30 s limit. */
+  /** The clock, in epoch seconds; default `() => Date.now() / 1000`. For TTLs, the stale window and the 30 s limit. */
   now?: (() => number) | undefined;
-  /** Timeout of each request, headers and body, in milliseconds (default 5000). */
-  timeoutMs?: number | undefined;
+  /** Timeout of each request, headers and body, in seconds (default 5). */
+  timeoutSec?: number | undefined;
   /** Most URLs and issuers held at once (default 1000); the least recently used go first. */
   maxEntries?: number | undefined;
   /**
@@ -302,7 +308,8 @@ export type JsonWebKeySet = JWKSet;
 
 /** The state of a {@link JwksCache}, from {@link JwksCache.export}: plain JSON. */
 export interface JwksCacheState {
-  version: 1;
+  /** 2: `fetchedAt` / `expiresAt` in epoch seconds (a version-1 state imports nothing). */
+  version: 2;
   entries: Array<
     | { kind: 'jwks'; url: string; jwks: JWKSet; fetchedAt: number; expiresAt: number }
     | { kind: 'metadata'; issuer: string; jwksUri: string; fetchedAt: number; expiresAt: number }
@@ -379,8 +386,8 @@ export declare class JwksCache {
 export interface VerifyContext {
   /** The authenticated client's identifier; `client_id` must equal it (`ERR_CLIENT`). */
   clientId: string;
-  /** The verification time; default `new Date()`. */
-  now?: Date | undefined;
+  /** The verification time in epoch seconds; default the verifier's `now`, else the system clock. */
+  now?: (() => number) | undefined;
   /**
    * The token request's `scope` parameter. When present the granted scopes are its
    * intersection with the grant's; a scope outside the grant is `ERR_SCOPE`.
@@ -424,21 +431,21 @@ export interface VerifiedGrant {
 
 /**
  * Records single-use grants (their (iss, jti) key) so that a second presentation is refused.
- * Implement it over a shared store (Redis `SET key 1 PXAT expiresAtMs NX`, a database with a
+ * Implement it over a shared store (Redis `SET key 1 PXAT <expiresAt × 1000> NX`, a database with a
  * unique index, a Durable Object) when several instances verify grants.
  */
 export interface ReplayStore {
   /**
-   * Records `key` until `expiresAtMs` (epoch ms). Resolves `true` if this is the first sighting,
+   * Records `key` until `expiresAt` (epoch seconds). Resolves `true` if this is the first sighting,
    * `false` if the key was already recorded and has not expired. Throwing (or rejecting) fails
    * closed: the grant is refused with `ERR_REPLAY`.
    *
    * @param key - opaque, derived from (iss, jti)
-   * @param expiresAtMs - when the record may be forgotten: (exp + clock tolerance) × 1000
-   * @param nowMs - the verification time the verifier used (`ctx.now`), for stores that keep
+   * @param expiresAt - when the record may be forgotten, epoch seconds: exp + clock tolerance
+   * @param nowSec - the verification time the verifier used (its `now`), epoch seconds, for stores that keep
    *   time themselves; may be ignored
    */
-  consume(key: string, expiresAtMs: number, nowMs?: number): Promise<boolean> | boolean;
+  consume(key: string, expiresAt: number, nowSec?: number): Promise<boolean> | boolean;
 }
 
 /** Options of {@link MemoryReplayStore}. */
@@ -449,7 +456,7 @@ export interface MemoryReplayStoreOptions {
    * Called if the wasm core restarted after a trap and the entries were lost. The store then refuses
    * (`ERR_REPLAY`) every grant whose replay deadline is not after `refusedUntil`. Default: one `console.error`.
    */
-  onStateLost?: ((info: { refusedUntil: Date }) => void) | undefined;
+  onStateLost?: ((info: { /** epoch seconds */ refusedUntil: number }) => void) | undefined;
 }
 
 /**
@@ -464,7 +471,7 @@ export declare class MemoryReplayStore implements ReplayStore {
    * @returns `true` on first sighting, `false` on a replay.
    * @throws {@link IdJagError} `ERR_REPLAY` when the store is full.
    */
-  consume(key: string, expiresAtMs: number, nowMs?: number): boolean;
+  consume(key: string, expiresAt: number, nowSec?: number): boolean;
   /** Number of entries currently held. */
   readonly size: number;
 }
@@ -484,8 +491,8 @@ export interface RedisReplayStoreOptions {
    * `<prefix><issuer hash>:<jti hash>`, so `SCAN MATCH <prefix><issuer hash>:*` finds one issuer's.
    */
   prefix?: string | undefined;
-  /** How long to wait for Redis before refusing the grant (`ERR_REPLAY`); default 2000 ms. */
-  timeoutMs?: number | undefined;
+  /** How long to wait for Redis before refusing the grant (`ERR_REPLAY`), in seconds; default 2. */
+  timeoutSec?: number | undefined;
 }
 
 /**
@@ -495,10 +502,10 @@ export interface RedisReplayStoreOptions {
  *
  * Keys are `<prefix><b64url(sha256(iss))[..22]>:<b64url(sha256(jti))>` (namespaced by issuer);
  * neither the `jti` nor the token is ever written to Redis. The key lives for the longer of
- * (`expiresAtMs` − verification time) and (`expiresAtMs` − wall clock): a relative TTL, so a
+ * (`expiresAt` − verification time) and (`expiresAt` − wall clock): a relative TTL, so a
  * Redis clock that differs from yours cannot shorten it.
  *
- * Fails closed: a Redis error, an unexpected reply or no answer within `timeoutMs` refuses the
+ * Fails closed: a Redis error, an unexpected reply or no answer within `timeoutSec` refuses the
  * grant with `ERR_REPLAY`. A request that timed out may still reach Redis later; the grant is
  * then used up, never accepted twice.
  *
@@ -517,7 +524,7 @@ export interface RedisReplayStoreOptions {
  * ```
  */
 export declare class RedisReplayStore implements ReplayStore {
-  /** @throws {@link IdJagError} `ERR_CONFIG` when `client`, `prefix` or `timeoutMs` is unusable. */
+  /** @throws {@link IdJagError} `ERR_CONFIG` when `client`, `prefix` or `timeoutSec` is unusable. */
   constructor(options: RedisReplayStoreOptions);
   /**
    * @param key - the verifier's replay key (`<issuer hash>.<jti hash>`); anything else is refused
@@ -525,7 +532,7 @@ export declare class RedisReplayStore implements ReplayStore {
    * @throws {@link IdJagError} `ERR_REPLAY` when Redis fails, times out or the record would
    *   already be expired; `TypeError` for a key or time the verifier would never pass.
    */
-  consume(key: string, expiresAtMs: number, nowMs?: number): Promise<boolean>;
+  consume(key: string, expiresAt: number, nowSec?: number): Promise<boolean>;
 }
 
 /**
@@ -627,6 +634,8 @@ export interface AccessTokenVerifierOptions {
    * 401 `invalid_token`). A throw or rejection refuses it with that error.
    */
   isRevoked?: ((claims: Record<string, unknown>) => boolean | Promise<boolean>) | undefined;
+  /** The clock, epoch seconds; default `() => Date.now() / 1000`. A `verify` call's `now` overrides it. */
+  now?: (() => number) | undefined;
 }
 
 /** {@link AccessTokenVerifier.cacheStats}. */
@@ -690,7 +699,7 @@ export declare class AccessTokenVerifier {
    * @throws {@link IdJagError} (as a rejection); `ERR_SCOPE` when a required scope is missing,
    * `ERR_POLICY` when `isRevoked` refused it. With the cache on, the result is frozen.
    */
-  verify(token: string, options?: { now?: Date | undefined; requiredScopes?: string[] | undefined }): Promise<AccessTokenInfo>;
+  verify(token: string, options?: { now?: (() => number) | undefined; requiredScopes?: string[] | undefined }): Promise<AccessTokenInfo>;
   /** The MCP SDK's `OAuthTokenVerifier.verifyAccessToken`. */
   verifyAccessToken(token: string): Promise<McpAuthInfo>;
   /** Hits, misses and size of the cache of verified tokens. */
@@ -757,8 +766,8 @@ export interface InspectExpect {
   resource?: string | undefined;
   /** The client's `client_id` at the authorization server. */
   clientId?: string | undefined;
-  /** The time to judge `exp`/`nbf`/`iat` against; default `new Date()`. */
-  now?: Date | undefined;
+  /** The time to judge `exp`/`nbf`/`iat` against, epoch seconds; default the system clock. */
+  now?: (() => number) | undefined;
 }
 
 /** The decoded — NOT verified — grant and the findings about it. */

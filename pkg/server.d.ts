@@ -31,6 +31,8 @@ export interface AccessTokenIssuerOptions {
   privateJwk?: JWK | undefined;
   /** Token lifetime in seconds, 60–86400 (default 300). */
   lifetimeSec?: number | undefined;
+  /** The clock of `mint`, epoch seconds; default `() => Date.now() / 1000`. A call's `now` overrides it. */
+  now?: (() => number) | undefined;
 }
 
 export interface MintedAccessToken {
@@ -50,7 +52,7 @@ export declare class AccessTokenIssuer {
   /** The private key (a secret: store it like one, never log it). */
   privateJwk(): JWK;
   mint(grant: { subject: string; clientId: string; resources: string[]; scopes: string[]; claims?: Record<string, unknown> | undefined },
-       options?: { now?: Date | undefined }): MintedAccessToken;
+       options?: { now?: (() => number) | undefined }): MintedAccessToken;
 }
 
 /** A registered client of the token endpoint. */
@@ -85,8 +87,8 @@ export interface TokenEndpointOptions {
   audit?: { hashSubject?: boolean | undefined; salt?: string | undefined } | undefined;
   jwksCache?: JwksCache | undefined;
   fetch?: FetchLike | undefined;
-  /** The clock (tests). */
-  now?: (() => Date) | undefined;
+  /** The clock, epoch seconds (tests); default `() => Date.now() / 1000`. */
+  now?: (() => number) | undefined;
   /**
    * rfc7523bis (R3a): a client assertion's sole `aud` is this server's issuer. `true` also accepts
    * `tokenEndpoint` as `aud` — for clients that still send it (the MCP TypeScript SDK does when it found no

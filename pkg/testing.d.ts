@@ -42,6 +42,8 @@ export interface TestIssuerOptions {
   kid?: string | undefined;
   /** A key from a previous {@link TestIssuer.privateJwk}, to keep the same JWKS across runs. */
   privateJwk?: JWK | undefined;
+  /** The clock of `mint`, epoch seconds; default `() => Date.now() / 1000`. A call's `now` overrides it. */
+  now?: (() => number) | undefined;
 }
 
 /** The names of the variants {@link TestIssuer.mintVariant} can mint. */
@@ -78,8 +80,8 @@ export interface MintParams {
   audience: string;
   /** `client_id`: the client's id at the authorization server. */
   clientId: string;
-  /** The time the grant is issued at (`iat`); default `new Date()`. */
-  now?: Date | undefined;
+  /** The time the grant is issued at (`iat`), epoch seconds; default the issuer's `now`, else the system clock. */
+  now?: (() => number) | undefined;
   /** `sub`; default `user-1`. */
   subject?: string | undefined;
   /** `resource`: the MCP server(s). */

@@ -102,11 +102,21 @@ pub struct VerifierOptions {
 impl VerifierOptions {
     /// Parse options from JSON text (the same document the JS API takes).
     pub fn from_json(text: &str) -> Result<VerifierOptions, Error> {
-        serde_json::from_str(text).map_err(|e| Error::config(format!("invalid options: {e}")))
+        // The strict parser (duplicate members refused, depth-bounded), as for the JS API.
+        let map = crate::strict_json::parse_object(text.as_bytes())
+            .map_err(|e| Error::config(format!("options {}", e.describe())))?;
+        Self::from_value(Value::Object(map))
     }
 
+    /// ERR_CONFIG messages name the path: `options.issuers[0].issuer is required`.
     pub fn from_value(value: Value) -> Result<VerifierOptions, Error> {
-        serde_json::from_value(value).map_err(|e| Error::config(format!("invalid options: {e}")))
+        Self::from_value_at(&value, "options")
+    }
+
+    /// As `from_value`, the paths in messages under `root` (the token endpoint's
+    /// `options.grants`).
+    pub fn from_value_at(value: &Value, root: &str) -> Result<VerifierOptions, Error> {
+        crate::options_de::from_value(value, root, "IdJagVerifier")
     }
 }
 

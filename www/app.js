@@ -97,7 +97,7 @@ function runInspect() {
     $('results').hidden = true;
     return null;
   }
-  const result = idjag.inspect(token, { ...expectations(), now: new Date() });
+  const result = idjag.inspect(token, { ...expectations(), now: nowSec });
   current = { token, result };
   renderResults(result);
   return result;

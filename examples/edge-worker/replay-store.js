@@ -9,8 +9,9 @@
 //
 // The ReplayStore interface (pkg/index.d.ts), all a store has to implement:
 //
-//   consume(key: string, expiresAtMs: number, nowMs?: number): boolean | Promise<boolean>
-//     true   first sighting of `key`: recorded until expiresAtMs
+//   consume(key: string, expiresAt: number, nowSec?: number): boolean | Promise<boolean>
+//     true   first sighting of `key`: recorded until expiresAt (epoch seconds, like every
+//            time in idjag's API; nowSec is the verification time)
 //     false  `key` is recorded and not yet expired: a replay, the grant is refused
 //     throw  the store cannot tell: the grant is refused (ERR_REPLAY, fail closed)
 //
@@ -22,7 +23,7 @@ import { IdJagError } from 'idjag/server';
 const REPLAY_KEY = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/;
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const DEFAULT_SHARDS = 16;
-const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_TIMEOUT_SEC = 2;
 // Storage keys: `k:<replay key>` → deadline (epoch ms); `x:<deadline, 15 digits>:<replay key>`
 // → 1, an index in deadline order so the alarm deletes expired records without a full scan.
 const RECORD = 'k:';
@@ -101,7 +102,7 @@ export class ReplayDurableObject extends DurableObject {
  * single object carries all the traffic.
  *
  * Fails closed: an error of the Durable Object, an unexpected answer or no answer within
- * `timeoutMs` refuses the grant (ERR_REPLAY). A call that timed out may still complete later:
+ * `timeoutSec` refuses the grant (ERR_REPLAY). A call that timed out may still complete later:
  * the grant is then used up, never accepted twice.
  *
  * Changing `shards` moves keys to other objects: grants redeemed in the last few minutes
@@ -114,36 +115,39 @@ export class DurableObjectReplayStore {
   #timeoutMs;
 
   /**
-   * @param {{ namespace: DurableObjectNamespace, shards?: number, timeoutMs?: number }} options
+   * @param {{ namespace: DurableObjectNamespace, shards?: number, timeoutSec?: number }} options
    */
   constructor(options) {
-    const { namespace, shards = DEFAULT_SHARDS, timeoutMs = DEFAULT_TIMEOUT_MS } = options ?? {};
+    const { namespace, shards = DEFAULT_SHARDS, timeoutSec = DEFAULT_TIMEOUT_SEC } = options ?? {};
     if (namespace === null || typeof namespace !== 'object' || typeof namespace.idFromName !== 'function') {
       throw new IdJagError('ERR_CONFIG', 'namespace must be the Durable Object namespace binding of ReplayDurableObject');
     }
     if (!Number.isSafeInteger(shards) || shards < 1 || shards > 4096) throw new IdJagError('ERR_CONFIG', 'shards must be an integer from 1 to 4096');
-    if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw new IdJagError('ERR_CONFIG', 'timeoutMs must be a positive integer');
+    if (typeof timeoutSec !== 'number' || !(timeoutSec >= 0.001) || !Number.isFinite(timeoutSec)) throw new IdJagError('ERR_CONFIG', 'options.timeoutSec must be a positive number of seconds');
     this.#namespace = namespace;
     this.#shards = shards;
-    this.#timeoutMs = timeoutMs;
+    this.#timeoutMs = Math.round(timeoutSec * 1000);
   }
 
   /**
    * @param {string} key the verifier's replay key
-   * @param {number} expiresAtMs epoch ms
-   * @param {number} [nowMs] the verification time the verifier used; default the wall clock
+   * @param {number} expiresAt epoch seconds
+   * @param {number} [nowSec] the verification time the verifier used (epoch seconds); default the wall clock
    * @returns {Promise<boolean>}
    */
-  async consume(key, expiresAtMs, nowMs = Date.now()) {
+  async consume(key, expiresAt, nowSec = Date.now() / 1000) {
     const m = typeof key === 'string' ? REPLAY_KEY.exec(key) : null;
     if (m === null) throw new TypeError('key must be a replay key of the verifier');
-    if (!Number.isFinite(expiresAtMs) || !Number.isFinite(nowMs)) throw new TypeError('expiresAtMs and nowMs must be finite numbers');
+    if (!Number.isFinite(expiresAt) || !Number.isFinite(nowSec)) throw new TypeError('expiresAt and nowSec must be finite numbers (epoch seconds)');
+    // The Durable Object keeps wall-clock deadlines in ms (its alarms' unit).
+    const expiresAtMs = expiresAt * 1000;
+    const nowMs = nowSec * 1000;
     // As RedisReplayStore: the record outlives the grant on both readings of "now" (the
     // verification time and the wall clock), expressed as a deadline on the wall clock.
     const ttlMs = Math.ceil(Math.max(expiresAtMs - nowMs, expiresAtMs - Date.now()));
     if (!(ttlMs > 0)) throw replayError('replay record already expired; grant refused');
     const deadlineMs = Date.now() + ttlMs;
-    if (!Number.isSafeInteger(deadlineMs)) throw new TypeError('expiresAtMs is too far in the future');
+    if (!Number.isSafeInteger(deadlineMs)) throw new TypeError('expiresAt is too far in the future');
 
     const ns = this.#namespace;
     const stub = ns.get(ns.idFromName(`idjag-replay-${this.#shardOf(m[2])}`));
@@ -168,7 +172,7 @@ export class DurableObjectReplayStore {
   #withTimeout(promise) {
     let timer;
     const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(replayError(`the replay durable object did not answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+      timer = setTimeout(() => reject(replayError(`the replay durable object did not answer within ${this.#timeoutMs / 1000} s`)), this.#timeoutMs);
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }

@@ -15,10 +15,10 @@ const CLOCK_TOLERANCE_SEC = 60;
 /**
  * Signs an ID token for `user`, audience the client that asked (OIDC Core §2).
  * @param {import('idjag/testing').TestIssuer} signer
- * @param {{ clientId: string, user: { sub: string, email: string, name?: string, groups: string[] }, nowMs: number }} p
+ * @param {{ clientId: string, user: { sub: string, email: string, name?: string, groups: string[] }, nowSec: number }} p
  */
-export function signIdToken(signer, { clientId, user, nowMs }) {
-  const iat = Math.floor(nowMs / 1000);
+export function signIdToken(signer, { clientId, user, nowSec }) {
+  const iat = Math.floor(nowSec);
   const claims = {
     iss: signer.issuer, sub: user.sub, aud: clientId, iat, exp: iat + ID_TOKEN_LIFETIME_SEC, auth_time: iat,
     email: user.email, groups: user.groups,
@@ -28,7 +28,7 @@ export function signIdToken(signer, { clientId, user, nowMs }) {
 }
 
 /**
- * A verifier of this IdP's own ID tokens. `verify(token, { clientId, nowMs })` resolves to the
+ * A verifier of this IdP's own ID tokens. `verify(token, { clientId, nowSec })` resolves to the
  * claims, or rejects with an Error whose message is a reason for the log (never the token).
  * @param {{ issuer: string, publicJwk: JsonWebKey & { kid: string, alg: string } }} p
  */
@@ -36,7 +36,7 @@ export function idTokenVerifier({ issuer, publicJwk }) {
   if (publicJwk.alg !== 'ES256') throw new TypeError('the demo IdP signs with ES256');
   const key = crypto.subtle.importKey('jwk', publicJwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
 
-  return async function verify(token, { clientId, nowMs }) {
+  return async function verify(token, { clientId, nowSec }) {
     const { header, claims } = inspect(token); // strict decoding only; the findings are about ID-JAGs
     if (header === null || claims === null) throw new Error('not a compact JWS with a JSON header and claims');
     // S16: an ID-JAG (oauth-id-jag+jwt) or an access token (at+jwt) is not an ID token.
@@ -51,7 +51,7 @@ export function idTokenVerifier({ issuer, publicJwk }) {
     // S13 / X2 (JAG §4.3.3): the ID token must have been issued to the authenticated client;
     // otherwise a client could trade another application's ID token for grants.
     if (claims.aud !== clientId) throw new Error('aud is not the authenticated client (S13)');
-    const now = nowMs / 1000;
+    const now = nowSec;
     if (typeof claims.exp !== 'number' || now >= claims.exp) throw new Error('expired');
     if (typeof claims.iat !== 'number' || claims.iat > now + CLOCK_TOLERANCE_SEC) throw new Error('iat is in the future');
     if (typeof claims.sub !== 'string' || claims.sub === '') throw new Error('no sub');

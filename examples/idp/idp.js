@@ -51,12 +51,12 @@ class Refusal {
  *   grantLifetimeSec?: number,            // exp − iat of an ID-JAG, ≤ 300 (I11, R26); default 300
  *   privateJwk?: JsonWebKey,              // an ES256 key to keep the JWKS stable across runs
  *   log?: (event: object) => void,        // one event per request; never secrets, tokens only as previews
- *   now?: () => number,                   // the clock, in ms
+ *   now?: () => number,                   // the clock, epoch seconds (idjag's clock shape)
  * }} config
  */
 export function createIdp(config) {
   const { issuer, policy, apps: bindings, users = DEMO_USERS, clients = DEMO_CLIENTS, grantLifetimeSec = 300,
-    privateJwk, log = () => {}, now = Date.now } = config;
+    privateJwk, log = () => {}, now = () => Date.now() / 1000 } = config;
   if (typeof issuer !== 'string' || !URL.canParse(issuer) || issuer.endsWith('/')) {
     throw new TypeError('issuer must be an absolute url without a trailing slash');
   }
@@ -140,7 +140,7 @@ export function createIdp(config) {
     const user = users.find((u) => u.email === form.get('username'));
     const passwordOk = await sameSecret(form.get('password') ?? '', user?.password ?? '');
     if (!user || !passwordOk) throw new Refusal(400, 'invalid_grant', 'unknown user or wrong password');
-    const idToken = signIdToken(signer, { clientId: client.clientId, user, nowMs: now() });
+    const idToken = signIdToken(signer, { clientId: client.clientId, user, nowSec: now() });
     event.idToken = preview(idToken);
     return json(200, { id_token: idToken, expires_in: ID_TOKEN_LIFETIME_SEC }, NO_STORE);
   }
@@ -170,7 +170,7 @@ export function createIdp(config) {
     // answers invalid_request for an invalid subject token (JAG's example says invalid_grant: O27).
     let claims;
     try {
-      claims = await verifyIdToken(subjectToken, { clientId: client.clientId, nowMs: now() });
+      claims = await verifyIdToken(subjectToken, { clientId: client.clientId, nowSec: now() });
     } catch (e) {
       throw new Refusal(400, 'invalid_request', 'the subject token is not valid', `subject token: ${e.message}`);
     }
@@ -214,7 +214,7 @@ export function createIdp(config) {
     const scope = granted.join(' ');
     const grant = signer.mint({
       audience: app.audience, clientId: grantClientId, subject: user.sub, resource: app.resource, scope,
-      lifetimeSec: grantLifetimeSec, now: new Date(now()), claims: { email: user.email },
+      lifetimeSec: grantLifetimeSec, now, claims: { email: user.email },
     });
     event.grant = { preview: preview(grant), client_id: grantClientId, scope };
     // §4.3: the ID-JAG travels in access_token; token_type N_A; no refresh token (S11).

@@ -34,11 +34,11 @@ const MAX_FILES = 100;
  *   onDecision?: (event: object) => void, // audit events: refusals at the gate, each tool decision
  *   files?: Record<string, string>, // the initial files
  *   fetch?: typeof fetch,           // for the JWKS
- *   now?: () => Date,
+ *   now?: () => number,   // epoch seconds (idjag's clock shape)
  * }} options
  */
 export function createFilesMcpServer(options) {
-  const { url, authorizationServer, jwksUri, onDecision = () => {}, fetch, now = () => new Date() } = options;
+  const { url, authorizationServer, jwksUri, onDecision = () => {}, fetch, now = () => Date.now() / 1000 } = options;
   const resource = new URL(url);
   const metadataUrl = protectedResourceMetadataUrl(url);
   const metadataPath = new URL(metadataUrl).pathname;
@@ -70,7 +70,7 @@ export function createFilesMcpServer(options) {
 
   const emit = (fields) => {
     try {
-      onDecision({ 'event.name': 'idjag.mcp_request', time: now().toISOString(), ...fields });
+      onDecision({ 'event.name': 'idjag.mcp_request', time: new Date(now() * 1000).toISOString(), ...fields });
     } catch {
       // a failing audit sink must not change the answer
     }

@@ -2,17 +2,20 @@
 // token of every call (V2–V8 in the Rust core, src/access_token.rs) and answers the MCP SDK's
 // `OAuthTokenVerifier` interface, so it plugs into `requireBearerAuth` of
 // `@modelcontextprotocol/server` as its `verifier`.
-import { WasmAccessTokenVerifier, tokenDigest, verifierCore } from './core-verifier.js';
+import { WasmAccessTokenVerifier, requireScopes, tokenDigest, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError } from './errors.js';
 import { JwksCache, checkJwksUri, loadKeys, loaderNow } from './jwks-cache.js';
 import { DEFAULT_MAX_AGE_SEC, DEFAULT_MAX_ENTRIES, MAX_TOKEN_CHARS, TokenCache, tokenHasher } from './token-cache.js';
+import { checkOptions, is, member, nowSec as clockSec, readClock } from './options.js';
 
 const WIRE_DESCRIPTIONS = {
   invalid_token: 'the access token is not valid',
   insufficient_scope: 'the access token lacks a required scope',
 };
-const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes', 'cache', 'isRevoked'];
+const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes', 'cache', 'isRevoked', 'now'];
+// src/wasm/access_token.rs Options: typed by the core, same wording (src/options_de.rs).
+const CORE_OPTIONS = ['issuer', 'audience', 'jwks', 'algorithms', 'clockToleranceSec'];
 const MAX_CLOCK_TOLERANCE_SEC = 3600; // src/policy.rs: the core clamps the tolerance to it
 // The core's SHA-256 for the cache key where there is no node:crypto (both wasm builds have it;
 // the shared instance's glue is looked up at each call, src/core-verifier.js).
@@ -22,11 +25,13 @@ const WASM_DIGEST = (token) => verifierCore.call(() => tokenDigest(token));
 function cacheOptions(cache) {
   if (cache === false) return null;
   if (cache === undefined || cache === true) return { maxEntries: DEFAULT_MAX_ENTRIES, maxAgeSec: DEFAULT_MAX_AGE_SEC };
-  if (cache === null || typeof cache !== 'object' || Array.isArray(cache)) throw configError('cache must be false or { maxEntries?, maxAgeSec? }');
-  for (const k of Object.keys(cache)) if (k !== 'maxEntries' && k !== 'maxAgeSec') throw configError(`cache has no option ${JSON.stringify(k.slice(0, 64))}`);
+  if (cache === null || typeof cache !== 'object' || Array.isArray(cache)) throw configError('options.cache must be false or { maxEntries?, maxAgeSec? }');
+  for (const k of Object.keys(cache)) {
+    if (k !== 'maxEntries' && k !== 'maxAgeSec') throw configError(`${member('options.cache', k)} is not an option of AccessTokenVerifier (expected one of maxEntries, maxAgeSec)`);
+  }
   const { maxEntries = DEFAULT_MAX_ENTRIES, maxAgeSec = DEFAULT_MAX_AGE_SEC } = cache;
-  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 1_000_000) throw configError('cache.maxEntries must be an integer from 1 to 1000000');
-  if (typeof maxAgeSec !== 'number' || !(maxAgeSec > 0) || maxAgeSec > 86_400) throw configError('cache.maxAgeSec must be a number of seconds above 0, at most 86400');
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 1_000_000) throw configError('options.cache.maxEntries must be an integer from 1 to 1000000');
+  if (typeof maxAgeSec !== 'number' || !(maxAgeSec > 0) || maxAgeSec > 86_400) throw configError('options.cache.maxAgeSec must be a number of seconds above 0, at most 86400');
   return { maxEntries, maxAgeSec };
 }
 
@@ -49,20 +54,25 @@ export class AccessTokenVerifier {
   #keyGen = 0; // bumped when the installed key set changes: cached verdicts of older keys are void
   #tolerance;
   #isRevoked;
+  #now;
 
   /**
    * @param {import('../index.js').AccessTokenVerifierOptions} options
    */
   constructor(options) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw configError('options must be an object');
-    }
+    // The JS layer's members are checked here; the core's (CORE_OPTIONS) by the core, same wording.
+    checkOptions(options, 'options', 'AccessTokenVerifier', {
+      jwksUri: is.string, jwksCache: is.instance(JwksCache, 'a JwksCache'), fetch: is.function,
+      OAuthError: is.function, requiredScopes: is.stringArray, cache: is.any, isRevoked: is.function, now: is.clock,
+    }, { passThrough: CORE_OPTIONS });
+    if (options.now !== undefined) readClock(options.now, 'options.now');
+    this.#now = options.now;
     const core = {};
     for (const [k, v] of Object.entries(options)) if (!OWN_OPTIONS.includes(k) && v !== undefined) core[k] = v;
     const { jwksUri, jwksCache, fetch: fetchImpl, OAuthError, requiredScopes = [], cache, isRevoked } = options;
     if (isRevoked !== undefined && typeof isRevoked !== 'function') throw configError('isRevoked must be a function (claims) => boolean | Promise<boolean>');
     const cacheOpts = cacheOptions(cache);
-    if ((core.jwks === undefined) === (jwksUri === undefined)) throw configError('give exactly one of jwks or jwksUri');
+    if ((core.jwks === undefined) === (jwksUri === undefined)) throw configError('options: give exactly one of jwks or jwksUri');
     if (OAuthError !== undefined && typeof OAuthError !== 'function') throw configError('OAuthError must be the OAuthError class of @modelcontextprotocol/server');
     // Array.from: `some` skips the holes of a sparse array, and a hole must never reach the
     // wasm marshalling of string arrays (it throws inside the instance).
@@ -74,7 +84,7 @@ export class AccessTokenVerifier {
       } catch (e) {
         throw configError(e.message);
       }
-      this.#cache = jwksCache ?? new JwksCache(fetchImpl ? { fetch: fetchImpl } : {});
+      this.#cache = jwksCache ?? new JwksCache({ ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(this.#now ? { now: this.#now } : {}) });
     }
     this.#optionsText = jsonText(core, 'options');
     // In a browser the wasm may still be loading (src/core.js): the core checks the options
@@ -104,16 +114,15 @@ export class AccessTokenVerifier {
    * V2–V8. Resolves to what the token says; rejects with IdJagError (ERR_SCOPE when a
    * required scope is missing, which maps to 403 insufficient_scope; any other code is 401).
    * @param {string} token
-   * @param {{ now?: Date, requiredScopes?: string[] }} [options]
+   * @param {{ now?: () => number, requiredScopes?: string[] }} [options] `now`: epoch seconds, over the constructor's
    */
-  async verify(token, options = {}) {
+  async verify(token, options) {
     if (typeof token !== 'string') throw new IdJagError('ERR_MALFORMED', 'token is not a string', { oauthError: 'invalid_grant' });
-    const now = options.now ?? new Date();
-    if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('now must be a valid Date');
-    const given = options.requiredScopes ?? this.#requiredScopes;
-    const required = Array.isArray(given) ? Array.from(given) : null;
-    if (required === null || !required.every(isScopeToken)) throw new TypeError('requiredScopes must be an array of scope tokens (RFC 6749 §3.3)');
-    const nowSec = now.getTime() / 1000;
+    checkOptions(options, 'options', 'AccessTokenVerifier.verify()', { now: is.clock, requiredScopes: is.stringArray }, { optional: true });
+    // Array.from: a hole of a sparse array must never reach the wasm marshalling.
+    const required = Array.from(options?.requiredScopes ?? this.#requiredScopes);
+    if (!required.every(isScopeToken)) throw configError('options.requiredScopes must be an array of scope tokens (RFC 6749 §3.3)');
+    const nowSec = clockSec(options?.now, 'options.now', this.#now, 'options.now');
     if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
     const tokens = this.#tokens;
     let info;
@@ -151,7 +160,7 @@ export class AccessTokenVerifier {
     if (required.length > 0) {
       const granted = info.scopes.join(' ');
       const wanted = required.join(' ');
-      verifierCore.call(() => glue.requireScopes(granted, wanted));
+      verifierCore.call(() => requireScopes(granted, wanted));
     }
     return info;
   }

@@ -9,6 +9,7 @@
 // Every URL must be https, or http on a loopback host (T4). Tokens, secrets and assertions
 // never appear in an error message (C10).
 import { brandErrorClass, configError } from './errors.js';
+import { checkOptions, is, member } from './options.js';
 import { checkUrl, urlProblem } from './urls.js';
 import { inspect } from './inspect.js';
 import { verifierCore } from './core-verifier.js';
@@ -156,7 +157,7 @@ async function fetchMetadata(fetchImpl, url, signal) {
  * @param {{ fetch?: typeof fetch, resourceMetadataUrl?: string | URL, signal?: AbortSignal }} [options]
  */
 export async function discover(mcpServerUrl, options = {}) {
-  if (options === null || typeof options !== 'object') throw configError('options must be an object');
+  knownOnly(options, 'discover', ['fetch', 'signal', 'resourceMetadataUrl']);
   const serverUrl = checkUrl(mcpServerUrl, 'mcpServerUrl');
   const resourceId = String(mcpServerUrl);
   const fetchImpl = pickFetch(options.fetch);
@@ -306,7 +307,10 @@ function checkExpiresIn(body, status, rule) {
  * @param {object} options see index.d.ts (RequestIdJagOptions)
  */
 export async function requestIdJag(options) {
-  if (options === null || typeof options !== 'object') throw configError('options must be an object');
+  knownOnly(options, 'requestIdJag', [
+    'tokenEndpoint', 'audience', 'resource', 'scope', 'subjectToken', 'subjectTokenType', 'clientId', 'clientSecret',
+    'clientIdInBody', 'clientAssertion', 'grantClientId', 'fetch', 'signal',
+  ]);
   const tokenEndpoint = checkUrl(options.tokenEndpoint, 'tokenEndpoint');
   const audience = requireString(options, 'audience');
   const resource = requireString(options, 'resource', { optional: true });
@@ -380,7 +384,9 @@ export async function requestIdJag(options) {
  * @param {object} options see index.d.ts (ExchangeIdJagOptions)
  */
 export async function exchangeIdJag(options) {
-  if (options === null || typeof options !== 'object') throw configError('options must be an object');
+  knownOnly(options, 'exchangeIdJag', [
+    'tokenEndpoint', 'grant', 'clientId', 'clientSecret', 'authMethod', 'clientIdInBody', 'scope', 'resource', 'fetch', 'signal',
+  ]);
   const tokenEndpoint = checkUrl(options.tokenEndpoint, 'tokenEndpoint');
   const grant = requireString(options, 'grant');
   const clientId = requireString(options, 'clientId');
@@ -454,9 +460,12 @@ export function clientMetadata(options = {}) {
     clientId, clientName, clientUri, scope, redirectUris = [], grantTypes = [], tokenEndpointAuthMethod = 'client_secret_basic',
     jwksUri, jwks, ...extra
   } = options;
+  const known = ['clientId', 'clientName', 'clientUri', 'scope', 'redirectUris', 'grantTypes', 'tokenEndpointAuthMethod', 'jwksUri', 'jwks'];
   for (const k of Object.keys(extra)) {
     // Other RFC 7591 members pass through as given; camelCase is a typo of an option above.
-    if (!/^[a-z0-9_]+$/.test(k)) throw configError(`unknown option ${JSON.stringify(clip(k, 64))}`);
+    if (!/^[a-z0-9_]+$/.test(k)) {
+      throw configError(`${member('options', k)} is not an option of clientMetadata (expected one of ${known.join(', ')}, or an RFC 7591 snake_case member)`);
+    }
   }
   if ('grant_types' in extra || 'authorization_grant_profiles_supported' in extra) {
     throw configError('grant_types and authorization_grant_profiles_supported are set by clientMetadata (C13); use grantTypes for more grant types');
@@ -500,4 +509,9 @@ export function clientMetadata(options = {}) {
     throw configError('private_key_jwt needs jwksUri or jwks');
   }
   return doc;
+}
+
+/** Issue 13: an unknown member is ERR_CONFIG naming it (the members' types are checked where they are read). */
+function knownOnly(options, owner, names) {
+  checkOptions(options, 'options', owner, Object.fromEntries(names.map((n) => [n, is.any])));
 }

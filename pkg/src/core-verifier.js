@@ -20,3 +20,4 @@ export const WasmReplayCache = glueClass(verifierCore, 'WasmReplayCache');
 export const inspect = glueFunction(verifierCore, 'inspect');
 export const inspectJwks = glueFunction(verifierCore, 'inspectJwks');
 export const tokenDigest = glueFunction(verifierCore, 'tokenDigest');
+export const requireScopes = glueFunction(verifierCore, 'requireScopes');

@@ -3,31 +3,27 @@
 // the verdict that counts is IdJagVerifier.verify at the authorization server.
 import { jsonText } from './core.js';
 import { inspect as wasmInspect, inspectJwks as wasmInspectJwks, verifierCore } from './core-verifier.js';
+import { checkOptions, is, nowSec } from './options.js';
 
 /**
  * Decodes `token` without checking its signature and returns `{ header, claims, findings }`.
  * Nothing it returns is trustworthy: use it to look, never to decide.
  *
  * @param {string} token the grant (compact JWS)
- * @param {{ audience?: string, resource?: string, clientId?: string, now?: Date }} [expect]
+ * @param {{ audience?: string, resource?: string, clientId?: string, now?: () => number }} [expect]
+ *   `now`: the time to judge exp/nbf/iat against (epoch seconds); default the system clock
  * @returns {{ header: object | null, claims: object | null, findings: Array<{ code: string, severity: 'error' | 'warning' | 'info', message: string, rule: string, claim?: string }> }}
  */
-export function inspect(token, expect = {}) {
+export function inspect(token, expect) {
   // A non-string must never reach the wasm string marshalling.
   if (typeof token !== 'string') throw new TypeError('inspect(token): token must be a string');
-  if (expect === null || typeof expect !== 'object') throw new TypeError('inspect(token, expect): expect must be an object');
+  checkOptions(expect, 'expect', 'inspect()', { audience: is.string, resource: is.string, clientId: is.string, now: is.clock }, { optional: true });
   const core = {};
-  for (const name of ['audience', 'resource', 'clientId']) {
-    const v = expect[name];
-    if (v === undefined) continue;
-    if (typeof v !== 'string') throw new TypeError(`inspect(token, expect): expect.${name} must be a string`);
-    core[name] = v;
-  }
-  const now = expect.now ?? new Date();
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('inspect(token, expect): expect.now must be a valid Date');
-  core.nowSec = now.getTime() / 1000;
+  for (const name of ['audience', 'resource', 'clientId']) if (expect?.[name] !== undefined) core[name] = expect[name];
+  core.nowSec = nowSec(expect?.now, 'expect.now');
   // The result crosses as JSON text: a "__proto__" member of the token stays an own property.
-  const result = verifierCore.call(() => JSON.parse(wasmInspect(token, core)));
+  const coreText = JSON.stringify(core);
+  const result = verifierCore.call(() => JSON.parse(wasmInspect(token, coreText)));
   return {
     header: result.header ?? null,
     claims: result.claims ?? null,

@@ -21,6 +21,7 @@ import { jsonText } from './core.js';
 import { configError } from './errors.js';
 import { BodyTooLargeError, readCapped } from './read-capped.js';
 import { checkUrl } from './urls.js';
+import { checkOptions, is, readClock } from './options.js';
 
 /** Package-internal: `cache[loadKeys](uri, { refresh })` → `{ text, docId, freshUntilMs }`. */
 export const loadKeys = Symbol('idjag.loadKeys');
@@ -29,7 +30,7 @@ export const loaderNow = Symbol('idjag.loaderNow');
 /** Package-internal: `cache[metadataFreshUntil](issuer)` → until when discovered metadata is fresh (epoch ms). */
 export const metadataFreshUntil = Symbol('idjag.metadataFreshUntil');
 
-export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_TIMEOUT_SEC = 5;
 const MAX_BYTES = 64 * 1024;
 const DEFAULT_TTL_MS = 10 * 60_000;
 const MIN_TTL_MS = 60_000;
@@ -39,7 +40,8 @@ const MIN_FETCH_INTERVAL_MS = 30_000;
 const DEFAULT_MAX_ENTRIES = 1000;
 // Imported entries fetched "in the future" by more than this are junk (clock skew between hosts).
 const IMPORT_SKEW_MS = 60_000;
-const EXPORT_VERSION = 1;
+// 2: times in epoch seconds (issue 13); a version-1 state (epoch ms) imports nothing.
+const EXPORT_VERSION = 2;
 
 // ---------------------------------------------------------------------------------------------
 // URLs
@@ -207,20 +209,25 @@ export class JwksCache {
   #entries = new Map(); // 'jwks <href>' | 'meta <issuer>' → entry, least recently used first
 
   /**
-   * @param {{ fetch?: typeof fetch, now?: () => number, timeoutMs?: number, maxEntries?: number,
+   * @param {{ fetch?: typeof fetch, now?: () => number, timeoutSec?: number, maxEntries?: number,
    *   onKeysSetAside?: (event: { url: string, setAside: Array<{ index: number, kid?: string, reason: string }> }) => void }} [options]
+   *   `now`: the clock, epoch seconds (default the system clock)
    */
-  constructor(options = {}) {
-    if (options === null || typeof options !== 'object') throw configError('JwksCache options must be an object');
-    const { fetch: fetchImpl, now, timeoutMs = DEFAULT_TIMEOUT_MS, maxEntries = DEFAULT_MAX_ENTRIES, onKeysSetAside } = options;
-    if (onKeysSetAside !== undefined && typeof onKeysSetAside !== 'function') throw configError('JwksCache onKeysSetAside must be a function');
-    if (fetchImpl !== undefined && typeof fetchImpl !== 'function') throw configError('JwksCache fetch must be a function');
-    if (now !== undefined && typeof now !== 'function') throw configError('JwksCache now must be a function returning epoch ms');
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw configError('JwksCache timeoutMs must be a positive number');
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw configError('JwksCache maxEntries must be a positive integer');
+  constructor(options) {
+    checkOptions(options, 'options', 'JwksCache', {
+      fetch: is.function,
+      now: is.clock,
+      timeoutSec: is.positiveNumber,
+      maxEntries: is.positiveInteger,
+      onKeysSetAside: is.function,
+    }, { optional: true });
+    const { fetch: fetchImpl, now, timeoutSec = DEFAULT_TIMEOUT_SEC, maxEntries = DEFAULT_MAX_ENTRIES, onKeysSetAside } = options ?? {};
+    if (now !== undefined) readClock(now, 'options.now');
     this.#fetch = fetchImpl;
-    this.#now = now ?? Date.now;
-    this.#timeoutMs = timeoutMs;
+    // The caller's clock is epoch seconds (checked at every reading); inside, the cache keeps
+    // epoch ms (its snapshots' `freshUntilMs`, package-internal).
+    this.#now = now === undefined ? Date.now : () => readClock(now, 'options.now') * 1000;
+    this.#timeoutMs = timeoutSec * 1000;
     this.#maxEntries = maxEntries;
     this.#onKeysSetAside = onKeysSetAside;
   }
@@ -292,7 +299,7 @@ export class JwksCache {
     const entries = [];
     for (const [key, e] of this.#entries) {
       if (!e.doc || now >= e.expiresAt + STALE_MS) continue;
-      const times = { fetchedAt: e.fetchedAt, expiresAt: e.expiresAt };
+      const times = { fetchedAt: e.fetchedAt / 1000, expiresAt: e.expiresAt / 1000 };
       if (key.startsWith('jwks ')) entries.push({ kind: 'jwks', url: key.slice(5), jwks: e.doc.keys, ...times });
       else entries.push({ kind: 'metadata', issuer: e.doc.issuer, jwksUri: e.doc.jwksUri, ...times });
     }
@@ -336,8 +343,10 @@ export class JwksCache {
 
   #parseImported(item, now) {
     if (!isObject(item)) return null;
-    const { fetchedAt, expiresAt } = item;
-    if (!Number.isFinite(fetchedAt) || !Number.isFinite(expiresAt)) return null;
+    if (!Number.isFinite(item.fetchedAt) || !Number.isFinite(item.expiresAt)) return null;
+    // Exported in epoch seconds; kept in ms.
+    const fetchedAt = item.fetchedAt * 1000;
+    const expiresAt = item.expiresAt * 1000;
     if (fetchedAt > now + IMPORT_SKEW_MS || expiresAt < fetchedAt) return null;
     const exp = Math.min(expiresAt, fetchedAt + MAX_TTL_MS);
     if (now >= exp + STALE_MS) return null;
@@ -451,7 +460,7 @@ export class JwksCache {
     if (typeof fetchImpl !== 'function') throw new Error('no global fetch; pass options.fetch');
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.#timeoutMs);
-    const timedOut = () => new Error(`${where(url)}: timed out after ${this.#timeoutMs} ms`);
+    const timedOut = () => new Error(`${where(url)}: timed out after ${this.#timeoutMs / 1000} s`);
     try {
       let res;
       try {

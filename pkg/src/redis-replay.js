@@ -6,14 +6,15 @@
 // The store imports no Redis library: the caller passes a connected client (node-redis ≥ 5,
 // `redis` on npm, or ioredis ≥ 5; both optional peer dependencies), so the package stays free
 // of Node-only dependencies for browsers and edge runtimes.
-import { configError, replayError } from './errors.js';
+import { replayError } from './errors.js';
+import { checkOptions, systemClock } from './options.js';
 
 // The verifier's replay key (src/replay.rs): `b64url(sha256(iss))[..22] "." b64url(sha256(jti))`.
 // Anything else is refused, so that Redis only ever holds fixed-size hashes (never a raw,
 // attacker-chosen jti of any length, nor a token) and the issuer part is there to namespace by.
 const REPLAY_KEY = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/;
 const DEFAULT_PREFIX = 'idjag:jti:';
-const DEFAULT_TIMEOUT_MS = 2000;
+const DEFAULT_TIMEOUT_SEC = 2;
 const MAX_PREFIX_LENGTH = 256;
 
 export class RedisReplayStore {
@@ -22,36 +23,43 @@ export class RedisReplayStore {
   #timeoutMs;
 
   /**
-   * @param {{ client: object, prefix?: string, timeoutMs?: number }} options
+   * @param {{ client: object, prefix?: string, timeoutSec?: number }} options
    */
   constructor(options) {
-    if (options === null || typeof options !== 'object') throw configError('options must be an object');
-    const { client, prefix = DEFAULT_PREFIX, timeoutMs = DEFAULT_TIMEOUT_MS } = options;
-    if (client === null || typeof client !== 'object' || typeof client.set !== 'function') {
-      throw configError('client must be a connected node-redis or ioredis client');
-    }
-    if (typeof prefix !== 'string' || prefix.length > MAX_PREFIX_LENGTH) {
-      throw configError(`prefix must be a string of at most ${MAX_PREFIX_LENGTH} characters`);
-    }
-    if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw configError('timeoutMs must be a positive integer');
+    checkOptions(options, 'options', 'RedisReplayStore', {
+      'client!': Object.assign((v) => v !== null && typeof v === 'object' && typeof v.set === 'function', {
+        what: 'a connected node-redis or ioredis client',
+      }),
+      prefix: Object.assign((v) => typeof v === 'string' && v.length <= MAX_PREFIX_LENGTH, {
+        what: `a string of at most ${MAX_PREFIX_LENGTH} characters`,
+      }),
+      // At least 1 ms, and a whole number of ms for the timer.
+      timeoutSec: Object.assign((v) => typeof v === 'number' && Number.isSafeInteger(Math.round(v * 1000)) && v >= 0.001, {
+        what: 'a positive number of seconds (at least 0.001)',
+      }),
+    });
+    const { client, prefix = DEFAULT_PREFIX, timeoutSec = DEFAULT_TIMEOUT_SEC } = options;
     this.#set = setNxPxat(client);
     this.#prefix = prefix;
-    this.#timeoutMs = timeoutMs;
+    this.#timeoutMs = Math.round(timeoutSec * 1000);
   }
 
   /**
-   * Records `key` until `expiresAtMs`. True on first sighting, false when already recorded.
+   * Records `key` until `expiresAt`. True on first sighting, false when already recorded.
    * Throws (the verifier then refuses with ERR_REPLAY) when Redis fails, answers something
-   * unexpected or does not answer within `timeoutMs`.
+   * unexpected or does not answer within `timeoutSec`.
    * @param {string} key the verifier's replay key
-   * @param {number} expiresAtMs epoch ms
-   * @param {number} [nowMs] the verification time (ctx.now); default the wall clock
+   * @param {number} expiresAt epoch seconds
+   * @param {number} [nowSec] the verification time (the verifier's `now`, epoch seconds); default the wall clock
    * @returns {Promise<boolean>}
    */
-  async consume(key, expiresAtMs, nowMs = Date.now()) {
+  async consume(key, expiresAt, nowSec = systemClock()) {
     const m = typeof key === 'string' ? REPLAY_KEY.exec(key) : null;
     if (m === null) throw new TypeError('key must be a replay key of the verifier');
-    if (!Number.isFinite(expiresAtMs) || !Number.isFinite(nowMs)) throw new TypeError('expiresAtMs and nowMs must be finite numbers');
+    if (!Number.isFinite(expiresAt) || !Number.isFinite(nowSec)) throw new TypeError('expiresAt and nowSec must be finite numbers (epoch seconds)');
+    // Redis's PXAT is in milliseconds; idjag's API is in seconds.
+    const expiresAtMs = expiresAt * 1000;
+    const nowMs = nowSec * 1000;
     // The record must outlive the grant on both readings of "now": the verification time
     // (ctx.now, which may lie in the past in tests or re-verification) and the wall clock. The
     // deadline sent as PXAT is the wall clock plus the longer remaining lifetime, so a ctx.now
@@ -61,7 +69,7 @@ export class RedisReplayStore {
     // The verifier never asks this (it refuses expired grants first); refuse rather than
     // write a key Redis would not keep.
     if (!(ttlMs > 0)) throw replayError('replay record already expired; grant refused');
-    if (!Number.isSafeInteger(ttlMs)) throw new TypeError('expiresAtMs is too far in the future');
+    if (!Number.isSafeInteger(ttlMs)) throw new TypeError('expiresAt is too far in the future');
 
     // Namespaced by issuer (the first part of the key): `<prefix><issuer hash>:<jti hash>`.
     const deadlineMs = Date.now() + ttlMs;
@@ -77,7 +85,7 @@ export class RedisReplayStore {
   #withTimeout(promise) {
     let timer;
     const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(replayError(`redis did not answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+      timer = setTimeout(() => reject(replayError(`redis did not answer within ${this.#timeoutMs / 1000} s`)), this.#timeoutMs);
     });
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }

@@ -7,28 +7,28 @@
 // later than the latest deadline it had recorded — and reports the loss through `onStateLost`
 // (default: one console.error). Grants with later deadlines were never seen and are accepted.
 import { WasmReplayCache, verifierCore } from './core-verifier.js';
-import { configError, replayError } from './errors.js';
+import { replayError } from './errors.js';
+import { checkOptions, is, systemClock } from './options.js';
 
 export class MemoryReplayStore {
   #cache;
   #generation;
   #maxEntries;
-  #latestUntilMs = -Infinity; // the latest deadline ever recorded
-  #lostUntilMs = -Infinity; // after a restart: deadlines up to this are refused
+  #latestUntil = -Infinity; // the latest deadline ever recorded (epoch seconds)
+  #lostUntil = -Infinity; // after a restart: deadlines up to this are refused
   #onStateLost;
 
-  /** @param {{ maxEntries?: number, onStateLost?: (info: { refusedUntil: Date }) => void }} [options] */
-  constructor(options = {}) {
-    const maxEntries = options?.maxEntries ?? 100000;
-    // wasm-bindgen converts numbers to u32 with ToUint32 (wrapping), so refuse what would wrap.
-    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1 || maxEntries > 0xffffffff) {
-      throw configError('maxEntries must be a positive integer');
-    }
-    const onStateLost = options?.onStateLost;
-    if (onStateLost !== undefined && typeof onStateLost !== 'function') throw configError('onStateLost must be a function');
+  /** @param {{ maxEntries?: number, onStateLost?: (info: { refusedUntil: number }) => void }} [options] */
+  constructor(options) {
+    checkOptions(options, 'options', 'MemoryReplayStore', {
+      // wasm-bindgen converts numbers to u32 with ToUint32 (wrapping), so refuse what would wrap.
+      maxEntries: Object.assign((v) => Number.isSafeInteger(v) && v >= 1 && v <= 0xffffffff, { what: 'a positive integer below 2^32' }),
+      onStateLost: is.function,
+    }, { optional: true });
+    const { maxEntries = 100000, onStateLost } = options ?? {};
     this.#maxEntries = maxEntries;
     this.#onStateLost = onStateLost ?? ((info) => {
-      console.error(`idjag: the in-memory replay store was lost (wasm core restarted); grants expiring up to ${info.refusedUntil.toISOString()} are refused`);
+      console.error(`idjag: the in-memory replay store was lost (wasm core restarted); grants expiring up to ${new Date(info.refusedUntil * 1000).toISOString()} are refused`);
     });
     this.#cache = null; // made at the first consume() (in a browser the wasm may still be loading)
   }
@@ -44,10 +44,10 @@ export class MemoryReplayStore {
     if (this.#cache === null) return (this.#cache = this.#newCache());
     if (this.#generation === verifierCore.generation) return this.#cache;
     this.#cache = this.#newCache();
-    if (this.#latestUntilMs > this.#lostUntilMs) {
-      this.#lostUntilMs = this.#latestUntilMs;
+    if (this.#latestUntil > this.#lostUntil) {
+      this.#lostUntil = this.#latestUntil;
       try {
-        this.#onStateLost({ refusedUntil: new Date(this.#lostUntilMs) });
+        this.#onStateLost({ refusedUntil: this.#lostUntil });
       } catch {
         // a sink that throws does not change the refusal
       }
@@ -56,25 +56,25 @@ export class MemoryReplayStore {
   }
 
   /**
-   * Records `key` until `expiresAtMs`. True on first sighting, false when already recorded.
-   * `nowMs` is the verification time the verifier used (ctx.now); entries are purged by the
-   * earlier of it and the wall clock, so a caller's `now` in the future never empties the
-   * store (issue 11), while vectors with a `now` in the past still see their replays.
+   * Records `key` until `expiresAt` (epoch seconds). True on first sighting, false when already
+   * recorded. `nowSec` is the verification time the verifier used (its `now`); entries are
+   * purged by the earlier of it and the wall clock, so a caller's `now` in the future never
+   * empties the store (issue 11), while vectors with a `now` in the past still see their replays.
    * @param {string} key
-   * @param {number} expiresAtMs
-   * @param {number} [nowMs]
+   * @param {number} expiresAt epoch seconds
+   * @param {number} [nowSec] epoch seconds
    * @returns {boolean}
    */
-  consume(key, expiresAtMs, nowMs = Date.now()) {
+  consume(key, expiresAt, nowSec = systemClock()) {
     // Guard the wasm marshalling: a non-string key would be written out of bounds.
     if (typeof key !== 'string') throw new TypeError('key must be a string');
-    if (!Number.isFinite(expiresAtMs) || !Number.isFinite(nowMs)) throw new TypeError('expiresAtMs and nowMs must be finite numbers');
+    if (!Number.isFinite(expiresAt) || !Number.isFinite(nowSec)) throw new TypeError('expiresAt and nowSec must be finite numbers (epoch seconds)');
     const cache = this.#live();
-    if (expiresAtMs <= this.#lostUntilMs) throw replayError('replay state was lost; grant refused as a possible replay');
-    const purgeNowSec = Math.min(nowMs, Date.now()) / 1000;
-    const verdict = verifierCore.call(() => cache.consume(key, expiresAtMs / 1000, purgeNowSec));
+    if (expiresAt <= this.#lostUntil) throw replayError('replay state was lost; grant refused as a possible replay');
+    const purgeNowSec = Math.min(nowSec, systemClock());
+    const verdict = verifierCore.call(() => cache.consume(key, expiresAt, purgeNowSec));
     if (verdict === 'fresh') {
-      if (expiresAtMs > this.#latestUntilMs) this.#latestUntilMs = expiresAtMs;
+      if (expiresAt > this.#latestUntil) this.#latestUntil = expiresAt;
       return true;
     }
     if (verdict === 'replayed') return false;

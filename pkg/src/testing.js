@@ -7,31 +7,28 @@
 // verifier-only build. The JS error classes are shared, so errors stay `instanceof IdJagError`.
 import { WasmTestIssuer, fullCore, testVariants } from './core-full.js';
 import { jsonText } from './core.js';
+import { checkOptions, is, nowSec, readClock } from './options.js';
 
 const callWasm = (fn) => fullCore.call(fn);
 
 let variantsCache = null;
 
-function nowSec(now, what) {
-  const d = now ?? new Date();
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new TypeError(`${what}: now must be a valid Date`);
-  return d.getTime() / 1000;
-}
-
 export class TestIssuer {
   #optionsText;
   #core = null;
   #generation = -1;
+  #now;
 
-  /** @param {{ issuer: string, alg?: string, kid?: string, privateJwk?: object }} options */
+  /**
+   * @param {{ issuer: string, alg?: string, kid?: string, privateJwk?: object, now?: () => number }} options
+   *   `now`: the clock of `mint` (epoch seconds), unless a call gives its own
+   */
   constructor(options) {
-    if (options === null || typeof options !== 'object') throw new TypeError('new TestIssuer(options): options must be an object');
-    if (typeof options.issuer !== 'string') throw new TypeError('new TestIssuer(options): issuer must be a string');
-    for (const name of ['alg', 'kid']) {
-      if (options[name] !== undefined && typeof options[name] !== 'string') {
-        throw new TypeError(`new TestIssuer(options): ${name} must be a string`);
-      }
-    }
+    checkOptions(options, 'options', 'TestIssuer', {
+      'issuer!': is.string, alg: is.string, kid: is.string, privateJwk: is.object, now: is.clock,
+    });
+    if (options.now !== undefined) readClock(options.now, 'options.now');
+    this.#now = options.now;
     const core = {};
     for (const name of ['issuer', 'alg', 'kid', 'privateJwk']) if (options[name] !== undefined) core[name] = options[name];
     this.#optionsText = jsonText(core, 'options');
@@ -66,16 +63,17 @@ export class TestIssuer {
 
   /**
    * Mints a valid grant (or, with `params.variant`, a broken one).
-   * @param {{ audience: string, clientId: string, now?: Date, subject?: string, resource?: string | string[], scope?: string, lifetimeSec?: number, jti?: string, tenant?: string, claims?: object, variant?: string }} params
+   * @param {{ audience: string, clientId: string, now?: () => number, subject?: string, resource?: string | string[], scope?: string, lifetimeSec?: number, jti?: string, tenant?: string, claims?: object, variant?: string }} params
    * @returns {string}
    */
   mint(params) {
-    if (params === null || typeof params !== 'object') throw new TypeError('mint(params): params must be an object');
+    // The core checks the members' content (src/testing.rs MintParams), same wording.
+    checkOptions(params, 'params', 'TestIssuer.mint()', {
+      'audience!': is.string, 'clientId!': is.string, now: is.clock, subject: is.string, resource: is.any,
+      scope: is.string, lifetimeSec: is.finiteNumber, jti: is.string, tenant: is.string, claims: is.object, variant: is.string,
+    });
     const { now, ...rest } = params;
-    for (const name of ['audience', 'clientId']) {
-      if (typeof rest[name] !== 'string') throw new TypeError(`mint(params): ${name} must be a string`);
-    }
-    const core = { ...rest, nowSec: nowSec(now, 'mint(params)') };
+    const core = { ...rest, nowSec: nowSec(now, 'params.now', this.#now, 'options.now') };
     for (const k of Object.keys(core)) if (core[k] === undefined) delete core[k];
     return callWasm(() => this.#live().mint(jsonText(core, 'mint params')));
   }
@@ -101,7 +99,7 @@ export class TestIssuer {
    */
   mintVariant(name, params) {
     if (typeof name !== 'string') throw new TypeError('mintVariant(name, params): name must be a string');
-    if (params === null || typeof params !== 'object') throw new TypeError('mintVariant(name, params): params must be an object');
+    checkOptions(params, 'params', 'TestIssuer.mintVariant()', {}, { open: true });
     return this.mint({ ...params, variant: name });
   }
 

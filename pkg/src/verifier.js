@@ -4,13 +4,27 @@
 // (JwksCache), and consuming the jti in a possibly remote replay store.
 import { WasmVerifier, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
-import { IdJagError, configError, keyError, malformed, replayError } from './errors.js';
+import { IdJagError, keyError, malformed, replayError } from './errors.js';
 import { JwksCache, checkIssuerUrl, checkJwksUri, loadKeys, loaderNow, metadataFreshUntil } from './jwks-cache.js';
 import { MemoryReplayStore } from './replay.js';
+import { checkOptions, is, nowSec, readClock } from './options.js';
 
 /** Package-internal steps of verify(), used by the token endpoint. */
 export const verifyUnconsumed = Symbol('idjag.verifyUnconsumed');
 export const consumeGrant = Symbol('idjag.consumeGrant');
+
+/** Package-internal: how messages name the options (the token endpoint's are `options.grants`). */
+export const optionsPath = Symbol('idjag.optionsPath');
+
+const replayStoreCheck = Object.assign((v) => v !== null && typeof v === 'object' && typeof v.consume === 'function', {
+  what: 'a ReplayStore (an object with a consume(key, expiresAt, nowSec) method)',
+});
+
+// src/policy.rs VerifierOptions (the JSON document the core takes).
+const CORE_OPTIONS = [
+  'audience', 'issuers', 'resources', 'requireResource', 'algorithms', 'clockToleranceSec', 'maxLifetimeSec',
+  'maxTokenBytes', 'replay', 'allowAuthorizationDetails', 'scopeRequest', 'policy', 'tenant', 'audTenant', 'audSub',
+];
 
 /** Most rounds of "the core asks for keys, the loader brings them" per verification. */
 const MAX_KEY_ROUNDS = 2;
@@ -23,23 +37,32 @@ export class IdJagVerifier {
   #replayStore; // the replayStore option
   #remote; // issuer → { issuer, uri | null (discover), installed: loader snapshot | null }
   #cache;
+  #now;
+  #path;
 
   /** @param {import('../index.js').VerifierOptions} options */
   constructor(options) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw configError('options must be an object');
-    }
-    const { replayStore, jwksCache, fetch: fetchImpl, ...coreOptions } = options;
-    if (replayStore !== undefined && (replayStore === null || typeof replayStore.consume !== 'function')) {
-      throw configError('replayStore must have a consume(key, expiresAtMs) method');
-    }
-    this.#optionsText = jsonText(coreOptions, 'options');
+    const path = options?.[optionsPath] ?? 'options';
+    // The members the JS layer owns are checked here; the core's (CORE_OPTIONS) are typed by
+    // the core, with the same wording (src/options_de.rs).
+    checkOptions(options, path, 'IdJagVerifier', {
+      replayStore: replayStoreCheck,
+      jwksCache: is.instance(JwksCache, 'a JwksCache'),
+      fetch: is.function,
+      now: is.clock,
+      onDecision: is.function,
+    }, { passThrough: CORE_OPTIONS });
+    const { replayStore, jwksCache, fetch: fetchImpl, now, onDecision: _onDecision, ...coreOptions } = options;
+    if (now !== undefined) readClock(now, `${path}.now`); // `now: Date.now` is refused here, not at the first request
+    this.#now = now;
+    this.#path = path;
+    this.#optionsText = jsonText(coreOptions, path);
     this.#remote = new Map();
     // In a browser the wasm may still be loading (src/core.js): the core then checks the
     // options at the first verify(), which waits for it, instead of here.
     const core = verifierCore.available() ? this.#live() : null;
     this.#remote = remoteIssuers(coreOptions.issuers);
-    this.#cache = pickCache(jwksCache, fetchImpl, this.#remote.size > 0);
+    this.#cache = pickCache(jwksCache, fetchImpl, now, this.#remote.size > 0);
     this.#replayStore = replayStore;
     if (core) this.#settleStore(core);
   }
@@ -50,11 +73,12 @@ export class IdJagVerifier {
 
   /**
    * @param {string} token the ID-JAG (the `assertion` parameter)
-   * @param {{ clientId: string, now?: Date, scope?: string, resource?: string }} ctx
+   * @param {{ clientId: string, now?: () => number, scope?: string, resource?: string }} ctx
+   *   `now`: the verification time (epoch seconds), over the constructor's `now`
    */
   async verify(token, ctx) {
     const checked = await this[verifyUnconsumed](token, ctx);
-    await this[consumeGrant](checked, checked.nowMs);
+    await this[consumeGrant](checked, checked.nowSec);
     return checked.grant;
   }
 
@@ -64,29 +88,28 @@ export class IdJagVerifier {
     // The assertion comes straight from a request body and may be any JSON value. A non-string
     // must never reach the wasm string marshalling.
     if (typeof token !== 'string') throw malformed('token is not a string');
-    if (ctx === null || typeof ctx !== 'object') throw new TypeError('verify(token, ctx): ctx must be an object');
+    checkOptions(ctx, 'ctx', 'verify()', { 'clientId!': is.string, now: is.clock, scope: is.string, resource: is.string });
     if (this.#store === undefined) {
       await verifierCore.ready();
       this.#settleStore(this.#live());
     }
-    const now = ctx.now ?? new Date();
-    if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('ctx.now must be a valid Date');
-    const nowMs = now.getTime();
-    const coreCtx = { clientId: ctx.clientId, nowSec: nowMs / 1000 };
+    const at = nowSec(ctx.now, 'ctx.now', this.#now, `${this.#path}.now`);
+    const coreCtx = { clientId: ctx.clientId, nowSec: at };
     if (ctx.scope !== undefined) coreCtx.scope = ctx.scope;
     if (ctx.resource !== undefined) coreCtx.resource = ctx.resource;
 
     const { replayKey, replayUntil, checks, ...grant } = await this.#verifyLoadingKeys(token, coreCtx);
     if (grant.tenant == null) delete grant.tenant; // the core may send null
-    return { grant, replayKey, replayUntil, checks: checks ?? [], nowMs };
+    return { grant, replayKey, replayUntil, checks: checks ?? [], nowSec: at };
   }
 
   // R29: the jti is consumed only now, after every other check passed.
-  async [consumeGrant]({ replayKey, replayUntil }, nowMs) {
+  async [consumeGrant]({ replayKey, replayUntil }, at) {
     if (!this.#store) return;
     let fresh;
     try {
-      fresh = await this.#store.consume(replayKey, replayUntil * 1000, nowMs);
+      // Epoch seconds, like every time in idjag's API (issue 13).
+      fresh = await this.#store.consume(replayKey, replayUntil, at);
     } catch (e) {
       if (e instanceof IdJagError && e.code === 'ERR_REPLAY') throw e; // e.g. MemoryReplayStore full
       throw replayError('replay store failed; grant refused', e);
@@ -98,7 +121,7 @@ export class IdJagVerifier {
   /** The core object of the current wasm instance, rebuilt (keys reinstalled) after a restart. */
   #live() {
     if (this.#core && this.#generation === verifierCore.generation) return this.#core;
-    const core = verifierCore.call(() => verifierCore.track(new WasmVerifier(this.#optionsText)));
+    const core = verifierCore.call(() => verifierCore.track(new WasmVerifier(this.#optionsText, this.#path)));
     for (const src of this.#remote.values()) {
       if (src.installed) verifierCore.call(() => core.setIssuerJwks(src.issuer, src.installed.text, src.installed.freshUntilMs / 1000));
     }
@@ -118,7 +141,8 @@ export class IdJagVerifier {
       // Remote keys' freshness is judged on the loader's clock, which set it.
       if (this.#cache) coreCtx.keysNowSec = this.#cache[loaderNow]() / 1000;
       try {
-        return verifierCore.call(() => JSON.parse(this.#live().verify(token, coreCtx)));
+        const ctxText = JSON.stringify(coreCtx);
+        return verifierCore.call(() => JSON.parse(this.#live().verify(token, ctxText)));
       } catch (e) {
         err = e;
       }
@@ -186,15 +210,15 @@ function remoteIssuers(issuers) {
   return remote;
 }
 
-/** `jwksCache` (shared) or, when `needed`, a new JwksCache for this verifier using `fetch`. */
-function pickCache(jwksCache, fetchImpl, needed) {
-  if (fetchImpl !== undefined && typeof fetchImpl !== 'function') throw configError('fetch must be a function');
-  if (jwksCache !== undefined) {
-    // `fetch` is then unused: the shared cache fetches with its own.
-    if (!(jwksCache instanceof JwksCache)) throw configError('jwksCache must be a JwksCache');
-    return jwksCache;
-  }
-  return needed ? new JwksCache({ fetch: fetchImpl }) : null;
+/** `jwksCache` (shared) or, when `needed`, a new JwksCache for this verifier using `fetch` and `now`. */
+function pickCache(jwksCache, fetchImpl, now, needed) {
+  // `fetch` and `now` are then unused for keys: the shared cache has its own.
+  if (jwksCache !== undefined) return jwksCache;
+  if (!needed) return null;
+  const options = {};
+  if (fetchImpl !== undefined) options.fetch = fetchImpl;
+  if (now !== undefined) options.now = now;
+  return new JwksCache(options);
 }
 
 // Issuer identifiers come from our configuration, but keep messages short anyway.

@@ -28,7 +28,7 @@ pub struct WasmAccessTokenVerifier {
 impl WasmAccessTokenVerifier {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmAccessTokenVerifier, JsValue> {
-        let o: Options = options_from(options, "access token verifier options")?;
+        let o: Options = options_from(options, "options", "AccessTokenVerifier")?;
         let algorithms = o
             .algorithms
             .as_ref()

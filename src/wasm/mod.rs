@@ -119,9 +119,14 @@ fn with_checks(target: JsValue, checks: &[&'static str]) -> JsValue {
 
 /// Options arrive as JSON text (`json_arg`) and go through serde_json so that
 /// `deny_unknown_fields` holds.
-fn options_from<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    let json = json_arg(&value, what)?;
-    serde_json::from_value(json).map_err(|e| config_error(format!("invalid {what}: {e}")))
+/// Messages name the path under `root` (issue 13): `options.clients[0].clientId is required`.
+fn options_from<T: serde::de::DeserializeOwned>(
+    value: JsValue,
+    root: &str,
+    owner: &str,
+) -> Result<T, JsValue> {
+    let json = json_arg(&value, root)?;
+    crate::options_de::from_value(&json, root, owner).map_err(|e| to_js_error(&e))
 }
 
 /// An optional `alg` option: absent, or an algorithm idjag accepts (never none/HS*).
@@ -139,7 +144,7 @@ fn config_error(msg: String) -> JsValue {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct WasmContext {
     client_id: String,
     now_sec: f64,
@@ -160,9 +165,12 @@ pub struct WasmVerifier {
 #[wasm_bindgen]
 impl WasmVerifier {
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<WasmVerifier, JsValue> {
-        let value = json_arg(&options, "options")?;
-        let options = VerifierOptions::from_value(value).map_err(|e| to_js_error(&e))?;
+    /// `root`: how messages name the options (default `options`; the token endpoint's
+    /// grants are `options.grants`).
+    pub fn new(options: JsValue, root: Option<String>) -> Result<WasmVerifier, JsValue> {
+        let root = root.unwrap_or_else(|| "options".to_owned());
+        let value = json_arg(&options, &root)?;
+        let options = VerifierOptions::from_value_at(&value, &root).map_err(|e| to_js_error(&e))?;
         let inner = Verifier::new(options).map_err(|e| to_js_error(&e))?;
         Ok(WasmVerifier { inner })
     }
@@ -172,12 +180,9 @@ impl WasmVerifier {
     /// non-string must be refused here, and an oversized one before it is copied in.
     pub fn verify(&self, token: JsValue, ctx: JsValue) -> Result<JsValue, JsValue> {
         let token = self.token_string(&token)?;
-        let ctx: WasmContext = serde_wasm_bindgen::from_value(ctx).map_err(|e| {
-            to_js_error(&Error::new(
-                crate::ErrorCode::Config,
-                format!("invalid verify context: {e}"),
-            ))
-        })?;
+        // The per-call context arrives as JSON text too, so a missing or mistyped member is
+        // named (`ctx.clientId is required`), never a serde message.
+        let ctx: WasmContext = options_from(ctx, "ctx", "verify()")?;
         let mut checks = Vec::new();
         let grant = self
             .inner
@@ -297,7 +302,7 @@ impl WasmReplayCache {
 }
 
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct WasmExpect {
     #[serde(default)]
     audience: Option<String>,
@@ -321,8 +326,7 @@ pub fn inspect(token: JsValue, expect: JsValue) -> Result<JsValue, JsValue> {
     let expect: WasmExpect = if expect.is_undefined() || expect.is_null() {
         WasmExpect::default()
     } else {
-        serde_wasm_bindgen::from_value(expect)
-            .map_err(|e| config_error(format!("invalid expect: {e}")))?
+        options_from(expect, "expect", "inspect()")?
     };
     let result = crate::inspect::inspect(
         &token,

@@ -2,8 +2,7 @@
 //! the token request + client authentication, and the access-token issuer.
 
 use super::{
-    config_error, fresh_until, json_arg, key_set, optional_alg, options_from, serializer_value,
-    to_js_error,
+    config_error, fresh_until, key_set, optional_alg, options_from, serializer_value, to_js_error,
 };
 use crate::access_token::{AccessTokenIssuer, MintRequest};
 use crate::client_auth::{AuthFailure, ClientRegistry, ClientRegistryOptions};
@@ -106,7 +105,7 @@ pub struct WasmClientRegistry {
 impl WasmClientRegistry {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmClientRegistry, JsValue> {
-        let o: ClientRegistryOptions = options_from(options, "token endpoint options")?;
+        let o: ClientRegistryOptions = options_from(options, "options", "createTokenEndpoint")?;
         let inner = ClientRegistry::new(o).map_err(|e| to_js_error(&e))?;
         Ok(WasmClientRegistry { inner })
     }
@@ -229,7 +228,7 @@ const DEFAULT_AT_LIFETIME_SEC: u64 = 300;
 impl WasmAccessTokenIssuer {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmAccessTokenIssuer, JsValue> {
-        let o: IssuerOptions = options_from(options, "access token issuer options")?;
+        let o: IssuerOptions = options_from(options, "options", "AccessTokenIssuer")?;
         let alg = optional_alg(o.alg.as_deref())?;
         let key = match &o.private_jwk {
             Some(jwk) => SigningKey::from_jwk(jwk, alg),
@@ -264,9 +263,7 @@ impl WasmAccessTokenIssuer {
 
     /// `grant`: `{ subject, clientId, resources, scopes, claims? }` of a verified grant.
     pub fn mint(&self, grant: JsValue, now_sec: f64) -> Result<JsValue, JsValue> {
-        let value = json_arg(&grant, "grant")?;
-        let grant: MintRequest = serde_json::from_value(value)
-            .map_err(|e| config_error(format!("invalid grant: {e}")))?;
+        let grant: MintRequest = options_from(grant, "grant", "AccessTokenIssuer.mint()")?;
         let minted = self
             .inner
             .mint_for(&grant, now_sec)

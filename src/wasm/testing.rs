@@ -26,7 +26,7 @@ pub struct WasmTestIssuer {
 impl WasmTestIssuer {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<WasmTestIssuer, JsValue> {
-        let o: WasmTestIssuerOptions = options_from(options, "test issuer options")?;
+        let o: WasmTestIssuerOptions = options_from(options, "options", "TestIssuer")?;
         let alg = optional_alg(o.alg.as_deref())?;
         let inner = crate::testing::TestIssuer::new(&o.issuer, alg, o.kid, o.private_jwk.as_ref())
             .map_err(|e| to_js_error(&e))?;
@@ -63,9 +63,7 @@ impl WasmTestIssuer {
     }
 
     pub fn mint(&mut self, params: JsValue) -> Result<String, JsValue> {
-        let p: crate::testing::MintParams =
-            serde_json::from_value(json_arg(&params, "mint params")?)
-                .map_err(|e| config_error(format!("invalid mint params: {e}")))?;
+        let p: crate::testing::MintParams = options_from(params, "params", "TestIssuer.mint()")?;
         self.inner.mint(&p).map_err(|e| to_js_error(&e))
     }
 }

@@ -12,12 +12,12 @@ import { startJwksServer, json } from './lib/jwks-server.js';
 
 const AS = 'https://as.example';
 const MCP = 'https://mcp.example/mcp';
-const T0 = new Date('2026-11-26T10:00:00Z');
-const at = (sec) => new Date(T0.getTime() + sec * 1000);
+const T0 = Date.parse('2026-11-26T10:00:00Z') / 1000; // epoch seconds
+const at = (sec) => () => T0 + sec; // idjag's clock: epoch seconds
 const grant = { subject: 'alice', clientId: 'c1', resources: [MCP], scopes: ['files.read', 'files.search'] };
 
 const issuer = new AccessTokenIssuer({ issuer: AS });
-const mint = (over = {}, now = T0) => issuer.mint({ ...grant, ...over }, { now }).accessToken;
+const mint = (over = {}, now = at(0)) => issuer.mint({ ...grant, ...over }, { now }).accessToken;
 const verifier = (opts = {}) => new AccessTokenVerifier({ issuer: AS, audience: MCP, jwks: issuer.jwks(), ...opts });
 const refusal = (p) => p.then((v) => assert.fail(`accepted: ${JSON.stringify(v)}`), (e) => e);
 const counts = (v) => { const s = v.cacheStats(); return { hits: s.hits, misses: s.misses }; };
@@ -61,7 +61,7 @@ test('cache: false verifies every time; bad cache options are ERR_CONFIG', async
 test('expiry on a hit: refused from exp + tolerance on, with the verifier\'s tolerance', async () => {
   const v = verifier({ clockToleranceSec: 30 });
   const token = mint(); // exp = T0 + 300
-  assert.equal(decodeJwt(token).exp, T0.getTime() / 1000 + 300);
+  assert.equal(decodeJwt(token).exp, T0 + 300);
   await v.verify(token, { now: at(200) });
   await v.verify(token, { now: at(329) }); // exp + 29: still inside the tolerance
   assert.deepEqual(counts(v), { hits: 1, misses: 1 });
@@ -74,7 +74,7 @@ test('expiry on a hit: refused from exp + tolerance on, with the verifier\'s tol
 test('maxAgeSec bounds an entry\'s life even when the token lives longer', async () => {
   const long = new AccessTokenIssuer({ issuer: AS, lifetimeSec: 3600 });
   const v = new AccessTokenVerifier({ issuer: AS, audience: MCP, jwks: long.jwks(), cache: { maxAgeSec: 60 } });
-  const token = long.mint(grant, { now: T0 }).accessToken;
+  const token = long.mint(grant, { now: at(0) }).accessToken;
   await v.verify(token, { now: at(0) });
   await v.verify(token, { now: at(59) });
   await v.verify(token, { now: at(60) }); // verified again by the core, then cached again
@@ -84,7 +84,7 @@ test('maxAgeSec bounds an entry\'s life even when the token lives longer', async
 
 test('a token not yet valid (nbf) is never a hit before nbf − tolerance', async () => {
   const key = await importJWK(issuer.privateJwk(), 'ES256');
-  const t = T0.getTime() / 1000;
+  const t = T0;
   const token = await new SignJWT({ client_id: 'c1', jti: 'n1', scope: 'files.read', nbf: t + 100 })
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: issuer.jwks().keys[0].kid })
     .setIssuer(AS).setSubject('alice').setAudience(MCP).setIssuedAt(t).setExpirationTime(t + 300).sign(key);
@@ -99,10 +99,10 @@ test('key removal: once the key set without the signing key is loaded, the cache
   try {
     let current = new AccessTokenIssuer({ issuer: AS, kid: 'k1' });
     srv.route('/jwks', json(current.jwks(), { 'cache-control': 'max-age=60' }));
-    let clock = T0.getTime();
+    let clock = T0;
     const jwksCache = new JwksCache({ now: () => clock });
     const v = new AccessTokenVerifier({ issuer: AS, audience: MCP, jwksUri: `${srv.base}/jwks`, jwksCache });
-    const old = current.mint(grant, { now: T0 }).accessToken;
+    const old = current.mint(grant, { now: at(0) }).accessToken;
     await v.verify(old, { now: at(1) });
     await v.verify(old, { now: at(2) });
     assert.deepEqual(counts(v), { hits: 1, misses: 1 });
@@ -110,15 +110,15 @@ test('key removal: once the key set without the signing key is loaded, the cache
     // stands (a fresh verification would accept it too); past its TTL the set is reloaded.
     current = new AccessTokenIssuer({ issuer: AS, kid: 'k2' });
     srv.route('/jwks', json(current.jwks(), { 'cache-control': 'max-age=60' }));
-    clock += 30_000;
+    clock += 30;
     await v.verify(old, { now: at(3) });
     assert.deepEqual(counts(v), { hits: 2, misses: 1 });
-    clock += 31_000;
+    clock += 31;
     const e = await refusal(v.verify(old, { now: at(4) }));
     assert.equal(e.code, 'ERR_KEY', e.message);
     assert.equal(v.cacheStats().entries, 0, 'another key set voids every cached verdict');
     // The new key's tokens verify and are cached; the old token stays refused.
-    const fresh = current.mint(grant, { now: T0 }).accessToken;
+    const fresh = current.mint(grant, { now: at(0) }).accessToken;
     await v.verify(fresh, { now: at(5) });
     await v.verify(fresh, { now: at(6) });
     assert.equal((await refusal(v.verify(old, { now: at(7) }))).code, 'ERR_KEY');
@@ -132,11 +132,11 @@ test('the same key set refetched past its TTL keeps the cached verdicts', async 
   const srv = await startJwksServer();
   try {
     srv.route('/jwks', json(issuer.jwks(), { 'cache-control': 'max-age=60' }));
-    let clock = T0.getTime();
+    let clock = T0;
     const v = new AccessTokenVerifier({ issuer: AS, audience: MCP, jwksUri: `${srv.base}/jwks`, jwksCache: new JwksCache({ now: () => clock }) });
     const token = mint();
     await v.verify(token, { now: at(1) });
-    clock += 61_000;
+    clock += 61;
     await v.verify(token, { now: at(2) }); // keys stale: the core is asked, keys reloaded
     await v.verify(token, { now: at(3) });
     assert.equal(srv.hits.length, 2);
@@ -165,7 +165,7 @@ test('isRevoked: asked on every miss and hit with the claims; a refusal is ERR_P
   const e = await refusal(v.verify(token, { now: at(3) }));
   assert.ok(e instanceof IdJagError && e.code === 'ERR_POLICY', String(e));
   assert.deepEqual(counts(v), { hits: 2, misses: 1 }, 'refused on a hit');
-  const live = mint({}, new Date());
+  const live = mint({}, () => Date.now() / 1000);
   revoked.add(decodeJwt(live).jti);
   const wire = await refusal(v.verifyAccessToken(live));
   assert.ok(wire instanceof OAuthError && wire.code === 'invalid_token');
@@ -188,7 +188,7 @@ test('per-call requiredScopes apply on a hit (ERR_SCOPE, 403 insufficient_scope)
   assert.deepEqual(counts(v), { hits: 2, misses: 1 });
   // Constructor requiredScopes too, through the SDK interface.
   const strict = verifier({ OAuthError, requiredScopes: ['files.write'] });
-  const live = mint({}, new Date());
+  const live = mint({}, () => Date.now() / 1000);
   const info = await verifier({ OAuthError }).verifyAccessToken(live);
   assert.equal(Object.isFrozen(info.scopes), false, 'AuthInfo gets its own scopes array');
   for (let i = 0; i < 2; i++) {

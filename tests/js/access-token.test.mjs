@@ -14,7 +14,7 @@ const grant = { subject: 'alice', clientId: 'c1', resources: [MCP], scopes: ['fi
 
 test('minted tokens: at+jwt, the RFC 9068 claims, integer times, a fresh jti each time', () => {
   const issuer = new AccessTokenIssuer({ issuer: AS });
-  const now = new Date('2026-11-26T10:00:00Z');
+  const now = () => Date.parse('2026-11-26T10:00:00Z') / 1000; // idjag's clock: epoch seconds
   const a = issuer.mint(grant, { now });
   const b = issuer.mint(grant, { now });
   assert.notEqual(a.jti, b.jti);
@@ -81,14 +81,14 @@ test('jwksUri: loaded on first use, an unknown kid refetched once (key rotation)
     return Response.json(current.jwks(), { headers: { 'cache-control': 'max-age=600' } });
   });
   try {
-    let clock = Date.now();
+    let clock = Date.now() / 1000;
     const jwksCache = new JwksCache({ now: () => clock });
     const v = new AccessTokenVerifier({ issuer: AS, audience: MCP, jwksUri: `${server.url}/jwks`, jwksCache });
     assert.equal((await v.verify(current.mint(grant).accessToken)).subject, 'alice');
     assert.equal((await v.verify(current.mint(grant).accessToken)).subject, 'alice');
     assert.equal(requests, 1);
     current = new AccessTokenIssuer({ issuer: AS, kid: 'k2' }); // the authorization server rotated
-    clock += 31_000;
+    clock += 31;
     assert.equal((await v.verify(current.mint(grant).accessToken)).subject, 'alice');
     assert.equal(requests, 2);
   } finally {

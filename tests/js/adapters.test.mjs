@@ -271,7 +271,7 @@ describe('MCP SDK adapters (resource server)', () => {
     return { status: res.status, challenge: res.headers.get('www-authenticate'), body: text ? JSON.parse(text) : null, text };
   }
 
-  const expired = () => mint({}, { now: new Date(Date.now() - 3600_000) });
+  const expired = () => mint({}, { now: () => Date.now() / 1000 - 3600 });
 
   for (const [label, base] of [['v2 (@modelcontextprotocol/server) fetch gate', () => v2Url], ['v1 (@modelcontextprotocol/sdk) Express middleware', () => v1Url]]) {
     describe(label, () => {

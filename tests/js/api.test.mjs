@@ -10,7 +10,7 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { ERROR_CODES, IdJagError, IdJagVerifier, MemoryReplayStore } from 'idjag';
 
 const NOW = 1767225600; // 2026-01-01T00:00:00Z
-const now = new Date(NOW * 1000);
+const now = () => NOW; // idjag's clock: epoch seconds
 const ISS = 'https://idp.example.com';
 const AUD = 'https://as.example.com';
 const RES = 'https://mcp.example.com/mcp';
@@ -125,10 +125,11 @@ describe('IdJagVerifier', () => {
     assert.equal(e.code, 'ERR_EXPIRED');
   });
 
-  test('a bad ctx is a TypeError, not a verdict', async () => {
+  test('a bad ctx is ERR_CONFIG naming the member, not a verdict', async () => {
     const v = new IdJagVerifier(options());
-    await assert.rejects(v.verify(await mint(), null), TypeError);
-    await assert.rejects(v.verify(await mint(), { clientId: CLIENT, now: 'yesterday' }), TypeError);
+    const config = (start) => (e) => e instanceof IdJagError && e.code === 'ERR_CONFIG' && e.message.startsWith(start);
+    await assert.rejects(v.verify(await mint(), null), config('ctx must be an object'));
+    await assert.rejects(v.verify(await mint(), { clientId: CLIENT, now: 'yesterday' }), config('ctx.now must be a function'));
   });
 });
 
@@ -160,7 +161,7 @@ describe('replay (R29)', () => {
 
   test('MemoryReplayStore: fresh, replayed, full → ERR_REPLAY', () => {
     const s = new MemoryReplayStore({ maxEntries: 1 });
-    const until = Date.now() + 60_000;
+    const until = Date.now() / 1000 + 60;
     assert.equal(s.consume('a', until), true);
     assert.equal(s.consume('a', until), false);
     assert.equal(s.size, 1);
@@ -169,26 +170,26 @@ describe('replay (R29)', () => {
 
   test('MemoryReplayStore: an expired entry frees its place (by the wall clock)', () => {
     const s = new MemoryReplayStore({ maxEntries: 1 });
-    const past = Date.now() - 1000;
-    assert.equal(s.consume('old', past, past - 60_000), true);
-    assert.equal(s.consume('c', Date.now() + 60_000), true);
+    const past = Date.now() / 1000 - 1;
+    assert.equal(s.consume('old', past, past - 60), true);
+    assert.equal(s.consume('c', Date.now() / 1000 + 60), true);
   });
 
   // Issue 11: one verify() with a future `now` used to empty the store, and a grant that was
   // already redeemed was accepted again.
   test('MemoryReplayStore: a caller\'s now in the future does not purge unexpired entries', () => {
     const s = new MemoryReplayStore();
-    const until = Date.now() + 60_000;
+    const until = Date.now() / 1000 + 60;
     assert.equal(s.consume('a', until), true);
-    assert.equal(s.consume('b', until + 7200_000, Date.now() + 3600_000), true);
+    assert.equal(s.consume('b', until + 7200, Date.now() / 1000 + 3600), true);
     assert.equal(s.consume('a', until), false, 'the redeemed grant is still a replay');
   });
 
   test('MemoryReplayStore: bad arguments are TypeErrors', () => {
     const s = new MemoryReplayStore();
-    assert.throws(() => s.consume(42, Date.now()), TypeError);
+    assert.throws(() => s.consume(42, Date.now() / 1000), TypeError);
     assert.throws(() => s.consume('k', Number.NaN), TypeError);
-    assert.throws(() => s.consume('k', Date.now(), 'now'), TypeError);
+    assert.throws(() => s.consume('k', Date.now() / 1000, 'now'), TypeError);
     assert.equal(s.size, 0);
   });
 
@@ -210,11 +211,11 @@ describe('replay (R29)', () => {
     const seen = new Map();
     const calls = [];
     const store = {
-      async consume(key, expiresAtMs, nowMs) {
-        calls.push({ key, expiresAtMs, nowMs });
+      async consume(key, expiresAt, nowSec) {
+        calls.push({ key, expiresAt, nowSec });
         await new Promise((r) => setTimeout(r, 1));
         if (seen.has(key)) return false;
-        seen.set(key, expiresAtMs);
+        seen.set(key, expiresAt);
         return true;
       },
     };
@@ -226,8 +227,8 @@ describe('replay (R29)', () => {
     assert.equal(calls.length, 2);
     assert.equal(typeof calls[0].key, 'string');
     assert.notEqual(calls[0].key, calls[1].key, 'different jti, different key');
-    assert.equal(calls[0].expiresAtMs, (NOW + 120 + 60) * 1000, 'exp + clock tolerance, in ms');
-    assert.equal(calls[0].nowMs, now.getTime());
+    assert.equal(calls[0].expiresAt, NOW + 120 + 60, 'exp + clock tolerance, epoch seconds');
+    assert.equal(calls[0].nowSec, NOW);
     const e = await refusal(v.verify(t1, { clientId: CLIENT, now }));
     assert.equal(e.code, 'ERR_REPLAY');
     assert.equal(calls[2].key, calls[0].key, 'same grant, same key');

@@ -244,7 +244,8 @@ describe('point 4: smaller defects', () => {
     const v = new IdJagVerifier({ audience: AS, issuers: [{ issuer: idpA.issuer, jwks: idpA.jwks() }], resources: [MCP], clockToleranceSec: 3600, maxLifetimeSec: 86400 });
     const redeemed = grant(idpA, { lifetimeSec: 7200 });
     await v.verify(redeemed, { clientId: CLIENT });
-    const later = new Date(Date.now() + 3 * 3600_000);
+    const laterSec = Date.now() / 1000 + 3 * 3600;
+    const later = () => laterSec;
     await v.verify(grant(idpA, { now: later, lifetimeSec: 7200 }), { clientId: CLIENT, now: later });
     const e = await v.verify(redeemed, { clientId: CLIENT }).then(() => null, (x) => x);
     assert.equal(e?.code, 'ERR_REPLAY');

@@ -255,7 +255,7 @@ describe('refusals', () => {
     assert.match(events.at(-1).reason, /typ/);
 
     // An IdP whose clock is an hour ahead sees the ID token expired.
-    let clock = Date.now();
+    let clock = Date.now() / 1000; // epoch seconds
     const late = await startIdp({ apps: { 'files-mcp': { audience: AS, resource: MCP } }, now: () => clock });
     try {
       const token = await demoLogin({
@@ -266,7 +266,7 @@ describe('refusals', () => {
         tokenEndpoint: late.tokenEndpoint, audience: AS, resource: MCP, subjectToken: token, subjectTokenType: ID_TOKEN,
         clientId: mcpClient.clientId, clientSecret: mcpClient.clientSecret,
       }); // still fresh
-      clock += 3600_000;
+      clock += 3600;
       const e = await refusal(requestIdJag({
         tokenEndpoint: late.tokenEndpoint, audience: AS, resource: MCP, subjectToken: token, subjectTokenType: ID_TOKEN,
         clientId: mcpClient.clientId, clientSecret: mcpClient.clientSecret,

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { inspect } from 'idjag';
 
 const NOW = 1767225600;
-const now = new Date(NOW * 1000);
+const now = () => NOW; // idjag's clock: epoch seconds
 const AS = 'https://as.example.com';
 const RES = 'https://mcp.example.com/mcp';
 const expect = { audience: AS, resource: RES, clientId: 'client-1', now };
@@ -77,7 +77,7 @@ describe('inspect', () => {
 
   test('expect.now decides: the same grant is fine an hour earlier', () => {
     const token = jwt({}, { iat: NOW - 400, exp: NOW - 300 });
-    assert.equal(find(inspect(token, { ...expect, now: new Date((NOW - 3600) * 1000) }), 'expired'), undefined);
+    assert.equal(find(inspect(token, { ...expect, now: () => NOW - 3600 }), 'expired'), undefined);
   });
 
   test('alg none: alg-none (R10)', () => {
@@ -125,11 +125,14 @@ describe('inspect', () => {
     assert.equal(inspect('abc').header, null);
   });
 
-  test('non-strings and malformed expect are TypeErrors', () => {
+  test('a non-string token is a TypeError; a malformed expect is ERR_CONFIG naming the member', () => {
     assert.throws(() => inspect(42), TypeError);
     assert.throws(() => inspect(null), TypeError);
-    assert.throws(() => inspect(jwt(), { audience: 1 }), TypeError);
-    assert.throws(() => inspect(jwt(), { now: 'today' }), TypeError);
-    assert.throws(() => inspect(jwt(), null), TypeError);
+    const config = (start) => (e) => e.code === 'ERR_CONFIG' && e.message.startsWith(start);
+    assert.throws(() => inspect(jwt(), { audience: 1 }), config('expect.audience must be a string'));
+    assert.throws(() => inspect(jwt(), { now: 'today' }), config('expect.now must be'));
+    assert.throws(() => inspect(jwt(), { now: () => Date.now() }), config('expect.now() returned'));
+    assert.throws(() => inspect(jwt(), { bogus: 1 }), config('expect.bogus is not an option of inspect()'));
+    assert.throws(() => inspect(jwt(), null), config('expect must be an object'));
   });
 });

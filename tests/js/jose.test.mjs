@@ -14,7 +14,8 @@ import {
 import { IdJagVerifier, IdJagError } from 'idjag';
 
 const NOW = 1767225600; // fixed clock: 2026-01-01T00:00:00Z
-const now = new Date(NOW * 1000);
+const now = () => NOW; // idjag's clock: epoch seconds
+const nowDate = new Date(NOW * 1000); // jose's
 const ISS = 'https://idp.example.com';
 const AUD = 'https://as.example.com';
 const RES = 'https://mcp.example.com/mcp';
@@ -95,7 +96,7 @@ for (const alg of ALGS) {
     test('jose-minted grant is accepted with the right VerifiedGrant (R9, R10, R15, R17-R24)', async () => {
       const { jwt, jti } = await mint(alg);
       // jose itself accepts what it minted: a refusal below is idjag's, not the input's.
-      await jwtVerify(jwt, keys[alg].publicKey, { issuer: ISS, audience: AUD, typ: TYP, currentDate: now });
+      await jwtVerify(jwt, keys[alg].publicKey, { issuer: ISS, audience: AUD, typ: TYP, currentDate: nowDate });
 
       const g = await verifier().verify(jwt, { clientId: CLIENT, now });
       assert.equal(g.issuer, ISS);

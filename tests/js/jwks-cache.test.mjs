@@ -1,7 +1,7 @@
 // JwksCache and IdJagVerifier with remote keys (issue 3, scope item 1): a JWKS server on
 // loopback that rotates keys, goes down, answers slowly, answers 1 MB, answers garbage —
 // the cache behaves as specified. Time is an injected clock (no sleeping); the slow-server
-// tests use a real hung server and a short `timeoutMs`.
+// tests use a real hung server and a short `timeoutSec`.
 //
 //   node --test tests/js/jwks-cache.test.mjs      (needs the built package: make build)
 
@@ -12,11 +12,11 @@ import { IdJagError, IdJagVerifier, JwksCache } from 'idjag';
 import { bytes, hang, json, closeJwksServers, jwksServer, stall, status, streamed } from './lib/jwks-server.js';
 
 const NOW = 1767225600; // token times (2026-01-01T00:00:00Z)
-const now = new Date(NOW * 1000);
+const now = () => NOW; // idjag's clock: epoch seconds
 const AUD = 'https://as.example.com';
 const RES = 'https://mcp.example.com/mcp';
 const CLIENT = 'client-1';
-const SEC = 1000;
+const SEC = 1; // idjag's clock: epoch seconds
 const MIN = 60 * SEC;
 const HOUR = 60 * MIN;
 
@@ -43,9 +43,9 @@ function mint(iss, kid) {
     .sign(keys[kid].privateKey);
 }
 
-/** A settable clock (epoch ms) for a JwksCache. */
-function clock(start = Date.UTC(2026, 0, 1)) {
-  const c = { t: start, now: () => c.t, advance: (ms) => { c.t += ms; } };
+/** A settable clock (epoch seconds) for a JwksCache. */
+function clock(start = Date.UTC(2026, 0, 1) / 1000) {
+  const c = { t: start, now: () => c.t, advance: (sec) => { c.t += sec; } };
   return c;
 }
 
@@ -212,16 +212,16 @@ describe('JwksCache: an IdP that is down, slow, huge or broken', () => {
     assert.deepEqual(back, set('k2'), 'fetched again once the IdP is back');
   });
 
-  test('slow: no answer within timeoutMs is an error (and the default is 5 s)', async () => {
+  test('slow: no answer within timeoutSec is an error (and the default is 5 s)', async () => {
     const srv = await server();
     srv.route('/hang', hang());
     srv.route('/stall', stall());
-    const cache = new JwksCache({ timeoutMs: 300 });
+    const cache = new JwksCache({ timeoutSec: 0.3 });
     for (const path of ['/hang', '/stall']) {
       const e = await rejection(cache.get(`${srv.base}${path}`));
-      assert.match(e.message, /timed out after 300 ms/, path);
+      assert.match(e.message, /timed out after 0\.3 s/, path);
     }
-    assert.throws(() => new JwksCache({ timeoutMs: 0 }), (e) => e.code === 'ERR_CONFIG');
+    assert.throws(() => new JwksCache({ timeoutSec: 0 }), (e) => e.code === 'ERR_CONFIG');
   });
 
   test('1 MB: refused by its Content-Length, or while streaming without reading it all', async () => {
@@ -335,7 +335,7 @@ describe('JwksCache: export and import', () => {
   });
 
   test('junk entries are skipped; imported keys are never trusted past expiry + 1 h', async () => {
-    const t0 = Date.UTC(2026, 0, 1);
+    const t0 = Date.UTC(2026, 0, 1) / 1000;
     const c = clock(t0);
     const good = (extra = {}) => ({ kind: 'jwks', url: 'https://idp.example.com/jwks', jwks: set('k1'), fetchedAt: t0 - MIN, expiresAt: t0 + 9 * MIN, ...extra });
     const cache = new JwksCache({ now: c.now, fetch: () => Promise.reject(new Error('offline')) });
@@ -355,7 +355,7 @@ describe('JwksCache: export and import', () => {
       good({ url: 'https://h.example.com/jwks', fetchedAt: t0 - 30 * MIN, expiresAt: t0 + 365 * 24 * HOUR }), // TTL clamped to 24 h
       { kind: 'metadata', issuer: 'https://idp.example.com', jwksUri: 'https://idp.example.com/jwks', fetchedAt: t0, expiresAt: t0 + MIN },
     ];
-    assert.equal(cache.import({ version: 1, entries }), 3);
+    assert.equal(cache.import({ version: 2, entries }), 3);
     const exported = cache.export().entries;
     assert.deepEqual(exported.map((e) => e.url ?? e.issuer).sort(), ['https://h.example.com/jwks', 'https://idp.example.com', 'https://idp.example.com/jwks']);
     const h = exported.find((e) => e.url === 'https://h.example.com/jwks');
@@ -369,12 +369,13 @@ describe('JwksCache: export and import', () => {
 
     // An older entry never replaces a newer one.
     const fresh = new JwksCache({ now: () => t0, fetch: () => Promise.reject(new Error('offline')) });
-    fresh.import({ version: 1, entries: [good({ jwks: set('k2'), fetchedAt: t0 - SEC, expiresAt: t0 + MIN })] });
-    assert.equal(fresh.import({ version: 1, entries: [good()] }), 0);
+    fresh.import({ version: 2, entries: [good({ jwks: set('k2'), fetchedAt: t0 - SEC, expiresAt: t0 + MIN })] });
+    assert.equal(fresh.import({ version: 2, entries: [good()] }), 0);
     assert.deepEqual(await fresh.get('https://idp.example.com/jwks'), set('k2'));
 
     assert.equal(cache.import('{not json'), 0);
-    assert.equal(cache.import({ version: 2, entries: [good()] }), 0);
+    assert.equal(cache.import({ version: 1, entries: [good()] }), 0, 'version 1 (epoch ms) is not read');
+    assert.equal(cache.import({ version: 3, entries: [good()] }), 0);
     assert.equal(cache.import({ entries: 'x' }), 0);
     assert.equal(cache.import(null), 0, 'nothing stored yet');
     assert.equal(cache.import(undefined), 0);

@@ -20,16 +20,17 @@ import { serveFetch } from '../../examples/lib/serve-fetch.js';
 const AS = 'https://as.example';
 const MCP = 'https://mcp.example/mcp';
 const CLIENT = 'client-1';
-const SEC = 1000;
+const SEC = 1; // idjag's clock: epoch seconds
 const HOUR = 3600 * SEC;
 const GT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 const server = jwksServer;
 after(closeJwksServers);
 
-function clock(start = Date.now()) {
+function clock(start = Date.now() / 1000) {
   let t = start;
-  return { now: () => t, advance: (ms) => { t += ms; }, date: () => new Date(t) };
+  // at(): a clock fixed at the current time
+  return { now: () => t, advance: (sec) => { t += sec; }, at: () => { const x = t; return () => x; } };
 }
 
 // ~12 KB of nested arrays, 6,000 levels: what trapped the wasm instance (issue 10 point 1).
@@ -42,13 +43,14 @@ const goodVerifier = new IdJagVerifier({
 });
 
 /** After any hostile input, a valid grant must still verify in an instance made before it. */
-async function stillVerifies(laterMs = 0) {
-  const now = new Date(Date.now() + laterMs);
+async function stillVerifies(laterSec = 0) {
+  const t = Date.now() / 1000 + laterSec;
+  const now = () => t;
   const g = await goodVerifier.verify(goodIdp.mint({ audience: AS, clientId: CLIENT, resource: MCP, now }), { clientId: CLIENT, now });
   assert.equal(g.issuer, goodIdp.issuer);
 }
 
-const grantFrom = (idp, now = new Date(), extra = {}) => idp.mint({ audience: AS, clientId: CLIENT, resource: MCP, now, ...extra });
+const grantFrom = (idp, now = undefined, extra = {}) => idp.mint({ audience: AS, clientId: CLIENT, resource: MCP, now, ...extra });
 
 describe('point 1: no JWK Set can trap the instance', () => {
   test('an IdP jwksUri serving 6,000 nested arrays: ERR_KEY, and every verifier keeps working', async () => {
@@ -89,10 +91,10 @@ describe('point 1: no JWK Set can trap the instance', () => {
 
   test('JwksCache.import of a nested set (object and text): skipped', async () => {
     const cache = new JwksCache();
-    const now = Date.now();
-    const entry = { kind: 'jwks', url: 'https://idp.example/jwks', jwks: NESTED, fetchedAt: now, expiresAt: now + 60_000 };
-    assert.equal(cache.import({ version: 1, entries: [entry] }), 0);
-    const text = `{"version":1,"entries":[{"kind":"jwks","url":"https://idp.example/jwks","fetchedAt":${now},"expiresAt":${now + 60_000},"jwks":${NESTED_TEXT}}]}`;
+    const now = Date.now() / 1000;
+    const entry = { kind: 'jwks', url: 'https://idp.example/jwks', jwks: NESTED, fetchedAt: now, expiresAt: now + 60 };
+    assert.equal(cache.import({ version: 2, entries: [entry] }), 0);
+    const text = `{"version":2,"entries":[{"kind":"jwks","url":"https://idp.example/jwks","fetchedAt":${now},"expiresAt":${now + 60},"jwks":${NESTED_TEXT}}]}`;
     assert.equal(cache.import(text), 0);
     await stillVerifies();
   });
@@ -151,8 +153,8 @@ async function clientKey(kid) {
   return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' } };
 }
 
-function clientAssertion(key, clientId, nowMs) {
-  const iat = Math.floor(nowMs / 1000);
+function clientAssertion(key, clientId, nowSec) {
+  const iat = Math.floor(nowSec);
   return new SignJWT({ jti: randomUUID() }).setProtectedHeader({ alg: 'ES256', kid: key.kid })
     .setIssuer(clientId).setSubject(clientId).setAudience(AS).setIssuedAt(iat).setExpirationTime(iat + 60).sign(key.privateKey);
 }
@@ -170,10 +172,10 @@ describe('point 2: a private_key_jwt client\'s keys rotate', () => {
       accessTokenIssuer: new AccessTokenIssuer({ issuer: AS }),
       clients: [{ clientId: 'rot', tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: `${srv.base}/jwks` }],
       jwksCache: new JwksCache({ now: c.now }),
-      now: c.date,
+      now: c.now,
     });
     const request = async (key) => endpoint(form({
-      grant_type: GT, assertion: idp.mint({ audience: AS, clientId: 'rot', resource: MCP, now: c.date() }),
+      grant_type: GT, assertion: idp.mint({ audience: AS, clientId: 'rot', resource: MCP, now: c.at() }),
       client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
       client_assertion: await clientAssertion(key, 'rot', c.now()),
     }));
@@ -196,13 +198,13 @@ describe('point 3: a key the AS removed stops verifying access tokens', () => {
     srv.route('/jwks', json({ keys: [...old.jwks().keys, ...kept.jwks().keys] }, { 'cache-control': 'max-age=60' }));
     const c = clock();
     const v = new AccessTokenVerifier({ issuer: AS, audience: MCP, jwksUri: `${srv.base}/jwks`, jwksCache: new JwksCache({ now: c.now }) });
-    const at = (issuer) => issuer.mint({ subject: 'u', clientId: CLIENT, resources: [MCP], scopes: [] }, { now: c.date() }).accessToken;
-    assert.equal((await v.verify(at(old), { now: c.date() })).subject, 'u');
+    const at = (issuer) => issuer.mint({ subject: 'u', clientId: CLIENT, resources: [MCP], scopes: [] }, { now: c.at() }).accessToken;
+    assert.equal((await v.verify(at(old), { now: c.at() })).subject, 'u');
     srv.route('/jwks', json({ keys: kept.jwks().keys }, { 'cache-control': 'max-age=60' })); // the AS removes at-old
     c.advance(2 * HOUR);
-    const e = await v.verify(at(old), { now: c.date() }).then(() => null, (x) => x);
+    const e = await v.verify(at(old), { now: c.at() }).then(() => null, (x) => x);
     assert.equal(e?.code, 'ERR_KEY', String(e));
-    assert.equal((await v.verify(at(kept), { now: c.date() })).subject, 'u');
+    assert.equal((await v.verify(at(kept), { now: c.at() })).subject, 'u');
     assert.equal(srv.hits.length, 2, 'one fetch at first use, one after the TTL');
   });
 });
@@ -314,8 +316,9 @@ describe('a trap anyway: the call fails closed, the next call works, single-use 
     assert.equal(replay?.code, 'ERR_REPLAY');
     assert.equal(lost.length, 1, 'the loss is reported');
     // A grant minted after the restart (later expiry) is accepted, by this verifier and others.
-    const later = grantFrom(idp, new Date(Date.now() + 5 * SEC));
-    assert.equal((await v.verify(later, { clientId: CLIENT, now: new Date(Date.now() + 5 * SEC) })).issuer, idp.issuer);
+    const in5 = Date.now() / 1000 + 5 * SEC;
+    const later = grantFrom(idp, () => in5);
+    assert.equal((await v.verify(later, { clientId: CLIENT, now: () => in5 })).issuer, idp.issuer);
     // goodVerifier's own store lost its entries too: its next grant expires later than any it held.
     await stillVerifies(5 * SEC);
     assert.ok(inspect(later).claims.iss);
@@ -356,15 +359,15 @@ describe('rotation through one loader, for a loopback server that rotates', () =
     const v = new IdJagVerifier({
       audience: AS, issuers: [{ issuer: srv.url, jwksUri: `${srv.url}/jwks` }], resources: [MCP], jwksCache: new JwksCache({ now: c.now }),
     });
-    const at = () => ({ clientId: CLIENT, now: c.date() });
-    await v.verify(grantFrom(k1, c.date()), at());
+    const at = () => ({ clientId: CLIENT, now: c.at() });
+    await v.verify(grantFrom(k1, c.at()), at());
     current = { keys: [...k1.jwks().keys, ...k2.jwks().keys] };
     c.advance(31 * SEC);
-    await v.verify(grantFrom(k2, c.date()), at());
+    await v.verify(grantFrom(k2, c.at()), at());
     current = { keys: [...k2.jwks().keys] };
     c.advance(121 * SEC);
-    const e = await v.verify(grantFrom(k1, c.date()), at()).then(() => null, (x) => x);
+    const e = await v.verify(grantFrom(k1, c.at()), at()).then(() => null, (x) => x);
     assert.equal(e?.code, 'ERR_KEY');
-    await v.verify(grantFrom(k2, c.date()), at());
+    await v.verify(grantFrom(k2, c.at()), at());
   });
 });

@@ -15,6 +15,8 @@ import { IdJagError, IdJagVerifier, RedisReplayStore } from 'idjag';
 import { TestIssuer } from 'idjag/testing';
 import { startRedis } from '../redis/server.mjs';
 
+const nowSec = () => Date.now() / 1000; // idjag's clock: epoch seconds
+
 const AS = 'https://as.example.com';
 const RES = 'https://mcp.example.com/mcp';
 const CLIENT = 'client-1';
@@ -74,13 +76,13 @@ describe('RedisReplayStore', () => {
   });
 
   for (const [name, client] of [['node-redis', () => nodeRedis], ['ioredis', () => ioredis]]) {
-    test(`${name}: first sighting true, then false; one key, value 1, TTL bounded by expiresAtMs`, async () => {
+    test(`${name}: first sighting true, then false; one key, value 1, TTL bounded by expiresAt`, async () => {
       const store = new RedisReplayStore({ client: client() });
       const key = replayKey('https://idp.example.com', `jti-${randomUUID()}`);
-      const now = Date.now();
-      assert.equal(await store.consume(key, now + 60_000, now), true);
-      assert.equal(await store.consume(key, now + 60_000, now), false);
-      assert.equal(await store.consume(key, now + 60_000), false, 'two-argument form');
+      const now = nowSec();
+      assert.equal(await store.consume(key, now + 60, now), true);
+      assert.equal(await store.consume(key, now + 60, now), false);
+      assert.equal(await store.consume(key, now + 60), false, 'two-argument form');
       const keys = await admin.keys('*');
       assert.equal(keys.length, 1);
       assert.match(keys[0], KEY_FORM);
@@ -96,7 +98,7 @@ describe('RedisReplayStore', () => {
     const b = new RedisReplayStore({ client: ioredis });
     const k1 = replayKey('https://idp.example.com', 'shared-1');
     const k2 = replayKey('https://idp.example.com', 'shared-2');
-    const until = Date.now() + 30_000;
+    const until = nowSec() + 30;
     assert.equal(await a.consume(k1, until), true);
     assert.equal(await b.consume(k1, until), false);
     assert.equal(await b.consume(k2, until), true);
@@ -106,37 +108,37 @@ describe('RedisReplayStore', () => {
   test('a client mapping simple strings to Buffers still gives true / false', async () => {
     const store = new RedisReplayStore({ client: nodeRedis.withTypeMapping({ [RESP_TYPES.SIMPLE_STRING]: Buffer }) });
     const key = replayKey('https://idp.example.com', 'buffers');
-    assert.equal(await store.consume(key, Date.now() + 30_000), true);
-    assert.equal(await store.consume(key, Date.now() + 30_000), false);
+    assert.equal(await store.consume(key, nowSec() + 30), true);
+    assert.equal(await store.consume(key, nowSec() + 30), false);
   });
 
-  test('expiry is honoured: the record is gone after expiresAtMs and the key is fresh again', async () => {
+  test('expiry is honoured: the record is gone after expiresAt and the key is fresh again', async () => {
     const store = new RedisReplayStore({ client: nodeRedis });
     const key = replayKey('https://idp.example.com', 'short-lived');
-    assert.equal(await store.consume(key, Date.now() + 300), true);
-    assert.equal(await store.consume(key, Date.now() + 300), false);
+    assert.equal(await store.consume(key, nowSec() + 0.3), true);
+    assert.equal(await store.consume(key, nowSec() + 0.3), false);
     const k = `idjag:jti:${key.replace('.', ':')}`;
     const pttl = await admin.pTTL(k);
     assert.ok(pttl > 0 && pttl <= 300, `pttl ${pttl}`);
     // Wait for Redis to drop it (polling, no timing assertion; the cap only guards a hang).
     for (let i = 0; i < 100 && (await admin.exists(k)) === 1; i++) await sleep(50);
     assert.equal(await admin.exists(k), 0, 'redis dropped the record');
-    assert.equal(await store.consume(key, Date.now() + 30_000), true);
+    assert.equal(await store.consume(key, nowSec() + 30), true);
   });
 
   test('the TTL is the longer of the verification-time and wall-clock readings', async () => {
     const store = new RedisReplayStore({ client: ioredis });
-    // ctx.now ahead of the wall clock: keep the record until expiresAtMs by the wall clock.
+    // ctx.now ahead of the wall clock: keep the record until expiresAt by the wall clock.
     const key = replayKey('https://idp.example.com', 'future-now');
-    const now = Date.now();
-    assert.equal(await store.consume(key, now + 20_000, now + 19_000), true);
+    const now = nowSec();
+    assert.equal(await store.consume(key, now + 20, now + 19), true);
     const pttl = await admin.pTTL(`idjag:jti:${key.replace('.', ':')}`);
     assert.ok(pttl > 10_000 && pttl <= 20_000, `pttl ${pttl}`);
   });
 
-  test('expiresAtMs already past on both clocks: refused (ERR_REPLAY), nothing written', async () => {
+  test('expiresAt already past on both clocks: refused (ERR_REPLAY), nothing written', async () => {
     const store = new RedisReplayStore({ client: nodeRedis });
-    const now = Date.now();
+    const now = nowSec();
     const e = await rejection(store.consume(replayKey('https://idp.example.com', 'late'), now - 1, now));
     assert.ok(e instanceof IdJagError);
     assert.equal(e.code, 'ERR_REPLAY');
@@ -146,7 +148,8 @@ describe('RedisReplayStore', () => {
   test('a ctx.now in the past (fixed test clock) still records the grant: the replay is refused', async () => {
     // An absolute PXAT deadline computed from this clock would be long past for Redis, which
     // would answer OK and keep nothing: every presentation would be "fresh".
-    const then = new Date(Date.now() - 30 * 24 * 3600 * 1000);
+    const thenSec = nowSec() - 30 * 24 * 3600;
+    const then = () => thenSec;
     const verifier = verifierWith(new RedisReplayStore({ client: nodeRedis }));
     const token = grant(idp, { now: then });
     await verifier.verify(token, { clientId: CLIENT, now: then });
@@ -222,12 +225,12 @@ describe('RedisReplayStore', () => {
   });
 
   test('options are checked (ERR_CONFIG) and keys that are not replay keys are refused', async () => {
-    for (const bad of [undefined, null, {}, { client: {} }, { client: nodeRedis, prefix: 7 }, { client: nodeRedis, prefix: 'x'.repeat(257) }, { client: nodeRedis, timeoutMs: 0 }, { client: nodeRedis, timeoutMs: 1.5 }]) {
+    for (const bad of [undefined, null, {}, { client: {} }, { client: nodeRedis, prefix: 7 }, { client: nodeRedis, prefix: 'x'.repeat(257) }, { client: nodeRedis, timeoutSec: 0 }, { client: nodeRedis, timeoutSec: '1' }, { client: nodeRedis, timeoutMs: 1000 }]) {
       assert.throws(() => new RedisReplayStore(bad), (e) => e instanceof IdJagError && e.code === 'ERR_CONFIG', JSON.stringify(bad));
     }
     const store = new RedisReplayStore({ client: nodeRedis });
     for (const key of ['raw-jti', 'a.b.c', 'a b.c', '', 42, null]) {
-      assert.ok((await rejection(store.consume(key, Date.now() + 1000))) instanceof TypeError, String(key));
+      assert.ok((await rejection(store.consume(key, nowSec() + 1))) instanceof TypeError, String(key));
     }
     assert.ok((await rejection(store.consume('a.b', Number.NaN))) instanceof TypeError);
     assert.equal(await admin.dbSize(), 0);
@@ -256,8 +259,8 @@ describe('RedisReplayStore when Redis is down: fail closed with ERR_REPLAY', () 
     io.on('error', () => {});
     await io.connect();
     try {
-      const viaNr = verifierWith(new RedisReplayStore({ client: nr, timeoutMs: 300 }));
-      const viaIo = verifierWith(new RedisReplayStore({ client: io, timeoutMs: 300 }));
+      const viaNr = verifierWith(new RedisReplayStore({ client: nr, timeoutSec: 0.3 }));
+      const viaIo = verifierWith(new RedisReplayStore({ client: io, timeoutSec: 0.3 }));
       await viaNr.verify(grant(), { clientId: CLIENT }); // works while Redis is up
       await redis.stop();
       await assertRefused(viaNr, grant());

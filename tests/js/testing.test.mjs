@@ -9,7 +9,8 @@ import { describe, test } from 'node:test';
 import { IdJagError, IdJagVerifier, inspect } from 'idjag';
 import { TestIssuer } from 'idjag/testing';
 
-const NOW = new Date(1767225600 * 1000); // 2026-01-01T00:00:00Z
+const NOW_SEC = 1767225600; // 2026-01-01T00:00:00Z
+const NOW = () => NOW_SEC; // idjag's clock: epoch seconds
 const AS = 'https://as.example.com';
 const RES = 'https://mcp.example.com/mcp';
 const CLIENT = 'client-1';
@@ -72,8 +73,8 @@ describe('TestIssuer', () => {
     assert.equal(g.tenant, 't1');
     assert.equal(g.header.typ, 'oauth-id-jag+jwt');
     assert.equal(g.header.alg, 'ES256');
-    assert.equal(g.claims.iat, NOW.getTime() / 1000);
-    assert.equal(g.claims.exp, NOW.getTime() / 1000 + 60);
+    assert.equal(g.claims.iat, NOW_SEC);
+    assert.equal(g.claims.exp, NOW_SEC + 60);
   });
 
   test('every variant is refused by a default verifier with exactly its code (replayed after the valid one)', async () => {
@@ -140,9 +141,10 @@ describe('TestIssuer', () => {
     assert.throws(() => idp.mintVariant('no-such-variant', params), (e) => e instanceof IdJagError && e.code === 'ERR_CONFIG');
     assert.throws(() => new TestIssuer({ issuer: 'https://idp.example.com', alg: 'HS256' }), (e) => e instanceof IdJagError && e.code === 'ERR_CONFIG');
     assert.throws(() => new TestIssuer({ issuer: 'https://idp.example.com', privateJwk: { kty: 'oct', k: 'AAAA' } }), IdJagError);
-    assert.throws(() => new TestIssuer(), TypeError);
-    assert.throws(() => idp.mint({ audience: AS }), TypeError);
-    assert.throws(() => idp.mint({ ...params, now: 'yesterday' }), TypeError);
+    const config = (start) => (e) => e instanceof IdJagError && e.code === 'ERR_CONFIG' && e.message.startsWith(start);
+    assert.throws(() => new TestIssuer(), config('options must be an object'));
+    assert.throws(() => idp.mint({ audience: AS }), config('params.clientId is required'));
+    assert.throws(() => idp.mint({ ...params, now: 'yesterday' }), config('params.now must be a function'));
   });
 
   test('inspect sees what the variants break', () => {

@@ -61,8 +61,8 @@ const issuers: IssuerOptions[] = [
 ];
 const jwksCache = new JwksCache({
   fetch: fetchImpl,
-  now: () => Date.now(),
-  timeoutMs: 5000,
+  now: () => Date.now() / 1000,
+  timeoutSec: 5,
   maxEntries: 1000,
   onKeysSetAside: ({ url, setAside }) => { void url; void setAside.map((k) => [k.index, k.kid, k.reason]); },
 });
@@ -76,7 +76,7 @@ const verifierOptions: VerifierOptions = {
   maxLifetimeSec: 300,
   maxTokenBytes: 16384,
   replay: 'single-use',
-  replayStore: new MemoryReplayStore({ maxEntries: 100000, onStateLost: ({ refusedUntil }) => void refusedUntil.getTime() }),
+  replayStore: new MemoryReplayStore({ maxEntries: 100000, onStateLost: ({ refusedUntil }) => void refusedUntil.toFixed() }),
   jwksCache,
   fetch: fetchImpl,
   scopeRequest: 'intersect',
@@ -87,13 +87,13 @@ const verifierOptions: VerifierOptions = {
   allowAuthorizationDetails: true,
 };
 const verifier = new IdJagVerifier(verifierOptions);
-const ctx: VerifyContext = { clientId: 'c1', now: new Date(), scope: 'files.read', resource: 'https://mcp.example/mcp' };
+const ctx: VerifyContext = { clientId: 'c1', now: () => Date.now() / 1000, scope: 'files.read', resource: 'https://mcp.example/mcp' };
 const grant = await verifier.verify('token', ctx);
 const subIdTrusted: boolean = grant.subIdTrusted;
 void subIdTrusted;
 
 declare const redisClient: { set(key: string, value: string, ...options: any[]): Promise<unknown> };
-const redisStore = new RedisReplayStore({ client: redisClient, prefix: 'idjag:jti:', timeoutMs: 2000 });
+const redisStore = new RedisReplayStore({ client: redisClient, prefix: 'idjag:jti:', timeoutSec: 2 });
 void redisStore;
 await jwksCache.refresh('https://idp.example/jwks', { reason: 'unknown-kid' });
 
@@ -112,12 +112,12 @@ const atOptions: AccessTokenVerifierOptions = {
 };
 const atVerifier = new AccessTokenVerifier(atOptions);
 new AccessTokenVerifier({ issuer: 'https://as.example', audience: 'https://mcp.example/mcp', jwks });
-await atVerifier.verify('t', { now: new Date(), requiredScopes: ['files.write'] });
+await atVerifier.verify('t', { now: () => Date.now() / 1000, requiredScopes: ['files.write'] });
 
 const accessTokenIssuer = new AccessTokenIssuer({ issuer: 'https://as.example', alg: 'ES256', kid: 'as-1', privateJwk: ecKey, lifetimeSec: 300 });
 const minted = accessTokenIssuer.mint(
   { subject: 'u', clientId: 'c1', resources: ['https://mcp.example/mcp'], scopes: ['files.read'], claims: { act: { sub: 'agent' } } },
-  { now: new Date() },
+  { now: () => Date.now() / 1000 },
 );
 void minted.jti;
 const publicKeys: JWKSet = accessTokenIssuer.jwks();
@@ -144,7 +144,7 @@ const endpointOptions: TokenEndpointOptions = {
   audit: { hashSubject: false, salt: 'salt' },
   jwksCache,
   fetch: fetchImpl,
-  now: () => new Date(),
+  now: () => Date.now() / 1000,
   legacyClientAssertionAudience: true,
   maxAssertionsPerClient: 1000,
   mapSubject: async (g) => (g.issuer === 'https://idp.example' ? `local:${g.subject}` : undefined),
@@ -184,14 +184,14 @@ clientMetadata({
   jwksUri: 'https://app.example/jwks', logo_uri: 'https://app.example/logo.png',
 });
 clientMetadata({ jwks, tokenEndpointAuthMethod: 'private_key_jwt' });
-inspect(idJag, { audience: 'https://as.example', resource: 'https://mcp.example/mcp', clientId: 'c1', now: new Date() });
+inspect(idJag, { audience: 'https://as.example', resource: 'https://mcp.example/mcp', clientId: 'c1', now: () => Date.now() / 1000 });
 inspectJwks(jwks);
 inspectJwks(JSON.stringify(jwks));
 
 // --- testing ---------------------------------------------------------------------------------
 const idp = new TestIssuer({ issuer: 'https://idp.test', alg: 'ES256', kid: 'k1', privateJwk: ecKey });
 const mintParams: MintParams = {
-  audience: 'https://as.example', clientId: 'c1', now: new Date(), subject: 'u', resource: ['https://mcp.example/mcp'],
+  audience: 'https://as.example', clientId: 'c1', now: () => Date.now() / 1000, subject: 'u', resource: ['https://mcp.example/mcp'],
   scope: 'files.read', lifetimeSec: 60, jti: 'j', tenant: 't', claims: { groups: ['g'] },
 };
 idp.mint(mintParams);
@@ -201,9 +201,9 @@ void testKeys;
 // --- exactOptionalPropertyTypes: forwarding values that may be undefined --------------------
 declare const params: { assertion: string; scope?: string | undefined; resource?: string | undefined };
 declare const maybe: {
-  s?: string | undefined; n?: number | undefined; b?: boolean | undefined; list?: string[] | undefined; date?: Date | undefined;
+  s?: string | undefined; n?: number | undefined; b?: boolean | undefined; list?: string[] | undefined; clock?: (() => number) | undefined;
 };
-await verifier.verify(params.assertion, { clientId: 'c1', scope: params.scope, resource: params.resource, now: maybe.date });
+await verifier.verify(params.assertion, { clientId: 'c1', scope: params.scope, resource: params.resource, now: maybe.clock });
 new IdJagVerifier({
   audience: 'https://as.example',
   issuers: [{ issuer: 'https://idp.example', jwks, tenant: maybe.s, discover: maybe.b, algorithms: undefined }],
@@ -213,7 +213,7 @@ new IdJagVerifier({
   allowAuthorizationDetails: maybe.b,
 });
 new MemoryReplayStore({ maxEntries: maybe.n, onStateLost: undefined });
-new RedisReplayStore({ client: redisClient, prefix: maybe.s, timeoutMs: maybe.n });
+new RedisReplayStore({ client: redisClient, prefix: maybe.s, timeoutSec: maybe.n });
 new AccessTokenVerifier({
   issuer: 'https://as.example', audience: 'https://mcp.example/mcp', jwksUri: maybe.s ?? 'https://as.example/jwks',
   jwksCache: undefined, fetch: undefined, algorithms: undefined, clockToleranceSec: maybe.n, requiredScopes: maybe.list, OAuthError: undefined,
@@ -236,5 +236,5 @@ await exchangeIdJag({
   clientIdInBody: maybe.b, scope: params.scope, resource: params.resource, fetch: undefined, signal: undefined,
 });
 new TestIssuer({ issuer: 'https://idp.test', alg: undefined, kid: maybe.s, privateJwk: undefined });
-new JwksCache({ fetch: undefined, now: undefined, timeoutMs: maybe.n, maxEntries: maybe.n, onKeysSetAside: undefined });
-inspect('t', { audience: maybe.s, resource: maybe.s, clientId: maybe.s, now: maybe.date });
+new JwksCache({ fetch: undefined, now: undefined, timeoutSec: maybe.n, maxEntries: maybe.n, onKeysSetAside: undefined });
+inspect('t', { audience: maybe.s, resource: maybe.s, clientId: maybe.s, now: maybe.clock });

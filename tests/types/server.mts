@@ -42,7 +42,7 @@ const minted = tokens.mint({ subject: 'u', clientId: 'c1', resources: ['https://
 const at: string = minted.accessToken;
 
 const rs = new AccessTokenVerifier({ issuer: 'https://as.example', audience: 'https://mcp.example/mcp', jwks: tokens.jwks(), requiredScopes: ['files.read'] });
-const info = await rs.verify(at, { now: new Date() });
+const info = await rs.verify(at, { now: () => Date.now() / 1000 });
 const scopes: string[] = info.scopes;
 const auth = await rs.verifyAccessToken(at);
 const resource: URL = auth.resource;

@@ -5,7 +5,7 @@ import { TestIssuer, type MintParams, type TestVariant, type TestVariantName } f
 const idp = new TestIssuer({ issuer: 'https://idp.test', alg: 'EdDSA', kid: 'k1' });
 const again = new TestIssuer({ issuer: idp.issuer, privateJwk: idp.privateJwk() });
 const verifier = new IdJagVerifier({ audience: 'https://as.test', issuers: [{ issuer: again.issuer, jwks: again.jwks() }], resources: ['https://mcp.test/mcp'] });
-const params: MintParams = { audience: 'https://as.test', clientId: 'c1', resource: 'https://mcp.test/mcp', now: new Date(), lifetimeSec: 60, claims: { email: 'a@b.c' } };
+const params: MintParams = { audience: 'https://as.test', clientId: 'c1', resource: 'https://mcp.test/mcp', now: () => 1767225600, lifetimeSec: 60, claims: { email: 'a@b.c' } };
 export const valid: string = idp.mint(params);
 const variants: readonly TestVariant[] = TestIssuer.variants;
 const name: TestVariantName | undefined = variants[0]?.name;

@@ -27,8 +27,8 @@ const options: VerifierOptions = {
 };
 
 const redisLike: ReplayStore = {
-  async consume(key: string, expiresAtMs: number): Promise<boolean> {
-    return key.length > 0 && expiresAtMs > 0;
+  async consume(key: string, expiresAt: number): Promise<boolean> {
+    return key.length > 0 && expiresAt > 0;
   },
 };
 
@@ -38,7 +38,7 @@ export async function handle(assertion: string, clientId: string): Promise<strin
   try {
     const grant: VerifiedGrant = await verifier.verify(assertion, {
       clientId,
-      now: new Date(),
+      now: () => Date.now() / 1000,
       scope: 'files:read',
       resource: 'https://mcp.example/mcp',
     });
@@ -59,7 +59,7 @@ export async function handle(assertion: string, clientId: string): Promise<strin
 
 const codes: readonly ErrorCode[] = ERROR_CODES;
 const store = new MemoryReplayStore();
-const fresh: boolean = store.consume('k', Date.now() + 1000);
+const fresh: boolean = store.consume('k', Date.now() / 1000 + 1);
 const size: number = store.size;
 export const summary = [codes.length, fresh, size];
 
@@ -85,7 +85,7 @@ import {
   type InspectResult,
 } from 'idjag';
 
-const inspected: InspectResult = inspect('a.b.c', { audience: 'https://as.example', resource: 'https://mcp.example/mcp', clientId: 'c', now: new Date() });
+const inspected: InspectResult = inspect('a.b.c', { audience: 'https://as.example', resource: 'https://mcp.example/mcp', clientId: 'c', now: () => Date.now() / 1000 });
 const firstFinding: Finding | undefined = inspected.findings[0];
 const findingCode: FindingCode | undefined = firstFinding?.code;
 const severity: 'error' | 'warning' | 'info' | undefined = firstFinding?.severity;

@@ -16,6 +16,7 @@
 // The SDKs are optional peers: imported only when an adapter is created, with a computed
 // specifier so bundlers of `idjag/server` never require them.
 import { configError } from '../errors.js';
+import { checkOptions, is } from '../options.js';
 
 export const MCP_SERVER_SDK = '@modelcontextprotocol/server';
 export const MCP_LEGACY_SDK = '@modelcontextprotocol/sdk';
@@ -104,12 +105,11 @@ function adapt(verifier, error, onRefusal) {
   };
 }
 
-function gateOptions(options, what) {
-  if (options === null || typeof options !== 'object') throw configError(`${what}: options must be an object`);
+// Issue 13: the one options checker (unknown / mistyped members named by path); the gate's own
+// members go to the SDK's requireBearerAuth as given.
+function gateOptions(options, what, passThrough = GATE_OPTIONS) {
+  checkOptions(options, 'options', what, { sdk: is.string, onRefusal: is.function }, { passThrough });
   const { sdk, onRefusal, ...rest } = options;
-  const unknown = Object.keys(rest).find((k) => !GATE_OPTIONS.includes(k));
-  if (unknown) throw configError(`${what}: unknown option ${JSON.stringify(unknown).slice(0, 66)}`);
-  if (onRefusal !== undefined && typeof onRefusal !== 'function') throw configError(`${what}: onRefusal must be a function`);
   return { sdk, onRefusal, rest };
 }
 
@@ -123,8 +123,7 @@ function gateOptions(options, what) {
  */
 export async function toMcpVerifier(verifier, options = {}) {
   checkVerifier(verifier);
-  const { sdk = MCP_SERVER_SDK, onRefusal, rest } = gateOptions(options, 'toMcpVerifier');
-  if (Object.keys(rest).length) throw configError(`toMcpVerifier: unknown option ${JSON.stringify(Object.keys(rest)[0]).slice(0, 66)}`);
+  const { sdk = MCP_SERVER_SDK, onRefusal } = gateOptions(options, 'toMcpVerifier', []);
   const { error } = await sdkClasses(sdk);
   return adapt(verifier, error, onRefusal);
 }

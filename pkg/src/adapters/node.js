@@ -12,6 +12,7 @@
 //
 // Web APIs only (no node: imports): it loads in every runtime `idjag/server` loads in.
 import { configError } from '../errors.js';
+import { checkOptions, is } from '../options.js';
 
 /** The token endpoint's body cap (R5a, src/server/token-endpoint.js MAX_BODY_BYTES). */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -28,9 +29,8 @@ const DROPPED_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding'
  */
 export function toNodeHandler(handler, options = {}) {
   if (typeof handler !== 'function') throw configError('toNodeHandler(handler): handler must be a (Request) => Promise<Response> function');
-  if (options === null || typeof options !== 'object') throw configError('toNodeHandler(handler, options): options must be an object');
+  checkOptions(options, 'options', 'toNodeHandler', { maxBodyBytes: is.positiveInteger });
   const { maxBodyBytes = MAX_BODY_BYTES } = options;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw configError('maxBodyBytes must be a positive integer');
 
   return async function idjagNodeHandler(req, res, next) {
     // Fastify hands (request, reply) with the node objects as .raw.
@@ -80,9 +80,11 @@ export function toNodeHandler(handler, options = {}) {
  * @param {{ url?: string, maxBodyBytes?: number }} [options]
  */
 export function toFastifyPlugin(handler, options = {}) {
-  if (options === null || typeof options !== 'object') throw configError('toFastifyPlugin(handler, options): options must be an object');
+  checkOptions(options, 'options', 'toFastifyPlugin', {
+    url: Object.assign((v) => typeof v === 'string' && v.startsWith('/'), { what: 'a path starting with /' }),
+    maxBodyBytes: is.positiveInteger,
+  });
   const { url = '/token', ...rest } = options;
-  if (typeof url !== 'string' || !url.startsWith('/')) throw configError('url must be a path starting with /');
   const route = toNodeHandler(handler, rest);
   return async function idjagFastifyPlugin(app) {
     app.removeAllContentTypeParsers();

@@ -3,16 +3,24 @@
 // getrandom, ES256 by default (EdDSA generated too; RS256 with an imported private JWK).
 import { WasmAccessTokenIssuer, fullCore } from '../core-full.js';
 import { jsonText } from '../core.js';
-import { configError } from '../errors.js';
+import { checkOptions, is, nowSec, readClock } from '../options.js';
 
 export class AccessTokenIssuer {
   #optionsText;
   #core = null;
   #generation = -1;
+  #now;
 
   /** @param {import('../../server.js').AccessTokenIssuerOptions} options */
   constructor(options) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) throw configError('options must be an object');
+    // `now` is the JS layer's; the rest (and unknown members) the core's, same wording.
+    checkOptions(options, 'options', 'AccessTokenIssuer', { now: is.clock }, {
+      passThrough: ['issuer', 'alg', 'kid', 'privateJwk', 'lifetimeSec'], // src/wasm/server.rs IssuerOptions
+    });
+    const { now, ...coreOptions } = options;
+    if (now !== undefined) readClock(now, 'options.now');
+    this.#now = now;
+    options = coreOptions;
     this.#optionsText = jsonText(options, 'options');
     const core = this.#live();
     // A generated key must survive a restart of the wasm core (src/core.js): keep it, as the
@@ -51,16 +59,16 @@ export class AccessTokenIssuer {
    * `localSubject` when given, else `<issuer>#<subject>` with `qualifySubject`, else the IdP's `subject`.
    * @param {{ subject: string, clientId: string, resources: string[], scopes: string[], claims?: object,
    *   issuer?: string, localSubject?: string, qualifySubject?: boolean }} grant
-   * @param {{ now?: Date }} [options]
+   * @param {{ now?: () => number }} [options] `now`: epoch seconds, over the constructor's `now`
    * @returns {{ accessToken: string, expiresIn: number, scope: string, resource: string, jti: string, subject: string }}
    */
-  mint(grant, options = {}) {
-    const now = options.now ?? new Date();
-    if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new TypeError('now must be a valid Date');
+  mint(grant, options) {
+    checkOptions(options, 'options', 'AccessTokenIssuer.mint()', { now: is.clock }, { optional: true });
+    const at = nowSec(options?.now, 'options.now', this.#now, 'options.now');
     const { subject, clientId, resources, scopes, claims, issuer, localSubject, qualifySubject } = grant ?? {};
     const text = jsonText({
       subject, clientId, resources, scopes, claims: claims ?? {}, issuer, localSubject, qualifySubject: qualifySubject === true,
     }, 'grant');
-    return fullCore.call(() => this.#live().mint(text, now.getTime() / 1000));
+    return fullCore.call(() => this.#live().mint(text, at));
   }
 }

@@ -12,16 +12,12 @@ import { jsonText } from '../core.js';
 import { IdJagError, configError } from '../errors.js';
 import { JwksCache, loadKeys, loaderNow } from '../jwks-cache.js';
 import { MemoryReplayStore } from '../replay.js';
-import { IdJagVerifier, consumeGrant, verifyUnconsumed } from '../verifier.js';
+import { IdJagVerifier, consumeGrant, optionsPath, verifyUnconsumed } from '../verifier.js';
+import { checkOptions, is, nowSec, readClock } from '../options.js';
 import { AccessTokenIssuer } from './access-token-issuer.js';
 import { decisionEvent, unverifiedFacts } from './audit.js';
 
 const MAX_BODY_BYTES = 64 * 1024;
-const ENDPOINT_OPTIONS = [
-  'grants', 'accessTokenIssuer', 'clients', 'tokenEndpoint', 'allowPublicClients',
-  'clientAssertionAlgorithms', 'onDecision', 'audit', 'jwksCache', 'fetch', 'now',
-  'legacyClientAssertionAudience', 'maxAssertionsPerClient', 'mapSubject',
-];
 
 // What the client sees for each refusal of the grant: generic (design.md).
 const GRANT_DESCRIPTIONS = {
@@ -35,26 +31,38 @@ const GRANT_DESCRIPTIONS = {
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createTokenEndpoint(options) {
-  if (options === null || typeof options !== 'object') throw configError('options must be an object');
-  const unknown = Object.keys(options).find((k) => !ENDPOINT_OPTIONS.includes(k));
-  if (unknown) throw configError(`unknown option ${JSON.stringify(unknown).slice(0, 66)}`);
-  const { grants, accessTokenIssuer, clients, onDecision, audit = {}, now = () => new Date(), mapSubject } = options;
-  if (mapSubject !== undefined && typeof mapSubject !== 'function') throw configError('mapSubject must be a function');
-  if (grants === null || typeof grants !== 'object') throw configError('grants must be the VerifierOptions of the grants this server accepts');
-  if (!(accessTokenIssuer instanceof AccessTokenIssuer)) throw configError('accessTokenIssuer must be an AccessTokenIssuer');
-  // R50 / A2: the tokens' issuer is the audience the grants were made for.
-  if (grants.audience !== accessTokenIssuer.issuer) throw configError('grants.audience must equal the access token issuer');
-  if (!Array.isArray(clients)) throw configError('clients must list the registered clients');
-  if (onDecision !== undefined && typeof onDecision !== 'function') throw configError('onDecision must be a function');
-  if (typeof now !== 'function') throw configError('now must be a function returning a Date');
-  if (audit === null || typeof audit !== 'object') throw configError('audit must be an object');
+  // `clients`, `tokenEndpoint`, … are the core's client registry's (src/client_auth.rs), which
+  // checks their members with the same wording; the grants are IdJagVerifier's options.
+  checkOptions(options, 'options', 'createTokenEndpoint', {
+    'grants!': is.object,
+    'accessTokenIssuer!': is.instance(AccessTokenIssuer, 'an AccessTokenIssuer'),
+    'clients!': is.array,
+    tokenEndpoint: is.string,
+    allowPublicClients: is.boolean,
+    clientAssertionAlgorithms: is.stringArray,
+    onDecision: is.function,
+    audit: is.object,
+    jwksCache: is.instance(JwksCache, 'a JwksCache'),
+    fetch: is.function,
+    now: is.clock,
+    legacyClientAssertionAudience: is.boolean,
+    maxAssertionsPerClient: is.positiveInteger,
+    mapSubject: is.function,
+  });
+  const { grants, accessTokenIssuer, clients, onDecision, audit = {}, now: clock, mapSubject } = options;
+  if (clock !== undefined) readClock(clock, 'options.now');
   // The salt reaches a wasm string argument: anything but a string must stop here.
-  if (audit.salt !== undefined && typeof audit.salt !== 'string') throw configError('audit.salt must be a string');
-  if (audit.hashSubject !== undefined && typeof audit.hashSubject !== 'boolean') throw configError('audit.hashSubject must be a boolean');
+  checkOptions(audit, 'options.audit', 'createTokenEndpoint', { salt: is.string, hashSubject: is.boolean });
 
-  if (options.jwksCache !== undefined && !(options.jwksCache instanceof JwksCache)) throw configError('jwksCache must be a JwksCache');
-  const jwksCache = options.jwksCache ?? new JwksCache(options.fetch ? { fetch: options.fetch } : {});
-  const verifier = new IdJagVerifier({ ...grants, jwksCache, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const jwksCache = options.jwksCache ?? new JwksCache({
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(clock ? { now: clock } : {}),
+  });
+  const verifier = new IdJagVerifier({
+    ...grants, jwksCache, ...(options.fetch ? { fetch: options.fetch } : {}), [optionsPath]: 'options.grants',
+  });
+  // R50 / A2: the tokens' issuer is the audience the grants were made for.
+  if (grants.audience !== accessTokenIssuer.issuer) throw configError('options.grants.audience must equal the access token issuer');
   // Client assertions are single-use too (RFC 7523 §3 item 7), in the grants' store.
   const assertionStore = grants.replayStore ?? new MemoryReplayStore();
   const registryText = jsonText({
@@ -96,8 +104,8 @@ export function createTokenEndpoint(options) {
   };
 
   return async function tokenEndpoint(request) {
-    const at = now();
-    const timeMs = at.getTime();
+    const at = nowSec(undefined, 'options.now', clock, 'options.now'); // epoch seconds
+    const timeMs = at * 1000;
     const checks = ['request'];
     const refuse = (status, oauthError, description, facts, headers = {}) => {
       emit({ outcome: 'failure', status, oauthError, timeMs, checks, ...facts });
@@ -132,7 +140,7 @@ export function createTokenEndpoint(options) {
     let auth;
     for (let round = 0; ; round += 1) {
       const keysNowSec = jwksCache[loaderNow]() / 1000;
-      auth = fullCore.call(() => liveRegistry().authenticate(raw, timeMs / 1000, keysNowSec));
+      auth = fullCore.call(() => liveRegistry().authenticate(raw, at, keysNowSec));
       const needed = auth.keysNeeded;
       if (!needed) break;
       const clientFail = (reason) => {
@@ -169,7 +177,7 @@ export function createTokenEndpoint(options) {
     if (auth.assertionReplayKey) {
       let fresh;
       try {
-        fresh = await assertionStore.consume(auth.assertionReplayKey, auth.assertionReplayUntil * 1000, timeMs);
+        fresh = await assertionStore.consume(auth.assertionReplayKey, auth.assertionReplayUntil, at);
       } catch {
         fresh = null;
       }
@@ -184,7 +192,7 @@ export function createTokenEndpoint(options) {
     try {
       verified = await verifier[verifyUnconsumed](auth.assertion, {
         clientId: auth.clientId,
-        now: at,
+        now: () => at,
         ...(auth.scope !== undefined ? { scope: auth.scope } : {}),
         ...(auth.resource !== undefined ? { resource: auth.resource } : {}),
       });
@@ -232,7 +240,7 @@ export function createTokenEndpoint(options) {
     }
     checks.push('replay');
     try {
-      await verifier[consumeGrant](verified, timeMs);
+      await verifier[consumeGrant](verified, at);
     } catch (e) {
       if (!(e instanceof IdJagError)) throw e;
       return refuse(400, 'invalid_grant', GRANT_DESCRIPTIONS.invalid_grant, { ...facts, code: e.code, reason: e.message });
@@ -241,7 +249,7 @@ export function createTokenEndpoint(options) {
     checks.push('mint');
     let minted;
     try {
-      minted = accessTokenIssuer.mint({ ...grant, localSubject, qualifySubject }, { now: at });
+      minted = accessTokenIssuer.mint({ ...grant, localSubject, qualifySubject }, { now: () => at });
     } catch (e) {
       emit({ outcome: 'failure', status: 500, oauthError: 'server_error', timeMs, checks, ...facts, code: e?.code, reason: 'minting the access token failed' });
       return oauthErrorResponse(500, 'server_error', 'the token could not be issued');

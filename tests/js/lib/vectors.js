@@ -65,7 +65,7 @@ function checkGrant(grant, expect) {
 
 function toCtx(ctx = {}) {
   const { now, ...rest } = ctx;
-  return now === undefined ? rest : { ...rest, now: new Date(now * 1000) };
+  return now === undefined ? rest : { ...rest, now: () => now };
 }
 
 /**
