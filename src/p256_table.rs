@@ -253,7 +253,11 @@ mod fe {
     #[inline(never)]
     pub fn add(a: &Fe, b: &Fe) -> Fe {
         let (s, carry) = add_raw(a, b);
-        if carry || geq(&s, &P) { sub_raw(&s, &P).0 } else { s }
+        if carry || geq(&s, &P) {
+            sub_raw(&s, &P).0
+        } else {
+            s
+        }
     }
 
     #[inline(never)]
@@ -435,7 +439,11 @@ mod jac {
         /// self += q (or −q when `negate`): madd-2004-hmv (8M + 3S), with the cases the
         /// formula does not cover (self = identity, self = ±q) handled apart.
         pub fn add_affine(&mut self, q: &Affine, negate: bool) {
-            let qy = if negate { fe::sub(&fe::ZERO, &q.y) } else { q.y };
+            let qy = if negate {
+                fe::sub(&fe::ZERO, &q.y)
+            } else {
+                q.y
+            };
             if self.is_identity() {
                 *self = Point {
                     x: q.x,
@@ -461,10 +469,7 @@ mod jac {
             let hhh = fe::mul(&h, &hh);
             let v = fe::mul(&self.x, &hh);
             let x3 = fe::sub(&fe::sub(&fe::sqr(&r), &hhh), &fe::add(&v, &v));
-            let y3 = fe::sub(
-                &fe::mul(&r, &fe::sub(&v, &x3)),
-                &fe::mul(&self.y, &hhh),
-            );
+            let y3 = fe::sub(&fe::mul(&r, &fe::sub(&v, &x3)), &fe::mul(&self.y, &hhh));
             let z3 = fe::mul(&self.z, &h);
             *self = Point {
                 x: x3,
@@ -620,7 +625,16 @@ mod tests {
             [0x7fff_ffffu32; 8],
             [0, 0, 0, 1, 0, 0, 0, 0],
             [0, 0, 0, 0, 0, 0, 1, 0],
-            [0, 0, 0, 0xffff_ffff, 0xffff_ffff, 0xffff_ffff, 0, 0xffff_fffe],
+            [
+                0,
+                0,
+                0,
+                0xffff_ffff,
+                0xffff_ffff,
+                0xffff_ffff,
+                0,
+                0xffff_fffe,
+            ],
         ];
         vals.extend((0..40).map(|i| fe_of("fe", i)));
         for a in &vals {
@@ -660,19 +674,31 @@ mod tests {
             let qb = jac::Affine::from_p256(&(g * b).to_affine()).unwrap();
             // Build pa in Jacobian form with a non-trivial Z: (pa − g) + g.
             let mut acc = jac::Point::IDENTITY;
-            acc.add_affine(&jac::Affine::from_p256(&(pa - g).to_affine()).unwrap(), false);
+            acc.add_affine(
+                &jac::Affine::from_p256(&(pa - g).to_affine()).unwrap(),
+                false,
+            );
             acc.add_affine(&jac::Affine::from_p256(&g.to_affine()).unwrap(), false);
             assert_eq!(acc.affine(), jac::Affine::from_p256(&pa.to_affine()));
             let mut sum = acc;
             sum.add_affine(&qb, false);
-            assert_eq!(sum.affine(), jac::Affine::from_p256(&(pa + g * b).to_affine()));
+            assert_eq!(
+                sum.affine(),
+                jac::Affine::from_p256(&(pa + g * b).to_affine())
+            );
             let mut diff = acc;
             diff.add_affine(&qb, true);
-            assert_eq!(diff.affine(), jac::Affine::from_p256(&(pa - g * b).to_affine()));
+            assert_eq!(
+                diff.affine(),
+                jac::Affine::from_p256(&(pa - g * b).to_affine())
+            );
             let pa_affine = jac::Affine::from_p256(&pa.to_affine()).unwrap();
             let mut twice = acc;
             twice.add_affine(&pa_affine, false);
-            assert_eq!(twice.affine(), jac::Affine::from_p256(&pa.double().to_affine()));
+            assert_eq!(
+                twice.affine(),
+                jac::Affine::from_p256(&pa.double().to_affine())
+            );
             let mut zero = acc;
             zero.add_affine(&pa_affine, true);
             assert!(zero.is_identity());
@@ -693,7 +719,10 @@ mod tests {
             let pk = (g * k).to_affine();
             let a = jac::Affine::from_p256(&pk).unwrap();
             let mut acc = jac::Point::IDENTITY;
-            acc.add_affine(&jac::Affine::from_p256(&(g * k - g).to_affine()).unwrap(), false);
+            acc.add_affine(
+                &jac::Affine::from_p256(&(g * k - g).to_affine()).unwrap(),
+                false,
+            );
             acc.add_affine(&jac::Affine::from_p256(&g.to_affine()).unwrap(), false);
             let r = <Scalar as Reduce<FieldBytes>>::reduce(&pk.x());
             let rb: FieldBytes = r.into();

@@ -205,7 +205,11 @@ impl RsaKey {
             None => {
                 // Pairs j < i − j twice, the diagonal j = i/2 once.
                 let half = i.div_ceil(2).min(hi + 1);
-                let cross = if half > lo { column(a, a, i, lo, half) } else { 0 };
+                let cross = if half > lo {
+                    column(a, a, i, lo, half)
+                } else {
+                    0
+                };
                 let diag = if i.is_multiple_of(2) {
                     a.get(i / 2).map_or(0, |x| x * x)
                 } else {

@@ -133,8 +133,7 @@ fn es256_large_x_takes_the_r_plus_n_branch() {
         if x[31] < n[31] {
             break;
         }
-        let Ok(rk) = p256::ecdsa::VerifyingKey::from_sec1_bytes(&[&[2u8][..], &x].concat())
-        else {
+        let Ok(rk) = p256::ecdsa::VerifyingKey::from_sec1_bytes(&[&[2u8][..], &x].concat()) else {
             continue;
         };
         let big_r = ProjectivePoint::from(*rk.as_affine());
