@@ -342,7 +342,7 @@ describe('a trap anyway: the call fails closed, the next call works, single-use 
     // One wasm instance per process (issue 13): the restart also emptied the endpoint's
     // in-memory replay store, which now refuses grants expiring no later than those it had
     // seen (replay.js); a grant minted later gets a token.
-    const later = form({ grant_type: GT, assertion: grantFrom(idp, new Date(Date.now() + 5 * SEC)) }, { auth: [CLIENT, 'a-long-enough-secret'] });
+    const later = form({ grant_type: GT, assertion: grantFrom(idp, ((t) => () => t)(Date.now() / 1000 + 5)) }, { auth: [CLIENT, 'a-long-enough-secret'] });
     const next = await endpoint(later);
     assert.equal(next.status, 200, await next.clone().text());
   });
