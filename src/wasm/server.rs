@@ -273,14 +273,8 @@ impl WasmAccessTokenIssuer {
     }
 }
 
-/// The audit event's pseudonymous subject: b64url(sha256(salt ‖ 0 ‖ iss ‖ 0 ‖ sub)).
+/// The audit event's pseudonymous subject: b64url(sha256(salt ‖ 0 ‖ iss ‖ 0 ‖ sub ‖ 0)).
 #[wasm_bindgen(js_name = hashSubject)]
 pub fn hash_subject(issuer: &str, subject: &str, salt: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for part in [salt, issuer, subject] {
-        h.update(part.as_bytes());
-        h.update([0u8]);
-    }
-    crate::jws::encode_b64url(&h.finalize())
+    crate::endpoint::hash_subject(issuer, subject, salt)
 }
