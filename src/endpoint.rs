@@ -89,7 +89,7 @@ use crate::error::{Error, ErrorCode, KeySource, KeysNeededReason};
 use crate::inspect::{Expect, inspect};
 use crate::jwk::KeySet;
 use crate::policy::ReplayMode;
-use crate::token_request::{RawTokenRequest, RequestError, TokenRequest};
+use crate::token_request::{RawTokenRequest, RequestError, TokenRequest, invalid_request};
 use crate::verify::{VerifiedGrant, Verifier, VerifyContext};
 use serde_json::{Map, Value, json};
 
@@ -208,12 +208,29 @@ impl TokenEndpoint {
     /// Start one token request, received at `now` (seconds since the epoch). The request
     /// is parsed here (R5a, R1, R2); nothing else runs until [`Exchange::step`].
     pub fn exchange(&self, raw: &RawTokenRequest, now: f64) -> Exchange {
+        self.start(TokenRequest::parse(raw), now)
+    }
+
+    /// A request whose body could not be read: larger than
+    /// [`crate::token_request::MAX_BODY_BYTES`], cut off, or not UTF-8 (the caller reads
+    /// the body with that cap). Refused by R5a on the first [`Exchange::step`].
+    pub fn exchange_unreadable(&self, now: f64) -> Exchange {
+        self.start(
+            Err(invalid_request(
+                "R5a",
+                "the request body is too large or unreadable",
+            )),
+            now,
+        )
+    }
+
+    fn start(&self, parsed: Result<TokenRequest, RequestError>, now: f64) -> Exchange {
         Exchange {
             now,
             keys_now: None,
             checks: vec!["request"],
             facts: Facts::default(),
-            state: State::Parsed(Box::new(TokenRequest::parse(raw))),
+            state: State::Parsed(Box::new(parsed)),
             audit: self.options.clone(),
             client: None,
             request: None,
