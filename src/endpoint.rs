@@ -83,6 +83,8 @@
 //! assert_eq!(decision.event["event.outcome"], "success");
 //! ```
 
+#![deny(missing_docs)]
+
 use crate::access_token::{AccessTokenIssuer, MintRequest, MintedAccessToken};
 use crate::client_auth::{AuthFailure, AuthenticatedClient, ClientRegistry};
 use crate::error::{Error, ErrorCode, KeySource, KeysNeededReason};
@@ -249,30 +251,49 @@ pub enum Need {
     /// `reason` is `UnknownKid`), install them with [`TokenEndpoint::set_client_keys`], and
     /// answer [`Answer::Keys`].
     ClientKeys {
+        /// The client whose keys are needed.
         client_id: String,
+        /// Its registered `jwksUri`.
         jwks_uri: String,
+        /// The assertion's `kid`, when it names one.
         kid: Option<String>,
+        /// Why: none installed, past their freshness, or the kid is unknown (refetch).
         reason: KeysNeededReason,
     },
     /// A grant issuer's remote keys (its `jwksUri` or discovered metadata): load them,
     /// install them with [`TokenEndpoint::set_issuer_keys`], and answer [`Answer::Keys`].
     IssuerKeys {
+        /// The grant's (configured) issuer.
         issuer: String,
+        /// The grant's `kid`, when it names one.
         kid: Option<String>,
+        /// Why: none installed, past their freshness, or the kid is unknown (refetch).
         reason: KeysNeededReason,
     },
     /// A client assertion's replay key, to consume in the host's store until `until`
     /// (single use, RFC 7523 §3 item 7). Answer [`Answer::Consumed`].
-    ConsumeAssertion { key: String, until: f64 },
+    ConsumeAssertion {
+        /// The opaque replay key (from the client and the assertion's `jti`).
+        key: String,
+        /// Keep it until then (seconds since the epoch).
+        until: f64,
+    },
     /// The host's subject mapping ([`EndpointOptions::map_subject`]) for this verified
     /// grant. Answer [`Answer::Subject`].
-    MapSubject { grant: Box<VerifiedGrant> },
+    MapSubject {
+        /// The verified grant (every check but replay passed).
+        grant: Box<VerifiedGrant>,
+    },
     /// R29: the grant's (iss, jti) to consume in the replay store until `until`; asked only
     /// after every other check passed. Answer [`Answer::Consumed`].
     ConsumeGrant {
+        /// The opaque replay key derived from (iss, jti).
         key: String,
+        /// Keep it until then: the grant's `exp` plus the clock tolerance (seconds).
         until: f64,
+        /// The grant's issuer.
         issuer: String,
+        /// The grant's `jti`.
         jti: String,
     },
 }
@@ -282,7 +303,10 @@ pub enum Need {
 pub enum KeysAnswer {
     /// Keys were installed. `changed`: they are another document than the one installed
     /// before (a fetch happened), as opposed to the same document with a new freshness.
-    Installed { changed: bool },
+    Installed {
+        /// Another document than the one installed before.
+        changed: bool,
+    },
     /// An unknown kid, and the loader gave the document already installed (a refetch is
     /// not allowed yet): the answer is final.
     Unchanged,
@@ -321,15 +345,20 @@ pub enum SubjectAnswer {
 /// An answer to the pending [`Need`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
+    /// To [`Need::ClientKeys`] and [`Need::IssuerKeys`].
     Keys(KeysAnswer),
+    /// To [`Need::ConsumeAssertion`] and [`Need::ConsumeGrant`].
     Consumed(Consumed),
+    /// To [`Need::MapSubject`].
     Subject(SubjectAnswer),
 }
 
 /// What [`Exchange::step`] returns: a need to answer, or the final decision.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
+    /// Perform this, [`Exchange::answer`], and step again.
     Need(Need),
+    /// The response and the audit event: the exchange is over.
     Done(Box<Decision>),
 }
 

@@ -125,7 +125,7 @@ pub struct WasmTokenEndpoint {
 
 #[wasm_bindgen]
 impl WasmTokenEndpoint {
-    /// `registry`: the client registry's options (as `WasmClientRegistry`); `grants`: the
+    /// `registry`: the client registry's options (`ClientRegistryOptions`); `grants`: the
     /// grants' `VerifierOptions` (checked under `options.grants`); `issuer`: the
     /// `AccessTokenIssuer`'s options (with its key); `audit`: `{ hashSubject?, salt?,
     /// mapSubject }`.
