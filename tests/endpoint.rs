@@ -11,7 +11,8 @@
 use idjag::access_token::{AccessTokenIssuer, AccessTokenVerifier};
 use idjag::client_auth::ClientRegistry;
 use idjag::endpoint::{
-    Answer, Consumed, Decision, EndpointOptions, KeysAnswer, Need, Step, TokenEndpoint,
+    Answer, Consumed, Decision, EndpointOptions, KeysAnswer, Need, Step, SubjectAnswer,
+    TokenEndpoint,
 };
 use idjag::jwk::KeySet;
 use idjag::sign::SigningKey;
@@ -38,6 +39,8 @@ struct Host {
     client_key: SigningKey,
     /// The host's replay store (the grants' and the client assertions').
     used: HashSet<String>,
+    /// The host's subject mapping, when configured.
+    accounts: Option<SubjectAnswer>,
 }
 
 fn host(options: EndpointOptions) -> Host {
@@ -74,6 +77,7 @@ fn host(options: EndpointOptions) -> Host {
         idp,
         client_key,
         used: HashSet::new(),
+        accounts: None,
     }
 }
 
@@ -148,7 +152,10 @@ impl Host {
                         Consumed::AlreadyUsed
                     })
                 }
-                Need::MapSubject { .. } => panic!("no subject mapping configured"),
+                Need::MapSubject { grant } => {
+                    assert_eq!(grant.subject, "alice");
+                    Answer::Subject(self.accounts.clone().expect("a subject mapping"))
+                }
             };
             exchange.answer(answer).unwrap();
         }
@@ -445,4 +452,85 @@ fn the_grants_audience_must_be_the_token_issuer() {
     .err()
     .unwrap();
     assert_eq!(e.code(), idjag::ErrorCode::Config);
+}
+
+#[test]
+fn the_hosts_subject_mapping_runs_before_the_grant_is_consumed() {
+    let mut h = host(EndpointOptions {
+        map_subject: true,
+        hash_subject: false,
+        ..Default::default()
+    });
+    let grant = h.grant("secret-app", AS, json!(MCP));
+    let auth = basic("secret-app", SECRET);
+    // No local account: refused, and the grant is not burned (R29).
+    h.accounts = Some(SubjectAnswer::NoAccount);
+    let (d, needs) = h.post(&grant_body(&grant), Some(&auth));
+    assert_eq!(d.status, 400);
+    assert!(matches!(needs.last(), Some(Need::MapSubject { .. })));
+    assert!(!consumed_grant(&needs));
+    assert_eq!(d.event["error.type"], "ERR_POLICY");
+    assert_eq!(d.event["idjag.reason"], "no local account for this subject");
+    // Once the account exists, the same grant gets a token for it.
+    h.accounts = Some(SubjectAnswer::Local("local-42".into()));
+    let (d, needs) = h.post(&grant_body(&grant), Some(&auth));
+    assert_eq!(d.status, 200, "{:?}", d.event);
+    assert!(consumed_grant(&needs));
+    assert_eq!(d.event["idjag.access_token.sub"], "local-42");
+    assert_eq!(
+        d.minted.as_ref().map(|m| m.subject.as_str()),
+        Some("local-42")
+    );
+    // A mapping that fails is a server error, not the client's fault.
+    let grant = h.grant("secret-app", AS, json!(MCP));
+    h.accounts = Some(SubjectAnswer::Failed("directory unavailable".into()));
+    let (d, _) = h.post(&grant_body(&grant), Some(&auth));
+    assert_eq!(d.status, 500);
+    assert_eq!(
+        d.event["idjag.reason"],
+        "mapSubject failed: directory unavailable"
+    );
+}
+
+#[test]
+fn issuer_keys_that_lack_the_kid_are_final() {
+    let mut h = host(EndpointOptions::default());
+    // Keys of another IdP key are installed: the grant's kid is unknown.
+    let stranger = TestIssuer::new(IDP, Some(Alg::ES256), Some("other".into()), None).unwrap();
+    let keys = KeySet::parse(&stranger.jwks(), "jwks").unwrap();
+    h.endpoint
+        .set_issuer_keys(IDP, keys, Some(NOW + 300.0))
+        .unwrap();
+    let grant = h.grant("secret-app", AS, json!(MCP));
+    let raw_body = grant_body(&grant);
+    let auth = basic("secret-app", SECRET);
+    let raw = RawTokenRequest {
+        method: "POST",
+        content_type: Some("application/x-www-form-urlencoded"),
+        query: "",
+        body: &raw_body,
+        authorization: Some(&auth),
+    };
+    let mut x = h.endpoint.exchange(&raw, NOW);
+    let Step::Need(Need::IssuerKeys { kid, reason, .. }) = x.step(&h.endpoint) else {
+        panic!("the issuer's keys are asked for")
+    };
+    assert_eq!(kid.as_deref(), Some("idp-1"));
+    assert_eq!(reason.as_str(), "unknown-kid");
+    // Asked again before answering: the same need.
+    assert!(matches!(
+        x.step(&h.endpoint),
+        Step::Need(Need::IssuerKeys { .. })
+    ));
+    // The loader may not refetch yet: the answer is final.
+    x.answer(Answer::Keys(KeysAnswer::Unchanged)).unwrap();
+    let Step::Done(d) = x.step(&h.endpoint) else {
+        panic!("done")
+    };
+    assert_eq!(d.status, 400);
+    assert_eq!(d.event["error.type"], "ERR_KEY");
+    let reason = d.event["idjag.reason"].as_str().unwrap();
+    assert!(reason.contains("not refetched"), "{reason}");
+    assert!(reason.contains(IDP), "{reason}");
+    assert_eq!(checks(&d).last(), Some(&"key"));
 }
