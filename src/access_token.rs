@@ -276,7 +276,7 @@ mod issuer {
         lifetime: f64,
     }
 
-    #[derive(Debug, Clone, Serialize)]
+    #[derive(Debug, Clone, PartialEq, Serialize)]
     #[serde(rename_all = "camelCase")]
     pub struct MintedAccessToken {
         pub access_token: String,

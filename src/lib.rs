@@ -13,6 +13,8 @@ pub mod access_token;
 pub mod claims;
 pub mod client_auth;
 pub mod crypto;
+#[cfg(feature = "signing")]
+pub mod endpoint;
 pub mod error;
 pub mod grant_policy;
 pub mod inspect;

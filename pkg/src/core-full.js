@@ -8,7 +8,5 @@ export const fullCore = coreHandle('full');
 
 export const WasmTestIssuer = glueClass(fullCore, 'WasmTestIssuer');
 export const WasmAccessTokenIssuer = glueClass(fullCore, 'WasmAccessTokenIssuer');
-export const WasmClientRegistry = glueClass(fullCore, 'WasmClientRegistry');
+export const WasmTokenEndpoint = glueClass(fullCore, 'WasmTokenEndpoint');
 export const testVariants = glueFunction(fullCore, 'testVariants');
-export const hashSubject = glueFunction(fullCore, 'hashSubject');
-export const inspect = glueFunction(fullCore, 'inspect');

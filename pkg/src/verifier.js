@@ -12,6 +12,9 @@ import { checkOptions, is, nowSec, readClock } from './options.js';
 /** Package-internal steps of verify(), used by the token endpoint. */
 export const verifyUnconsumed = Symbol('idjag.verifyUnconsumed');
 export const consumeGrant = Symbol('idjag.consumeGrant');
+/** Package-internal (the token endpoint): a remote issuer's keys from the loader, and the grants' replay store. */
+export const issuerKeys = Symbol('idjag.issuerKeys');
+export const grantStore = Symbol('idjag.grantStore');
 
 /** Package-internal: how messages name the options (the token endpoint's are `options.grants`). */
 export const optionsPath = Symbol('idjag.optionsPath');
@@ -158,14 +161,39 @@ export class IdJagVerifier {
     }
   }
 
+  // For the token endpoint, whose core object (src/endpoint.rs) holds the grants' keys: the
+  // loader's snapshot of a remote issuer's keys, `{ snapshot }`, or `{ failed: why }`.
+  async [issuerKeys](issuer, reason) {
+    const src = this.#remote.get(issuer);
+    if (!src) return { failed: 'its keys are not remote' };
+    try {
+      return { snapshot: await this.#load(src, reason) };
+    } catch (e) {
+      return { failed: e instanceof Error ? e.message : 'failed' };
+    }
+  }
+
+  /** The store the grants' (iss, jti) are consumed in (R29); null when grants are reusable. */
+  async [grantStore]() {
+    if (this.#store === undefined) {
+      await verifierCore.ready();
+      this.#settleStore(this.#live());
+    }
+    return this.#store;
+  }
+
+  async #load(src, reason) {
+    const uri = src.uri ?? (await this.#cache.discover(src.issuer));
+    const snapshot = await this.#cache[loadKeys](uri, { refresh: reason === 'unknown-kid' });
+    if (src.uri) return snapshot;
+    // Discovered keys are only as fresh as the metadata that named their jwks_uri.
+    return { ...snapshot, freshUntilMs: Math.min(snapshot.freshUntilMs, this.#cache[metadataFreshUntil](src.issuer)) };
+  }
+
   /** The issuer's keys from the loader (a refetch for an unknown kid); ERR_KEY if none. */
   async #keysOf(src, reason) {
     try {
-      const uri = src.uri ?? (await this.#cache.discover(src.issuer));
-      const snapshot = await this.#cache[loadKeys](uri, { refresh: reason === 'unknown-kid' });
-      if (src.uri) return snapshot;
-      // Discovered keys are only as fresh as the metadata that named their jwks_uri.
-      return { ...snapshot, freshUntilMs: Math.min(snapshot.freshUntilMs, this.#cache[metadataFreshUntil](src.issuer)) };
+      return await this.#load(src, reason);
     } catch (e) {
       const why = e instanceof Error ? e.message : 'failed';
       throw keyError(`could not load the jwks of ${quote(src.issuer)}: ${why}`, e);

@@ -5,6 +5,9 @@ import { WasmAccessTokenIssuer, fullCore } from '../core-full.js';
 import { jsonText } from '../core.js';
 import { checkOptions, is, nowSec, readClock } from '../options.js';
 
+/** Package-internal (the token endpoint): the issuer's options as JSON text, with its key. */
+export const issuerOptionsText = Symbol('idjag.issuerOptionsText');
+
 export class AccessTokenIssuer {
   #optionsText;
   #core = null;
@@ -36,6 +39,10 @@ export class AccessTokenIssuer {
     this.#core = fullCore.call(() => fullCore.track(new WasmAccessTokenIssuer(this.#optionsText)));
     this.#generation = fullCore.generation;
     return this.#core;
+  }
+
+  get [issuerOptionsText]() {
+    return this.#optionsText;
   }
 
   /** This authorization server's issuer identifier (the tokens' `iss`). */
