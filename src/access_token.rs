@@ -263,7 +263,11 @@ fn time_error(f: TimeFault) -> Error {
             invalid(ErrorCode::NotYetValid, name, "token is not valid yet")
         }
         // Not checked for access tokens (`TimeLimits::access_token`); worded for completeness.
-        TimeFault::NotYetValid(_) => invalid(ErrorCode::NotYetValid, name, "token is issued in the future"),
+        TimeFault::NotYetValid(_) => invalid(
+            ErrorCode::NotYetValid,
+            name,
+            "token is issued in the future",
+        ),
         TimeFault::Expired => invalid(ErrorCode::Expired, name, "token has expired"),
         TimeFault::ExpNotAfterIat | TimeFault::NbfAfterExp | TimeFault::TooLong => {
             invalid(ErrorCode::Lifetime, name, "token lifetime is invalid")

@@ -9,12 +9,12 @@ use crate::error::{Error, quote};
 use crate::error::{KeySource, KeysNeededReason};
 use crate::jwk::{KeySet, KeySlot};
 use crate::jws::parse_compact;
-use crate::replay::replay_key;
-use crate::token_request::{ClientCredentials, JWT_BEARER, RequestError};
 use crate::jwt::{
     DateDefect, TimeClaim, TimeClaims, TimeFault, TimeLimits, TypRule, check_header, check_times,
     header_kid, parse_alg_list, verify_with,
 };
+use crate::replay::replay_key;
+use crate::token_request::{ClientCredentials, JWT_BEARER, RequestError};
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
