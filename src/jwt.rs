@@ -563,6 +563,51 @@ mod tests {
         );
     }
 
+    // The trace names the checks that ran, the last being the one that failed; R3a's typ
+    // rule runs after alg, R9's before.
+    #[test]
+    fn header_checks_trace_what_ran() {
+        let run = |h: Value, typ: TypRule| {
+            let mut trace = Vec::new();
+            let r = check_header(
+                h.as_object().unwrap(),
+                &Alg::DEFAULT_ALLOWED,
+                typ,
+                &mut |c| trace.push(c),
+            );
+            (r.map_err(|e| e.code()), trace)
+        };
+        let grant = TypRule::Required("oauth-id-jag+jwt");
+        assert_eq!(
+            run(json!({"alg":"ES256","typ":"oauth-id-jag+jwt"}), grant),
+            (Ok(Alg::ES256), vec!["header", "typ", "alg"])
+        );
+        assert_eq!(
+            run(json!({"alg":"ES256","crit":[]}), grant),
+            (Err(ErrorCode::Header), vec!["header"])
+        );
+        assert_eq!(
+            run(json!({"alg":"HS256"}), grant),
+            (Err(ErrorCode::Typ), vec!["header", "typ"])
+        );
+        let assertion = TypRule::OptionalOrJwt("client-authentication+jwt");
+        assert_eq!(
+            run(json!({"alg":"HS256","typ":"at+jwt"}), assertion),
+            (Err(ErrorCode::Alg), vec!["header", "alg"])
+        );
+        assert_eq!(
+            run(json!({"alg":"ES256","typ":"at+jwt"}), assertion),
+            (Err(ErrorCode::Typ), vec!["header", "alg", "typ"])
+        );
+        for ok in [json!({"alg":"ES256"}), json!({"alg":"ES256","typ":"JWT"})] {
+            assert_eq!(run(ok, assertion).0, Ok(Alg::ES256));
+        }
+        assert_eq!(
+            run(json!({"alg":"ES256","typ":"whatever"}), TypRule::Any),
+            (Ok(Alg::ES256), vec!["header", "alg"])
+        );
+    }
+
     #[test]
     fn alg_lists() {
         let refuse = |q: &str| format!("{q} no");
