@@ -7,8 +7,8 @@ use crate::error::{Error, ErrorCode, KeySource, quote};
 use crate::jwk::{KeySet, KeySlot};
 use crate::jws::parse_compact;
 use crate::jwt::{
-    DateDefect, TimeClaim, TimeClaims, TimeFault, TimeLimits, TypRule, check_header, check_times,
-    header_kid, verify_with,
+    DateDefect, TimeClaims, TimeFault, TimeLimits, TypRule, check_header, check_times, header_kid,
+    verify_with,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -249,30 +249,17 @@ impl AccessTokenVerifier {
 /// An access token's time fault as its error (V7).
 fn time_error(f: TimeFault) -> Error {
     let name = f.claim().name();
-    match f {
-        TimeFault::Missing(_) => invalid(ErrorCode::Claim, name, format!("{name} is missing")),
-        TimeFault::Invalid(_, DateDefect::WrongType) => {
-            invalid(ErrorCode::Claim, name, format!("{name} must be a number"))
+    let (code, msg) = match f {
+        TimeFault::Missing(_) => (ErrorCode::Claim, "is missing"),
+        TimeFault::Invalid(_, DateDefect::WrongType) => (ErrorCode::Claim, "must be a number"),
+        TimeFault::Invalid(_, DateDefect::NotFinite) => {
+            (ErrorCode::Claim, "is not a valid numericdate")
         }
-        TimeFault::Invalid(_, DateDefect::NotFinite) => invalid(
-            ErrorCode::Claim,
-            name,
-            format!("{name} is not a valid numericdate"),
-        ),
-        TimeFault::NotYetValid(TimeClaim::Nbf) => {
-            invalid(ErrorCode::NotYetValid, name, "token is not valid yet")
-        }
-        // Not checked for access tokens (`TimeLimits::access_token`); worded for completeness.
-        TimeFault::NotYetValid(_) => invalid(
-            ErrorCode::NotYetValid,
-            name,
-            "token is issued in the future",
-        ),
-        TimeFault::Expired => invalid(ErrorCode::Expired, name, "token has expired"),
-        TimeFault::ExpNotAfterIat | TimeFault::NbfAfterExp | TimeFault::TooLong => {
-            invalid(ErrorCode::Lifetime, name, "token lifetime is invalid")
-        }
-    }
+        TimeFault::Expired => return invalid(ErrorCode::Expired, name, "token has expired"),
+        // Only `nbf` (`TimeLimits::access_token` checks neither `iat` nor the lifetime).
+        _ => return invalid(ErrorCode::NotYetValid, name, "token is not valid yet"),
+    };
+    invalid(code, name, format!("{name} {msg}"))
 }
 
 #[cfg(feature = "signing")]

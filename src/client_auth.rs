@@ -161,20 +161,17 @@ const MAX_ASSERTION_LIFETIME_SEC: f64 = 600.0;
 
 /// A client assertion's time fault as the refusal's reason (after "client assertion: ").
 fn assertion_time_reason(f: TimeFault) -> String {
-    let name = f.claim().name();
-    match f {
-        TimeFault::Missing(_) => format!("{name} is missing"),
-        TimeFault::Invalid(_, DateDefect::WrongType) => format!("{name} must be a number"),
-        TimeFault::Invalid(_, DateDefect::NotFinite) => {
-            format!("{name} is not a valid numericdate")
-        }
-        TimeFault::Expired => "expired".to_owned(),
-        TimeFault::NotYetValid(TimeClaim::Iat) => "issued in the future".to_owned(),
-        TimeFault::NotYetValid(_) => "not valid yet".to_owned(),
-        TimeFault::TooLong => "lifetime is too long".to_owned(),
-        // Not checked for client assertions (`TimeLimits::client_assertion`).
-        TimeFault::ExpNotAfterIat | TimeFault::NbfAfterExp => "lifetime is invalid".to_owned(),
-    }
+    let what = match f {
+        TimeFault::Missing(_) => "is missing",
+        TimeFault::Invalid(_, DateDefect::WrongType) => "must be a number",
+        TimeFault::Invalid(_, DateDefect::NotFinite) => "is not a valid numericdate",
+        TimeFault::Expired => return "expired".to_owned(),
+        TimeFault::NotYetValid(TimeClaim::Iat) => return "issued in the future".to_owned(),
+        TimeFault::NotYetValid(_) => return "not valid yet".to_owned(),
+        // The lifetime cap (`TimeLimits::client_assertion` checks no order of exp/iat/nbf).
+        _ => return "lifetime is too long".to_owned(),
+    };
+    format!("{} {what}", f.claim().name())
 }
 
 fn refused(reason: impl Into<String>, basic: bool) -> AuthFailure {

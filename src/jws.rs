@@ -65,17 +65,19 @@ pub enum Segments<'a> {
 }
 
 pub fn segments(token: &str) -> Segments<'_> {
-    let mut it = token.split('.');
-    let (a, b, c) = (it.next(), it.next(), it.next());
-    let rest = it.count();
-    match (a, b, c, rest) {
-        (Some(header), Some(payload), Some(signature), 0) => Segments::Jws {
-            header,
-            payload,
-            signature,
-        },
-        (Some(header), Some(_), Some(_), 2) => Segments::Jwe { header },
-        _ => Segments::Other(token.split('.').count()),
+    let dots = token.bytes().filter(|b| *b == b'.').count();
+    let (header, rest) = token.split_once('.').unwrap_or((token, ""));
+    match dots {
+        2 => {
+            let (payload, signature) = rest.split_once('.').unwrap_or((rest, ""));
+            Segments::Jws {
+                header,
+                payload,
+                signature,
+            }
+        }
+        4 => Segments::Jwe { header },
+        n => Segments::Other(n + 1),
     }
 }
 

@@ -42,6 +42,7 @@ fn header_err(name: &str, msg: &str) -> Error {
 /// `b64`/`zip`/`enc`, the kind's `typ` rule, and an allow-listed asymmetric `alg` (none/HS*
 /// are not representable). `trace` records the name of each check as it starts (`header`,
 /// then `typ` and `alg` in the order they run), so an audit trace lists the checks that ran.
+#[inline(never)]
 pub fn check_header(
     h: &Map<String, Value>,
     allowed: &[Alg],
@@ -59,21 +60,9 @@ pub fn check_header(
             return Err(header_err(name, &format!("header {name} is not supported")));
         }
     }
-    if let TypRule::Required(expected) = typ {
+    if let TypRule::Required(_) = typ {
         trace("typ");
-        // R9
-        match h.get("typ") {
-            Some(Value::String(t)) if typ_matches(t, expected) => {}
-            Some(Value::String(t)) => {
-                return Err(Error::claim(
-                    ErrorCode::Typ,
-                    "typ",
-                    format!("typ {} is not {expected}", quote(t)),
-                ));
-            }
-            Some(_) => return Err(typ_not_string()),
-            None => return Err(Error::claim(ErrorCode::Typ, "typ", "typ is missing")),
-        }
+        check_typ(h, typ)?;
     }
     // R10
     trace("alg");
@@ -91,27 +80,31 @@ pub fn check_header(
                 format!("alg {} is not allowed", quote(name)),
             )
         })?;
-    if let TypRule::OptionalOrJwt(media) = typ {
+    if let TypRule::OptionalOrJwt(_) = typ {
         trace("typ");
-        // R3a: explicit typing; plain `JWT` (what most clients send) is still accepted.
-        match h.get("typ") {
-            None => {}
-            Some(Value::String(t)) if typ_matches(t, media) || t.eq_ignore_ascii_case("jwt") => {}
-            Some(Value::String(_)) => {
-                return Err(Error::claim(
-                    ErrorCode::Typ,
-                    "typ",
-                    format!("typ is not {media} or JWT"),
-                ));
-            }
-            Some(_) => return Err(typ_not_string()),
-        }
+        check_typ(h, typ)?;
     }
     Ok(alg)
 }
 
-fn typ_not_string() -> Error {
-    Error::claim(ErrorCode::Typ, "typ", "typ must be a string")
+/// R9 / R3a: the header's `typ` against the kind's rule (ERR_TYP).
+fn check_typ(h: &Map<String, Value>, rule: TypRule) -> Result<(), Error> {
+    let (media, required) = match rule {
+        TypRule::Any => return Ok(()),
+        TypRule::Required(m) => (m, true),
+        TypRule::OptionalOrJwt(m) => (m, false),
+    };
+    let msg = match h.get("typ") {
+        None if !required => return Ok(()),
+        None => "typ is missing".to_owned(),
+        Some(Value::String(t)) if typ_matches(t, media) => return Ok(()),
+        // R3a: plain `JWT` (what most clients send) is still accepted.
+        Some(Value::String(t)) if !required && t.eq_ignore_ascii_case("jwt") => return Ok(()),
+        Some(Value::String(t)) if required => format!("typ {} is not {media}", quote(t)),
+        Some(Value::String(_)) => format!("typ is not {media} or JWT"),
+        Some(_) => "typ must be a string".to_owned(),
+    };
+    Err(Error::claim(ErrorCode::Typ, "typ", msg))
 }
 
 /// The header's `kid` (R13), if any.
@@ -223,6 +216,7 @@ impl TimeFault {
 }
 
 /// NumericDate (RFC 7519 §2): a JSON number, fractions allowed. `Ok(None)`: absent.
+#[inline(never)]
 pub fn read_date(map: &Map<String, Value>, name: &str) -> Result<Option<f64>, DateDefect> {
     match map.get(name) {
         None => Ok(None),
@@ -342,26 +336,28 @@ impl TimeClaims {
         }
     }
 
-    /// Presence and types only (no clock): `read_first`, then `exp`, `iat`, `nbf`.
+    /// Presence and types only (no clock, no judgement): `read_first`, then `exp`, `nbf`,
+    /// `iat` — the reading half of `check_times`.
     pub fn require(&self, l: &TimeLimits) -> Result<Times, TimeFault> {
-        for claim in l.read_first {
-            self.get(*claim, l)?;
-        }
-        Ok(Times {
-            exp: self
-                .get(TimeClaim::Exp, l)?
-                .ok_or(TimeFault::Missing(TimeClaim::Exp))?,
-            iat: self.get(TimeClaim::Iat, l)?,
-            nbf: self.get(TimeClaim::Nbf, l)?,
-        })
+        let reading = TimeLimits {
+            iat_not_in_future: false,
+            ordered: false,
+            max_lifetime: None,
+            ..*l
+        };
+        first_fault(self, None, &reading)
     }
 }
 
 /// The one check of the time claims: the first fault in the order R23 (expired), R25 (nbf),
 /// R24 (iat), R27 (order), R26 (lifetime), after the `read_first` claims' presence and types.
 pub fn check_times(c: &TimeClaims, now: f64, l: &TimeLimits) -> Result<Times, TimeFault> {
+    first_fault(c, Some(now), l)
+}
+
+fn first_fault(c: &TimeClaims, now: Option<f64>, l: &TimeLimits) -> Result<Times, TimeFault> {
     let mut first = None;
-    let times = walk(c, Some(now), l, &mut |f| {
+    let times = walk(c, now, l, &mut |f| {
         first = Some(f);
         true
     });
@@ -384,7 +380,9 @@ pub fn time_faults(c: &TimeClaims, now: Option<f64>, l: &TimeLimits) -> Vec<Time
     all
 }
 
-/// The walk behind both: `report` returns true to stop at that fault.
+/// The walk behind both: `report` returns true to stop at that fault. Not inlined: one
+/// copy serves every token kind (the wasm build's size).
+#[inline(never)]
 fn walk(
     c: &TimeClaims,
     now: Option<f64>,
@@ -400,14 +398,14 @@ fn walk(
     }
     // A claim's read defect is reported once, where it is first needed; after that (when
     // collecting every fault) the claim counts as absent.
-    let mut reported: Vec<TimeClaim> = Vec::new();
+    let mut reported = 0u8;
     let mut read =
         |claim: TimeClaim, report: &mut dyn FnMut(TimeFault) -> bool| -> Result<Option<f64>, ()> {
             match c.get(claim, l) {
                 Ok(v) => Ok(v),
-                Err(_) if reported.contains(&claim) => Ok(None),
+                Err(_) if reported & (1 << claim as u8) != 0 => Ok(None),
                 Err(f) => {
-                    reported.push(claim);
+                    reported |= 1 << claim as u8;
                     if report(f) { Err(()) } else { Ok(None) }
                 }
             }

@@ -568,28 +568,27 @@ pub const CHECKS: [&str; 18] = [
 /// A grant's time fault as its error (R23–R27). The read defects are `IdJagClaims`'s and
 /// never reach here; they are worded as it words them.
 fn grant_time_error(f: TimeFault, max_lifetime: f64) -> Error {
-    let claim = f.claim().name();
     let (code, msg) = match f {
-        TimeFault::Expired => (ErrorCode::Expired, "grant has expired".to_owned()),
+        TimeFault::Expired => (ErrorCode::Expired, "grant has expired"),
         TimeFault::NotYetValid(TimeClaim::Iat) => (
             ErrorCode::NotYetValid,
-            "grant is issued in the future (iat)".to_owned(),
+            "grant is issued in the future (iat)",
         ),
-        TimeFault::NotYetValid(_) => (
-            ErrorCode::NotYetValid,
-            "grant is not valid yet (nbf)".to_owned(),
-        ),
-        TimeFault::ExpNotAfterIat => (ErrorCode::Lifetime, "exp is not after iat".to_owned()),
-        TimeFault::NbfAfterExp => (ErrorCode::Lifetime, "nbf is after exp".to_owned()),
-        TimeFault::TooLong => (
-            ErrorCode::Lifetime,
-            format!("lifetime exceeds {} seconds", max_lifetime as i64),
-        ),
+        TimeFault::NotYetValid(_) => (ErrorCode::NotYetValid, "grant is not valid yet (nbf)"),
+        TimeFault::ExpNotAfterIat => (ErrorCode::Lifetime, "exp is not after iat"),
+        TimeFault::NbfAfterExp => (ErrorCode::Lifetime, "nbf is after exp"),
+        TimeFault::TooLong => {
+            return Error::claim(
+                ErrorCode::Lifetime,
+                "exp",
+                format!("lifetime exceeds {} seconds", max_lifetime as i64),
+            );
+        }
         TimeFault::Missing(_) | TimeFault::Invalid(..) => {
             return crate::claims::time_claim_error(f);
         }
     };
-    Error::claim(code, claim, msg)
+    Error::claim(code, f.claim().name(), msg)
 }
 
 fn replayed() -> Error {
