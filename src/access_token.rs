@@ -6,7 +6,10 @@ use crate::crypto::Alg;
 use crate::error::{Error, ErrorCode, KeySource, quote};
 use crate::jwk::{KeySet, KeySlot};
 use crate::jws::parse_compact;
-use crate::verify::{header_kid, jose_header_alg, verify_with};
+use crate::jwt::{
+    DateDefect, TimeClaims, TimeFault, TimeLimits, TypRule, check_header, check_times, header_kid,
+    verify_with,
+};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -142,12 +145,17 @@ impl AccessTokenVerifier {
     ) -> Result<AccessTokenInfo, Error> {
         let jws = parse_compact(token, self.max_token_bytes)?;
         // V2: only at+jwt, so an ID-JAG or an ID token presented as a bearer token is refused (S16).
-        let alg = jose_header_alg(&jws.header, &self.algorithms, Some(AT_TYP))?;
+        let alg = check_header(
+            &jws.header,
+            &self.algorithms,
+            TypRule::Required(AT_TYP),
+            &mut |_| {},
+        )?;
         // V6: keys of the authorization server only; a remote slot asks for fresh ones.
         let candidates = self
             .keys
             .candidates(alg, header_kid(&jws.header)?, keys_now)?;
-        verify_with(alg, jws.signing_input, &jws.signature, &candidates)?;
+        verify_with(jws.signing_input, &jws.signature, &candidates)?;
         let c = &jws.payload;
         let string = |name: &str| -> Result<String, Error> {
             match c.get(name) {
@@ -161,17 +169,6 @@ impl AccessTokenVerifier {
                     ErrorCode::Claim,
                     name,
                     format!("{name} is missing"),
-                )),
-            }
-        };
-        let number = |name: &str| -> Result<Option<f64>, Error> {
-            match c.get(name) {
-                None => Ok(None),
-                Some(Value::Number(n)) => Ok(n.as_f64()),
-                Some(_) => Err(invalid(
-                    ErrorCode::Claim,
-                    name,
-                    format!("{name} must be a number"),
                 )),
             }
         };
@@ -203,22 +200,14 @@ impl AccessTokenVerifier {
         let sub = string("sub")?;
         let client_id = string("client_id")?;
         let jti = string("jti")?;
-        let exp =
-            number("exp")?.ok_or_else(|| invalid(ErrorCode::Claim, "exp", "exp is missing"))?;
-        number("iat")?.ok_or_else(|| invalid(ErrorCode::Claim, "iat", "iat is missing"))?;
         // V7
-        if now >= exp + self.clock_tolerance {
-            return Err(invalid(ErrorCode::Expired, "exp", "token has expired"));
-        }
-        if let Some(nbf) = number("nbf")?
-            && nbf > now + self.clock_tolerance
-        {
-            return Err(invalid(
-                ErrorCode::NotYetValid,
-                "nbf",
-                "token is not valid yet",
-            ));
-        }
+        let exp = check_times(
+            &TimeClaims::read(c),
+            now,
+            &TimeLimits::access_token(self.clock_tolerance),
+        )
+        .map_err(time_error)?
+        .exp;
         let scopes = match c.get("scope") {
             None => Vec::new(),
             Some(Value::String(s)) => parse_scope(s)
@@ -255,6 +244,22 @@ impl AccessTokenVerifier {
             claims: jws.payload.clone(),
         })
     }
+}
+
+/// An access token's time fault as its error (V7).
+fn time_error(f: TimeFault) -> Error {
+    let name = f.claim().name();
+    let (code, msg) = match f {
+        TimeFault::Missing(_) => (ErrorCode::Claim, "is missing"),
+        TimeFault::Invalid(_, DateDefect::WrongType) => (ErrorCode::Claim, "must be a number"),
+        TimeFault::Invalid(_, DateDefect::NotFinite) => {
+            (ErrorCode::Claim, "is not a valid numericdate")
+        }
+        TimeFault::Expired => return invalid(ErrorCode::Expired, name, "token has expired"),
+        // Only `nbf` (`TimeLimits::access_token` checks neither `iat` nor the lifetime).
+        _ => return invalid(ErrorCode::NotYetValid, name, "token is not valid yet"),
+    };
+    invalid(code, name, format!("{name} {msg}"))
 }
 
 #[cfg(feature = "signing")]

@@ -2,6 +2,7 @@
 //! Every presence and type rule of R19, R22, R23–R25 and R28 lives here.
 
 use crate::error::{Error, ErrorCode};
+use crate::jwt::{DateDefect, TimeClaim, TimeClaims, TimeFault, TimeLimits, Times, read_date};
 use serde_json::{Map, Value};
 
 /// The claims idjag interprets; everything else stays in the raw map (R30).
@@ -106,20 +107,68 @@ fn check_subject_identifier_at(v: &Value, in_aliases: bool) -> Result<&str, Stri
     Ok(format)
 }
 
-fn claim_err(name: &str, what: &str) -> Error {
-    Error::claim(ErrorCode::Claim, name, format!("{name} {what}"))
+/// Why a claim set is refused, typed: the claim itself absent, or present and invalid
+/// (the linter tells the two apart from this, never from the message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefectKind {
+    Missing,
+    Invalid,
 }
 
-fn required_string(map: &Map<String, Value>, name: &str) -> Result<String, Error> {
+/// A claim defect: its kind and the ERR_CLAIM error naming the claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimDefect {
+    pub kind: DefectKind,
+    pub error: Error,
+}
+
+fn claim_err(name: &str, what: &str) -> ClaimDefect {
+    ClaimDefect {
+        kind: DefectKind::Invalid,
+        error: Error::claim(ErrorCode::Claim, name, format!("{name} {what}")),
+    }
+}
+
+fn missing(name: &str) -> ClaimDefect {
+    ClaimDefect {
+        kind: DefectKind::Missing,
+        ..claim_err(name, "is missing")
+    }
+}
+
+/// A time claim's read defect (R23–R25) as the grant words it: ERR_CLAIM.
+pub fn time_claim_error(f: TimeFault) -> Error {
+    time_claim_defect(f).error
+}
+
+/// Only read defects reach here (`TimeClaims::require` judges nothing); any other fault is
+/// worded as an invalid claim.
+fn time_claim_defect(f: TimeFault) -> ClaimDefect {
+    match f {
+        TimeFault::Missing(c) => missing(c.name()),
+        TimeFault::Invalid(c, d) => date_defect(c.name(), d),
+        other => date_defect(other.claim().name(), DateDefect::WrongType),
+    }
+}
+
+/// NumericDate (RFC 7519 §2): a JSON number, fractions allowed.
+fn date_defect(name: &str, d: DateDefect) -> ClaimDefect {
+    match d {
+        DateDefect::NotFinite => claim_err(name, "is not a valid numericdate"),
+        DateDefect::WrongType => claim_err(name, "must be a number (numericdate)"),
+    }
+}
+
+fn required_string(map: &Map<String, Value>, name: &str) -> Result<String, ClaimDefect> {
     match map.get(name) {
-        None => Err(claim_err(name, "is missing")),
+        None => Err(missing(name)),
         Some(Value::String(s)) if s.is_empty() => Err(claim_err(name, "is empty")),
         Some(Value::String(s)) => Ok(s.clone()),
         Some(_) => Err(claim_err(name, "must be a string")),
     }
 }
 
-fn optional_string(map: &Map<String, Value>, name: &str) -> Result<Option<String>, Error> {
+fn optional_string(map: &Map<String, Value>, name: &str) -> Result<Option<String>, ClaimDefect> {
     match map.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -127,21 +176,13 @@ fn optional_string(map: &Map<String, Value>, name: &str) -> Result<Option<String
     }
 }
 
-/// NumericDate (RFC 7519 §2): a JSON number, fractions allowed.
-fn numeric_date(map: &Map<String, Value>, name: &str) -> Result<Option<f64>, Error> {
-    match map.get(name) {
-        None => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_f64()
-            .filter(|f| f.is_finite())
-            .map(Some)
-            .ok_or_else(|| claim_err(name, "is not a valid numericdate")),
-        Some(_) => Err(claim_err(name, "must be a number (numericdate)")),
-    }
-}
-
-fn required_date(map: &Map<String, Value>, name: &str) -> Result<f64, Error> {
-    numeric_date(map, name)?.ok_or_else(|| claim_err(name, "is missing"))
+/// The grant's time claims' presence and types (R23–R25), by the shared reader: `exp`,
+/// `iat` required, `nbf` optional, in that order. The clock is consulted later (`check_times`).
+fn time_claims(map: &Map<String, Value>) -> Result<Times, ClaimDefect> {
+    // The tolerance and the lifetime cap play no part in reading.
+    TimeClaims::read(map)
+        .require(&TimeLimits::grant(0.0, 0.0))
+        .map_err(time_claim_defect)
 }
 
 /// A NumericDate for a claim we write: an integer when the time is whole
@@ -199,12 +240,17 @@ fn string_array(v: &Value) -> Option<Vec<String>> {
 impl IdJagClaims {
     /// Read and type-check the claims, in a fixed order so the first defect wins.
     pub fn from_payload(map: &Map<String, Value>) -> Result<IdJagClaims, Error> {
+        Self::read(map).map_err(|d| d.error)
+    }
+
+    /// `from_payload` with the defect typed (missing or invalid), for the linter.
+    pub fn read(map: &Map<String, Value>) -> Result<IdJagClaims, ClaimDefect> {
         let iss = required_string(map, "iss")?;
         // R19
         let sub = required_string(map, "sub")?;
         // R20 (shape only; the value is checked against our issuer by the verifier)
         let (aud, aud_was_array) = match map.get("aud") {
-            None => return Err(claim_err("aud", "is missing")),
+            None => return Err(missing("aud")),
             Some(Value::String(s)) => (vec![s.clone()], false),
             Some(v @ Value::Array(_)) => (
                 string_array(v).ok_or_else(|| claim_err("aud", "must hold only strings"))?,
@@ -216,9 +262,8 @@ impl IdJagClaims {
         let client_id = required_string(map, "client_id")?;
         let jti = required_string(map, "jti")?;
         // R23, R24, R25
-        let exp = required_date(map, "exp")?;
-        let iat = required_date(map, "iat")?;
-        let nbf = numeric_date(map, "nbf")?;
+        let Times { exp, iat, nbf } = time_claims(map)?;
+        let iat = iat.ok_or_else(|| missing(TimeClaim::Iat.name()))?;
         // R28: the optional claims' types
         let resource = match map.get("resource") {
             None => None,
@@ -282,7 +327,7 @@ impl IdJagClaims {
         {
             return Err(claim_err("amr", "must be an array of strings"));
         }
-        numeric_date(map, "auth_time")?;
+        read_date(map, "auth_time").map_err(|d| date_defect("auth_time", d))?;
         if let Some(act) = map.get("act")
             && !act.is_object()
         {

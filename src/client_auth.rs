@@ -9,9 +9,12 @@ use crate::error::{Error, quote};
 use crate::error::{KeySource, KeysNeededReason};
 use crate::jwk::{KeySet, KeySlot};
 use crate::jws::parse_compact;
+use crate::jwt::{
+    DateDefect, TimeClaim, TimeClaims, TimeFault, TimeLimits, TypRule, check_header, check_times,
+    header_kid, parse_alg_list, verify_with,
+};
 use crate::replay::replay_key;
 use crate::token_request::{ClientCredentials, JWT_BEARER, RequestError};
-use crate::verify::{header_kid, jose_header_alg, typ_matches, verify_with};
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -156,6 +159,21 @@ pub enum AuthFailure {
 /// Client assertions are short-lived (RFC 7523 §3 item 4).
 const MAX_ASSERTION_LIFETIME_SEC: f64 = 600.0;
 
+/// A client assertion's time fault as the refusal's reason (after "client assertion: ").
+fn assertion_time_reason(f: TimeFault) -> String {
+    let what = match f {
+        TimeFault::Missing(_) => "is missing",
+        TimeFault::Invalid(_, DateDefect::WrongType) => "must be a number",
+        TimeFault::Invalid(_, DateDefect::NotFinite) => "is not a valid numericdate",
+        TimeFault::Expired => return "expired".to_owned(),
+        TimeFault::NotYetValid(TimeClaim::Iat) => return "issued in the future".to_owned(),
+        TimeFault::NotYetValid(_) => return "not valid yet".to_owned(),
+        // The lifetime cap (`TimeLimits::client_assertion` checks no order of exp/iat/nbf).
+        _ => return "lifetime is too long".to_owned(),
+    };
+    format!("{} {what}", f.claim().name())
+}
+
 fn refused(reason: impl Into<String>, basic: bool) -> AuthFailure {
     AuthFailure::Refused(RequestError {
         status: 401,
@@ -189,17 +207,9 @@ impl ClientRegistry {
         let allow_public = o.allow_public_clients.unwrap_or(false);
         let algorithms = match &o.client_assertion_algorithms {
             None => Alg::DEFAULT_ALLOWED.to_vec(),
-            Some(list) => list
-                .iter()
-                .map(|a| {
-                    Alg::parse(a).ok_or_else(|| {
-                        Error::config(format!(
-                            "clientAssertionAlgorithms: {} is not accepted",
-                            quote(a)
-                        ))
-                    })
-                })
-                .collect::<Result<_, _>>()?,
+            Some(list) => parse_alg_list(list, None, &|name| {
+                format!("clientAssertionAlgorithms: {name} is not accepted")
+            })?,
         };
         let mut clients: Vec<Client> = Vec::with_capacity(o.clients.len());
         for (i, c) in o.clients.into_iter().enumerate() {
@@ -480,18 +490,14 @@ impl ClientRegistry {
     ) -> Result<(&Client, (String, f64)), AuthFailure> {
         let bad = |why: &str| refused(format!("client assertion: {why}"), false);
         let jws = parse_compact(assertion, 8192).map_err(|e| bad(e.message()))?;
-        let alg =
-            jose_header_alg(&jws.header, &self.algorithms, None).map_err(|e| bad(e.message()))?;
         // R3a: explicit typing; plain `JWT` (what most clients send) is still accepted.
-        match jws.header.get("typ") {
-            None => {}
-            Some(Value::String(t))
-                if typ_matches(t, CLIENT_ASSERTION_TYP) || t.eq_ignore_ascii_case("jwt") => {}
-            Some(Value::String(_)) => {
-                return Err(bad("typ is not client-authentication+jwt or JWT"));
-            }
-            Some(_) => return Err(bad("typ must be a string")),
-        }
+        let alg = check_header(
+            &jws.header,
+            &self.algorithms,
+            TypRule::OptionalOrJwt(CLIENT_ASSERTION_TYP),
+            &mut |_| {},
+        )
+        .map_err(|e| bad(e.message()))?;
         let iss = match jws.payload.get("iss") {
             Some(Value::String(s)) => s.as_str(),
             _ => return Err(bad("iss is missing")),
@@ -523,7 +529,7 @@ impl ClientRegistry {
                 _ => bad(e.message()),
             }
         })?;
-        verify_with(alg, jws.signing_input, &jws.signature, &candidates)
+        verify_with(jws.signing_input, &jws.signature, &candidates)
             .map_err(|e| bad(e.message()))?;
         let c = &jws.payload;
         if c.get("sub").and_then(Value::as_str) != Some(iss) {
@@ -545,35 +551,14 @@ impl ClientRegistry {
         }
         // NumericDates are JSON numbers (RFC 7519 §2): a string `exp`/`iat`/`nbf` is refused,
         // never parsed or skipped (the CVE-2025-27370/27371 pattern).
-        let date = |name: &str| -> Result<Option<f64>, AuthFailure> {
-            match c.get(name) {
-                None => Ok(None),
-                Some(Value::Number(n)) => n
-                    .as_f64()
-                    .filter(|f| f.is_finite())
-                    .map(Some)
-                    .ok_or_else(|| bad(&format!("{name} is not a valid numericdate"))),
-                Some(_) => Err(bad(&format!("{name} must be a number"))),
-            }
-        };
-        let exp = date("exp")?.ok_or_else(|| bad("exp is missing"))?;
-        let nbf = date("nbf")?;
-        let iat = date("iat")?;
         let t = self.clock_tolerance;
-        if now >= exp + t {
-            return Err(bad("expired"));
-        }
-        if let Some(nbf) = nbf
-            && nbf > now + t
-        {
-            return Err(bad("not valid yet"));
-        }
-        if iat.is_some_and(|iat| iat > now + t) {
-            return Err(bad("issued in the future"));
-        }
-        if exp - iat.unwrap_or(now) > MAX_ASSERTION_LIFETIME_SEC {
-            return Err(bad("lifetime is too long"));
-        }
+        let exp = check_times(
+            &TimeClaims::read(c),
+            now,
+            &TimeLimits::client_assertion(t, MAX_ASSERTION_LIFETIME_SEC),
+        )
+        .map_err(|f| bad(&assertion_time_reason(f)))?
+        .exp;
         let jti = match c.get("jti") {
             Some(Value::String(j)) if !j.is_empty() => j,
             _ => return Err(bad("jti is missing")),

@@ -4,17 +4,22 @@
 //! want to *look* at a grant before exchanging it (C12). The verdict that
 //! counts is `Verifier::verify`. Each finding cites the rulebook.
 
-use crate::claims::IdJagClaims;
+use crate::claims::{DefectKind, IdJagClaims};
 use crate::crypto::Alg;
-use crate::jws::decode_b64url;
-use crate::strict_json;
-use crate::verify::{ID_JAG_TYP, typ_matches};
+use crate::jws::{Segments, decode_b64url, decode_object, segments};
+use crate::jwt::{
+    TimeClaim, TimeClaims, TimeFault, TimeLimits, read_date, time_faults, typ_matches,
+};
+use crate::verify::ID_JAG_TYP;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Default verifier tolerances, so inspection and verification agree.
 const TOLERANCE: f64 = crate::policy::DEFAULT_CLOCK_TOLERANCE_SEC as f64;
 const MAX_LIFETIME: f64 = crate::policy::DEFAULT_MAX_LIFETIME_SEC as f64;
+/// The grant's time rules with the verifier's defaults: the linter judges time claims with
+/// the verifier's own check (`jwt::time_faults`).
+const LIMITS: TimeLimits = TimeLimits::grant(TOLERANCE, MAX_LIFETIME);
 /// Inspection decodes larger tokens than the verifier accepts, to show them.
 const MAX_INSPECT_BYTES: usize = 1 << 20;
 
@@ -82,11 +87,6 @@ impl Findings {
     }
 }
 
-fn decode_object(part: &str) -> Result<Map<String, Value>, String> {
-    let bytes = decode_b64url(part).ok_or_else(|| "is not strict base64url".to_owned())?;
-    strict_json::parse_object(&bytes).map_err(|e| e.describe().to_owned())
-}
-
 /// Decode `token` without verifying it and report what a verifier would think.
 pub fn inspect(token: &str, expect: &Expect) -> Inspection {
     let mut f = Findings(Vec::new());
@@ -104,39 +104,41 @@ pub fn inspect(token: &str, expect: &Expect) -> Inspection {
             findings: f.0,
         };
     }
-    let parts: Vec<&str> = token.split('.').collect();
-    if parts.len() == 5 {
-        f.add(
-            "jwe",
-            Severity::Error,
-            "R6",
-            "an encrypted grant (jwe): its content cannot be shown, and idjag does not accept it"
-                .into(),
-        );
-        let header = parts.first().and_then(|h| decode_object(h).ok());
-        return Inspection {
+    let (h, p, sig) = match segments(token) {
+        Segments::Jws {
             header,
-            claims: None,
-            findings: f.0,
-        };
-    }
-    if parts.len() != 3 {
-        f.add(
-            "malformed",
-            Severity::Error,
-            "R6",
-            format!(
-                "a compact jws has 3 dot-separated parts, this has {}",
-                parts.len()
-            ),
-        );
-        return Inspection {
-            header: None,
-            claims: None,
-            findings: f.0,
-        };
-    }
-    let header = match decode_object(parts.first().copied().unwrap_or_default()) {
+            payload,
+            signature,
+        } => (header, payload, signature),
+        Segments::Jwe { header } => {
+            f.add(
+                "jwe",
+                Severity::Error,
+                "R6",
+                "an encrypted grant (jwe): its content cannot be shown, and idjag does not accept it"
+                    .into(),
+            );
+            return Inspection {
+                header: decode_object(header).ok(),
+                claims: None,
+                findings: f.0,
+            };
+        }
+        Segments::Other(n) => {
+            f.add(
+                "malformed",
+                Severity::Error,
+                "R6",
+                format!("a compact jws has 3 dot-separated parts, this has {n}"),
+            );
+            return Inspection {
+                header: None,
+                claims: None,
+                findings: f.0,
+            };
+        }
+    };
+    let header = match decode_object(h) {
         Ok(h) => Some(h),
         Err(why) => {
             f.add(
@@ -148,7 +150,7 @@ pub fn inspect(token: &str, expect: &Expect) -> Inspection {
             None
         }
     };
-    let claims = match decode_object(parts.get(1).copied().unwrap_or_default()) {
+    let claims = match decode_object(p) {
         Ok(c) => Some(c),
         Err(why) => {
             f.add(
@@ -160,7 +162,6 @@ pub fn inspect(token: &str, expect: &Expect) -> Inspection {
             None
         }
     };
-    let sig = parts.get(2).copied().unwrap_or_default();
     if sig.is_empty() || decode_b64url(sig).is_none() {
         f.add(
             "malformed",
@@ -327,15 +328,15 @@ fn claim_findings(c: &Map<String, Value>, expect: &Expect, f: &mut Findings) {
     // Reuse the verifier's own claim rules: collect every defect by removing each offender in turn.
     let mut probe = c.clone();
     for _ in 0..32 {
-        match IdJagClaims::from_payload(&probe) {
+        match IdJagClaims::read(&probe) {
             Ok(_) => break,
-            Err(e) => {
+            Err(defect) => {
+                let e = defect.error;
                 let name = e.claim_name().unwrap_or("claims").to_owned();
-                // Only the claim itself missing; "sub_id saml-nameid nameid is missing" is a type defect.
-                let code = if e.message() == format!("{name} is missing") {
-                    "claim-missing"
-                } else {
-                    "claim-type"
+                // Only the claim itself missing; "sub_id saml-nameid nameid is missing" is invalid.
+                let code = match defect.kind {
+                    DefectKind::Missing => "claim-missing",
+                    DefectKind::Invalid => "claim-type",
                 };
                 f.claim(
                     code,
@@ -533,34 +534,34 @@ fn act_message(act: &Map<String, Value>) -> String {
     )
 }
 
+/// R23–R27 with the verifier's check (`jwt::time_faults`, every fault rather than the
+/// first); a defective claim is a claim finding above and counts as absent here.
 fn time_findings(c: &Map<String, Value>, now: Option<f64>, f: &mut Findings) {
-    let num = |n: &str| c.get(n).and_then(Value::as_f64);
-    let (exp, iat, nbf) = (num("exp"), num("iat"), num("nbf"));
-    if let (Some(exp), Some(iat)) = (exp, iat) {
-        if exp <= iat {
-            f.claim(
-                "lifetime-invalid",
-                Severity::Error,
-                "R27",
-                "exp",
-                "exp is not after iat".into(),
-            );
-        } else if exp - iat > MAX_LIFETIME {
-            f.claim(
-                "lifetime-long",
-                Severity::Warning,
-                "R26",
-                "exp",
-                format!(
-                    "lifetime is {} s; the default limit is {MAX_LIFETIME} s",
-                    exp - iat
-                ),
-            );
-        }
+    let faults = time_faults(&TimeClaims::read(c), now, &LIMITS);
+    let has = |fault: TimeFault| faults.contains(&fault);
+    let num = |n: &str| read_date(c, n).ok().flatten();
+    let (exp, iat) = (num("exp"), num("iat"));
+    if has(TimeFault::ExpNotAfterIat) {
+        f.claim(
+            "lifetime-invalid",
+            Severity::Error,
+            "R27",
+            "exp",
+            "exp is not after iat".into(),
+        );
+    } else if let (true, Some(exp), Some(iat)) = (has(TimeFault::TooLong), exp, iat) {
+        f.claim(
+            "lifetime-long",
+            Severity::Warning,
+            "R26",
+            "exp",
+            format!(
+                "lifetime is {} s; the default limit is {MAX_LIFETIME} s",
+                exp - iat
+            ),
+        );
     }
-    if let (Some(nbf), Some(exp)) = (nbf, exp)
-        && nbf > exp
-    {
+    if has(TimeFault::NbfAfterExp) {
         f.claim(
             "lifetime-invalid",
             Severity::Error,
@@ -571,7 +572,7 @@ fn time_findings(c: &Map<String, Value>, now: Option<f64>, f: &mut Findings) {
     }
     let Some(now) = now else { return };
     if let Some(exp) = exp {
-        if now >= exp + TOLERANCE {
+        if has(TimeFault::Expired) {
             f.claim(
                 "expired",
                 Severity::Error,
@@ -600,10 +601,9 @@ fn time_findings(c: &Map<String, Value>, now: Option<f64>, f: &mut Findings) {
             );
         }
     }
-    for (name, v, rule) in [("iat", iat, "R24"), ("nbf", nbf, "R25")] {
-        if let Some(v) = v
-            && v > now + TOLERANCE
-        {
+    for (claim, rule) in [(TimeClaim::Iat, "R24"), (TimeClaim::Nbf, "R25")] {
+        let name = claim.name();
+        if let (true, Some(v)) = (has(TimeFault::NotYetValid(claim)), num(name)) {
             f.claim(
                 "not-yet-valid",
                 Severity::Error,

@@ -37,11 +37,48 @@ pub fn encode_b64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A base64url JSON object part (R6–R8); `Err` says why, without naming the part
+/// (`is not strict base64url`, or the strict JSON parser's description).
+pub fn decode_object(part: &str) -> Result<Map<String, Value>, String> {
+    let bytes = decode_b64url(part).ok_or_else(|| "is not strict base64url".to_owned())?;
+    strict_json::parse_object(&bytes).map_err(|e: StrictJsonError| e.describe().to_owned())
+}
+
 fn decode_json_part(part: &str, what: &str) -> Result<Map<String, Value>, Error> {
-    let bytes =
-        decode_b64url(part).ok_or_else(|| malformed(&format!("{what} is not strict base64url")))?;
-    strict_json::parse_object(&bytes)
-        .map_err(|e: StrictJsonError| malformed(&format!("{what} {}", e.describe())))
+    decode_object(part).map_err(|why| malformed(&format!("{what} {why}")))
+}
+
+/// A token's dot-separated parts: the one splitter, for the verifiers (`split_compact`)
+/// and the linter (inspect.rs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Segments<'a> {
+    /// Three parts: a compact JWS.
+    Jws {
+        header: &'a str,
+        payload: &'a str,
+        signature: &'a str,
+    },
+    /// Five parts: a compact JWE (R6: never decrypted); its protected header.
+    Jwe { header: &'a str },
+    /// Any other number of parts.
+    Other(usize),
+}
+
+pub fn segments(token: &str) -> Segments<'_> {
+    let dots = token.bytes().filter(|b| *b == b'.').count();
+    let (header, rest) = token.split_once('.').unwrap_or((token, ""));
+    match dots {
+        2 => {
+            let (payload, signature) = rest.split_once('.').unwrap_or((rest, ""));
+            Segments::Jws {
+                header,
+                payload,
+                signature,
+            }
+        }
+        4 => Segments::Jwe { header },
+        n => Segments::Other(n + 1),
+    }
 }
 
 /// A compact JWS split, header decoded, payload left as bytes.
@@ -61,17 +98,20 @@ pub fn split_compact(token: &str, max_bytes: usize) -> Result<RawJws<'_>, Error>
             "token is larger than {max_bytes} bytes"
         )));
     }
-    let parts: Vec<&str> = token.split('.').collect();
-    let (h, p, s) = match parts.as_slice() {
-        [h, p, s] => (*h, *p, *s),
+    let (h, p, s) = match segments(token) {
+        Segments::Jws {
+            header,
+            payload,
+            signature,
+        } => (header, payload, signature),
         // R6: five parts is a JWE; we do not decrypt (not configured).
-        [_, _, _, _, _] => {
+        Segments::Jwe { .. } => {
             return Err(Error::new(
                 ErrorCode::Unsupported,
                 "encrypted grants (jwe) are not supported",
             ));
         }
-        _ => return Err(malformed("not a compact jws of three parts")),
+        Segments::Other(_) => return Err(malformed("not a compact jws of three parts")),
     };
     let header = decode_json_part(h, "header")?;
     if s.is_empty() {

@@ -20,6 +20,7 @@ pub mod grant_policy;
 pub mod inspect;
 pub mod jwk;
 pub mod jws;
+pub mod jwt;
 pub mod options_de;
 pub mod p256_table;
 pub mod policy;

@@ -176,20 +176,12 @@ pub struct Config {
 }
 
 fn parse_algs(list: &[String], at: &str) -> Result<Vec<Alg>, Error> {
-    if list.is_empty() {
-        return Err(Error::config(format!("{at} must not be empty")));
-    }
-    list.iter()
-        .map(|name| {
-            // R10: none and HMAC are not representable; say so plainly.
-            Alg::parse(name).ok_or_else(|| {
-                Error::config(format!(
-                    "{at}: {} is not an accepted algorithm (use RS256/384/512, PS256/384/512, ES256, ES384, EdDSA or Ed25519)",
-                    quote(name)
-                ))
-            })
-        })
-        .collect()
+    // R10: none and HMAC are not representable; say so plainly.
+    crate::jwt::parse_alg_list(list, Some(&format!("{at} must not be empty")), &|name| {
+        format!(
+            "{at}: {name} is not an accepted algorithm (use RS256/384/512, PS256/384/512, ES256, ES384, EdDSA or Ed25519)"
+        )
+    })
 }
 
 fn bounded(value: Option<u64>, default: u64, min: u64, max: u64, name: &str) -> Result<u64, Error> {

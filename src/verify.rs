@@ -10,6 +10,8 @@ use crate::error::{Error, ErrorCode, quote};
 use crate::grant_policy::{DroppedScope, PolicyInput};
 use crate::jwk::KeySet;
 use crate::jws::parse_compact;
+use crate::jwt::{TimeClaim, TimeClaims, TimeFault, TimeLimits, Times, TypRule, check_header};
+pub use crate::jwt::{header_kid, typ_matches};
 use crate::policy::{Config, ReplayMode, VerifierOptions};
 use crate::replay::{MemoryReplayStore, ReplayOutcome, ReplayStore, replay_key};
 use serde::Serialize;
@@ -70,17 +72,6 @@ pub struct VerifiedGrant {
 pub struct Verifier {
     config: Config,
     replay_store: Mutex<MemoryReplayStore>,
-}
-
-fn header_err(name: &str, msg: &str) -> Error {
-    Error::claim(ErrorCode::Header, name, msg)
-}
-
-/// R9: compared as a media type: case-insensitive, `application/` optional.
-pub fn typ_matches(typ: &str, expected: &str) -> bool {
-    let lower = typ.to_ascii_lowercase();
-    let bare = lower.strip_prefix("application/").unwrap_or(&lower);
-    bare == expected
 }
 
 impl Verifier {
@@ -166,11 +157,12 @@ impl Verifier {
         // R6–R8: structure (size, parts, base64url, JSON objects, duplicates).
         trace.push("structure");
         let jws = parse_compact(token, cfg.max_token_bytes)?;
-        let alg =
-            jose_header_alg(&jws.header, &cfg.algorithms, Some(ID_JAG_TYP)).inspect_err(|e| {
-                trace_header_failure(trace, e.code());
-            })?;
-        trace.extend(["header", "typ", "alg"]);
+        let alg = check_header(
+            &jws.header,
+            &cfg.algorithms,
+            TypRule::Required(ID_JAG_TYP),
+            &mut |check| trace.push(check),
+        )?;
         // R17/R18: `iss` from the unverified payload, only to pick keys.
         trace.push("issuer");
         let iss = match jws.payload.get("iss") {
@@ -330,51 +322,19 @@ impl Verifier {
                 "client_id is not the authenticated client",
             ));
         }
-        let t = cfg.clock_tolerance;
+        // R23–R27 (the claims' types were checked by `IdJagClaims`).
         trace.push("time");
-        // R23
-        if ctx.now >= c.exp + t {
-            return Err(Error::claim(ErrorCode::Expired, "exp", "grant has expired"));
-        }
-        // R25
-        if let Some(nbf) = c.nbf
-            && nbf > ctx.now + t
-        {
-            return Err(Error::claim(
-                ErrorCode::NotYetValid,
-                "nbf",
-                "grant is not valid yet (nbf)",
-            ));
-        }
-        // R24
-        if c.iat > ctx.now + t {
-            return Err(Error::claim(
-                ErrorCode::NotYetValid,
-                "iat",
-                "grant is issued in the future (iat)",
-            ));
-        }
-        // R27
-        if c.exp <= c.iat {
-            return Err(Error::claim(
-                ErrorCode::Lifetime,
-                "exp",
-                "exp is not after iat",
-            ));
-        }
-        if let Some(nbf) = c.nbf
-            && nbf > c.exp
-        {
-            return Err(Error::claim(ErrorCode::Lifetime, "nbf", "nbf is after exp"));
-        }
-        // R26
-        if c.exp - c.iat > cfg.max_lifetime {
-            return Err(Error::claim(
-                ErrorCode::Lifetime,
-                "exp",
-                format!("lifetime exceeds {} seconds", cfg.max_lifetime as i64),
-            ));
-        }
+        let times = TimeClaims::known(Times {
+            exp: c.exp,
+            iat: Some(c.iat),
+            nbf: c.nbf,
+        });
+        crate::jwt::check_times(
+            &times,
+            ctx.now,
+            &TimeLimits::grant(cfg.clock_tolerance, cfg.max_lifetime),
+        )
+        .map_err(|f| grant_time_error(f, cfg.max_lifetime))?;
         // R40: the issuer's pinned tenant.
         trace.push("tenant");
         if let Some(expected) = pinned_tenant {
@@ -605,15 +565,30 @@ pub const CHECKS: [&str; 18] = [
     "replay",
 ];
 
-/// `jose_header_alg` runs three checks; record the ones that ran before it failed.
-fn trace_header_failure(trace: &mut Vec<&'static str>, code: ErrorCode) {
-    trace.push("header");
-    if matches!(code, ErrorCode::Typ | ErrorCode::Alg) {
-        trace.push("typ");
-    }
-    if code == ErrorCode::Alg {
-        trace.push("alg");
-    }
+/// A grant's time fault as its error (R23–R27). The read defects are `IdJagClaims`'s and
+/// never reach here; they are worded as it words them.
+fn grant_time_error(f: TimeFault, max_lifetime: f64) -> Error {
+    let (code, msg) = match f {
+        TimeFault::Expired => (ErrorCode::Expired, "grant has expired"),
+        TimeFault::NotYetValid(TimeClaim::Iat) => (
+            ErrorCode::NotYetValid,
+            "grant is issued in the future (iat)",
+        ),
+        TimeFault::NotYetValid(_) => (ErrorCode::NotYetValid, "grant is not valid yet (nbf)"),
+        TimeFault::ExpNotAfterIat => (ErrorCode::Lifetime, "exp is not after iat"),
+        TimeFault::NbfAfterExp => (ErrorCode::Lifetime, "nbf is after exp"),
+        TimeFault::TooLong => {
+            return Error::claim(
+                ErrorCode::Lifetime,
+                "exp",
+                format!("lifetime exceeds {} seconds", max_lifetime as i64),
+            );
+        }
+        TimeFault::Missing(_) | TimeFault::Invalid(..) => {
+            return crate::claims::time_claim_error(f);
+        }
+    };
+    Error::claim(code, f.claim().name(), msg)
 }
 
 fn replayed() -> Error {
@@ -624,82 +599,25 @@ fn store_full() -> Error {
     Error::claim(ErrorCode::Replay, "jti", "replay store is full")
 }
 
-/// The JOSE header rules shared by every JWS idjag verifies (R9–R12):
-/// no `crit`, no `b64`/`zip`/`enc`, `typ` when one is expected, and an
-/// allow-listed asymmetric `alg` (none/HS* are not representable).
+/// The JOSE header rules shared by every JWS idjag verifies (R9–R12), as one call:
+/// `jwt::check_header` with `typ` required when one is expected.
 pub fn jose_header_alg(
     h: &Map<String, Value>,
     allowed: &[Alg],
     expected_typ: Option<&str>,
 ) -> Result<Alg, Error> {
-    // R11: we understand no critical extension, so any `crit` is refused.
-    if h.contains_key("crit") {
-        return Err(header_err("crit", "crit extensions are not supported"));
-    }
-    // RFC 7797 unencoded payloads and JWE-only members are not honoured.
-    for name in ["b64", "zip", "enc"] {
-        if h.contains_key(name) {
-            return Err(header_err(name, &format!("header {name} is not supported")));
-        }
-    }
-    // R9
-    if let Some(expected) = expected_typ {
-        match h.get("typ") {
-            Some(Value::String(t)) if typ_matches(t, expected) => {}
-            Some(Value::String(t)) => {
-                return Err(Error::claim(
-                    ErrorCode::Typ,
-                    "typ",
-                    format!("typ {} is not {expected}", quote(t)),
-                ));
-            }
-            Some(_) => return Err(Error::claim(ErrorCode::Typ, "typ", "typ must be a string")),
-            None => return Err(Error::claim(ErrorCode::Typ, "typ", "typ is missing")),
-        }
-    }
-    // R10
-    let name = match h.get("alg") {
-        Some(Value::String(a)) => a.as_str(),
-        Some(_) => return Err(Error::claim(ErrorCode::Alg, "alg", "alg must be a string")),
-        None => return Err(Error::claim(ErrorCode::Alg, "alg", "alg is missing")),
-    };
-    Alg::parse(name)
-        .filter(|a| allowed.contains(a))
-        .ok_or_else(|| {
-            Error::claim(
-                ErrorCode::Alg,
-                "alg",
-                format!("alg {} is not allowed", quote(name)),
-            )
-        })
+    let typ = expected_typ.map_or(TypRule::Any, TypRule::Required);
+    check_header(h, allowed, typ, &mut |_| {})
 }
 
-/// The header's `kid` (R13), if any.
-pub fn header_kid(h: &Map<String, Value>) -> Result<Option<&str>, Error> {
-    match h.get("kid") {
-        None => Ok(None),
-        Some(Value::String(k)) => Ok(Some(k.as_str())),
-        Some(_) => Err(header_err("kid", "kid must be a string")),
-    }
-}
-
-/// R15: the signature verifies with one of the candidate keys.
+/// R15: the signature verifies with one of the candidate keys (`jwt::verify_with`).
 pub fn verify_with(
     _alg: Alg,
     signing_input: &str,
     signature: &[u8],
     candidates: &[crate::crypto::KeyVerifier],
 ) -> Result<(), Error> {
-    if !candidates
-        .iter()
-        .any(|k| k.verify_signature(signing_input.as_bytes(), signature))
-    {
-        return Err(Error::new(
-            ErrorCode::Signature,
-            "signature does not verify",
-        ));
-    }
-    Ok(())
+    crate::jwt::verify_with(signing_input, signature, candidates)
 }
 
 /// R13–R15: pick the keys for (`alg`, `kid`) in the trusted set and verify.

@@ -1,6 +1,6 @@
 //! Bindings for the resource server's access-token check (both builds).
 
-use super::{config_error, fresh_until, json_out, key_set, options_from, to_js_error};
+use super::{fresh_until, json_out, key_set, options_from, to_js_error};
 use crate::access_token::AccessTokenVerifier;
 use crate::error::{Error, ErrorCode};
 use serde::Deserialize;
@@ -33,16 +33,10 @@ impl WasmAccessTokenVerifier {
             .algorithms
             .as_ref()
             .map(|list| {
-                list.iter()
-                    .map(|a| {
-                        crate::Alg::parse(a).ok_or_else(|| {
-                            config_error(format!(
-                                "{} is not an accepted algorithm",
-                                crate::error::quote(a)
-                            ))
-                        })
-                    })
-                    .collect::<Result<Vec<_>, _>>()
+                crate::jwt::parse_alg_list(list, None, &|name| {
+                    format!("{name} is not an accepted algorithm")
+                })
+                .map_err(|e| to_js_error(&e))
             })
             .transpose()?;
         let tolerance = o.clock_tolerance_sec.unwrap_or(60);

@@ -133,8 +133,8 @@ fn options_from<T: serde::de::DeserializeOwned>(
 #[cfg(feature = "signing")]
 fn optional_alg(name: Option<&str>) -> Result<Option<crate::Alg>, JsValue> {
     name.map(|n| {
-        crate::Alg::parse(n)
-            .ok_or_else(|| config_error(format!("unsupported alg {}", crate::error::quote(n))))
+        crate::jwt::parse_alg(n, &|name| format!("unsupported alg {name}"))
+            .map_err(|e| to_js_error(&e))
     })
     .transpose()
 }
