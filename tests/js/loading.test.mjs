@@ -113,9 +113,13 @@ describe('one wasm instance per process', () => {
       const opts = { audience: AS, issuers: [{ issuer: idp.issuer, jwks: idp.jwks() }], resources: [MCP] };
       const vEsm = new esm.IdJagVerifier(opts);
       const vCjs = new cjs.IdJagVerifier(opts);
-      const g0 = idp.mint({ audience: AS, clientId: 'c', resource: MCP, jti: 'zeroth' });
-      const g1 = idp.mint({ audience: AS, clientId: 'c', resource: MCP });
-      const g2 = idp.mint({ audience: AS, clientId: 'c', resource: MCP, jti: 'second' });
+      // One clock for the three: g2 must not expire later than g0 (a second boundary between
+      // the mints would make g2's deadline later, and the restarted store rightly accept it).
+      const t0 = Math.floor(Date.now() / 1000);
+      const at = () => t0;
+      const g0 = idp.mint({ audience: AS, clientId: 'c', resource: MCP, jti: 'zeroth', now: at });
+      const g1 = idp.mint({ audience: AS, clientId: 'c', resource: MCP, now: at });
+      const g2 = idp.mint({ audience: AS, clientId: 'c', resource: MCP, jti: 'second', now: at });
       await vCjs.verify(g0, { clientId: 'c' }); // the CJS verifier's replay store holds g0
       const gen0 = [verifierCore.generation, fullCore.generation];
       verifierCore.armTrapForTests(); // armed through the ESM copy, fired by the CJS copy's call
