@@ -375,11 +375,7 @@ mod tests {
         }))
         .unwrap();
         let verifier = Verifier::new(options).unwrap();
-        let ctx = VerifyContext {
-            client_id: "client-1",
-            now: 1_767_225_600.0,
-            ..Default::default()
-        };
+        let ctx = VerifyContext::new("client-1", 1_767_225_600.0);
         for v in VARIANTS {
             let params = MintParams {
                 audience: "https://as.test".into(),

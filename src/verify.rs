@@ -22,7 +22,11 @@ use std::sync::Mutex;
 pub const ID_JAG_TYP: &str = "oauth-id-jag+jwt";
 
 /// The request-side facts the grant is checked against.
-#[derive(Debug, Clone, Default)]
+///
+/// There is deliberately no `Default`: the core never reads a clock, and a context whose `now`
+/// silently defaulted to 0 (1970) would judge every time claim against the wrong instant.
+/// Build one with [`VerifyContext::new`] (or a struct literal naming every field).
+#[derive(Debug, Clone)]
 pub struct VerifyContext<'a> {
     /// The client authenticated at the token endpoint (R21).
     pub client_id: &'a str,
@@ -35,6 +39,38 @@ pub struct VerifyContext<'a> {
     /// The key loader's clock (seconds since the epoch), against which remote keys'
     /// freshness is judged (the loader set it on that clock); `None`: `now`.
     pub keys_now: Option<f64>,
+}
+
+impl<'a> VerifyContext<'a> {
+    /// The context of one token request: the client authenticated at the token endpoint and the
+    /// current time in seconds since the epoch (no default: the caller owns the clock).
+    pub fn new(client_id: &'a str, now: f64) -> Self {
+        VerifyContext {
+            client_id,
+            now,
+            scope: None,
+            resource: None,
+            keys_now: None,
+        }
+    }
+
+    /// The token request's `scope` parameter (R35).
+    pub fn with_scope(mut self, scope: &'a str) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+
+    /// The token request's RFC 8707 `resource` parameter (R38).
+    pub fn with_resource(mut self, resource: &'a str) -> Self {
+        self.resource = Some(resource);
+        self
+    }
+
+    /// The key loader's clock, when remote keys' freshness is judged on another clock than `now`.
+    pub fn with_keys_now(mut self, keys_now: f64) -> Self {
+        self.keys_now = Some(keys_now);
+        self
+    }
 }
 
 /// A grant that passed every check. Only the verifier constructs it.

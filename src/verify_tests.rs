@@ -35,11 +35,7 @@ fn claims(extra: Value) -> Map<String, Value> {
 }
 
 fn ctx() -> VerifyContext<'static> {
-    VerifyContext {
-        client_id: "c1",
-        now: NOW,
-        ..Default::default()
-    }
+    VerifyContext::new("c1", NOW)
 }
 
 fn code(r: Result<crate::VerifiedGrant, crate::Error>) -> Option<(ErrorCode, String)> {
@@ -336,11 +332,7 @@ fn a_future_now_does_not_let_a_redeemed_grant_through() {
         })
         .unwrap()
     };
-    let at = |now: f64| VerifyContext {
-        client_id: "c1",
-        now,
-        ..Default::default()
-    };
+    let at = |now: f64| VerifyContext::new("c1", now);
     let first = mint(&mut idp, wall);
     assert!(v.verify(&first, &at(wall)).is_ok());
     let future = wall + 86_400.0 * 365.0;
