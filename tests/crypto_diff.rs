@@ -471,3 +471,100 @@ fn rsa_key_validation_matches_rsa_crate() {
         }
     }
 }
+
+/// `idjag::crypto::ed25519_verify_strict` (no decompression of R) against ed25519-dalek's
+/// `verify_strict`, on one verdict; panics when they differ.
+fn same_eddsa_verdict(key: &ed25519_dalek::VerifyingKey, msg: &[u8], sig: &[u8; 64]) -> bool {
+    let sig = ed25519_dalek::Signature::from_bytes(sig);
+    let expected = key.verify_strict(msg, &sig).is_ok();
+    let got = idjag::crypto::ed25519_verify_strict(key, msg, &sig).is_ok();
+    assert_eq!(got, expected, "EdDSA verdicts differ for sig {}", hex(&sig.to_bytes()));
+    got
+}
+
+#[test]
+fn eddsa_small_order_encodings_are_the_eight_torsion_points() {
+    let mut ours: Vec<[u8; 32]> = idjag::crypto::ED25519_SMALL_ORDER_R.to_vec();
+    let mut theirs: Vec<[u8; 32]> = curve25519_dalek::constants::EIGHT_TORSION
+        .iter()
+        .map(|p| p.compress().to_bytes())
+        .collect();
+    ours.sort();
+    theirs.sort();
+    assert_eq!(ours, theirs);
+}
+
+#[test]
+fn eddsa_matches_verify_strict_over_random_keys_and_signatures() {
+    use curve25519_dalek::scalar::Scalar;
+    use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+    let (mut accepted, mut rejected) = (0, 0);
+    for i in 0..60u64 {
+        let sk = SigningKey::from_bytes(&bytes("ed-key", i, 32).try_into().unwrap());
+        let vk = sk.verifying_key();
+        let msg = bytes("ed-msg", i, (i as usize * 7) % 200);
+        let good = sk.sign(&msg).to_bytes();
+        if same_eddsa_verdict(&vk, &msg, &good) {
+            accepted += 1;
+        }
+        // One flipped bit anywhere in R or S, and a wrong message.
+        for bit in [0usize, 7, 100, 255, 256, 300, 503, 511] {
+            let mut bad = good;
+            bad[bit / 8] ^= 1 << (bit % 8);
+            assert!(!same_eddsa_verdict(&vk, &msg, &bad));
+            rejected += 1;
+        }
+        assert!(!same_eddsa_verdict(&vk, b"other", &good));
+        // R = each small-order point with an arbitrary S, and S = k·a with R the identity:
+        // [S]B − [k]A is then the identity, so the non-strict check would accept it.
+        for r in idjag::crypto::ED25519_SMALL_ORDER_R {
+            let mut sig = [0u8; 64];
+            sig[..32].copy_from_slice(&r);
+            sig[32..].copy_from_slice(&bytes("ed-s", i, 32));
+            sig[63] &= 0x0f;
+            assert!(!same_eddsa_verdict(&vk, &msg, &sig));
+            let mut h = sha2::Sha512::new();
+            h.update(r);
+            h.update(vk.as_bytes());
+            h.update(&msg);
+            let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
+            sig[32..].copy_from_slice(&(k * sk.to_scalar()).to_bytes());
+            assert!(!same_eddsa_verdict(&vk, &msg, &sig));
+            rejected += 2;
+        }
+        let nonstrict_identity = {
+            let r = idjag::crypto::ED25519_SMALL_ORDER_R[0];
+            let mut h = sha2::Sha512::new();
+            h.update(r);
+            h.update(vk.as_bytes());
+            h.update(&msg);
+            let k = Scalar::from_bytes_mod_order_wide(&h.finalize().into());
+            let mut sig = [0u8; 64];
+            sig[..32].copy_from_slice(&r);
+            sig[32..].copy_from_slice(&(k * sk.to_scalar()).to_bytes());
+            sig
+        };
+        // The forgery the strict check exists for: accepted by the non-strict verify.
+        assert!(
+            ed25519_dalek::Verifier::verify(
+                &vk,
+                &msg,
+                &ed25519_dalek::Signature::from_bytes(&nonstrict_identity)
+            )
+            .is_ok()
+        );
+    }
+    // Weak (small-order) public keys: with R and S = 0 the non-strict check accepts.
+    for a in idjag::crypto::ED25519_SMALL_ORDER_R {
+        let Ok(vk) = VerifyingKey::from_bytes(&a) else {
+            continue;
+        };
+        for r in idjag::crypto::ED25519_SMALL_ORDER_R {
+            let mut sig = [0u8; 64];
+            sig[..32].copy_from_slice(&r);
+            assert!(!same_eddsa_verdict(&vk, b"m", &sig));
+            rejected += 1;
+        }
+    }
+    assert!(accepted >= 60 && rejected > 1000, "{accepted} {rejected}");
+}
