@@ -533,6 +533,40 @@ mod tests {
         );
     }
 
+    /// Keys are built from the JWK's coordinates (`uncompressed`): anything but `04 ‖ x ‖ y`
+    /// of the curve's length, and coordinates that are not canonical field elements, are
+    /// refused as `from_sec1_bytes` would (a JWK never yields a compressed point).
+    #[test]
+    fn ec_point_encoding_refused_unless_uncompressed_and_canonical() {
+        // The P-256 generator, a valid point.
+        let gx = "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296";
+        let gy = "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5";
+        let hexb = |h: &str| -> Vec<u8> {
+            (0..h.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+                .collect()
+        };
+        let point = [vec![4u8], hexb(gx), hexb(gy)].concat();
+        let ok = |p: &[u8]| {
+            KeyVerifier::from_decoding_key(Alg::ES256, &DecodingKey::from_ec_der(p)).is_ok()
+        };
+        assert!(ok(&point));
+        assert!(!ok(&[vec![2u8], hexb(gx)].concat())); // compressed
+        assert!(!ok(&point[..64])); // short
+        assert!(!ok(&[point.clone(), vec![0]].concat())); // long
+        let mut off = point.clone();
+        off[64] ^= 1; // y changed: not on the curve
+        assert!(!ok(&off));
+        // x = p (not canonical) with any y.
+        let p = "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff";
+        assert!(!ok(&[vec![4u8], hexb(p), hexb(gy)].concat()));
+        // The P-384 path takes 48-byte coordinates only.
+        assert!(
+            KeyVerifier::from_decoding_key(Alg::ES384, &DecodingKey::from_ec_der(&point)).is_err()
+        );
+    }
+
     #[test]
     fn invalid_ec_point_refused() {
         let mut point = vec![4u8];
