@@ -20,7 +20,7 @@
 // stops at the first sample past it and says so (`capped`), the verdict covering what ran.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AccessTokenVerifier, IdJagVerifier } from 'idjag';
+import { AccessTokenVerifier, IdJagVerifier, ready } from 'idjag';
 import { AccessTokenIssuer } from 'idjag/server';
 import { ALGS, mintGrant, verifierOptions, verifyCtx } from './scenario.mjs';
 import { log, round3 } from './stats.mjs';
@@ -46,7 +46,10 @@ const RSS_SLACK = 8 * 1024 * 1024;
 const HEAP_SLACK = 1024 * 1024;
 const MB = 1024 * 1024;
 
-const glue = await import(new URL('../wasm/idjag.js', import.meta.resolve('idjag')).href);
+// The glue of the instance idjag uses: in Node the full build (pkg/src/core-node.js), created on
+// first use, so `ready()` first.
+await ready();
+const glue = await import(new URL('../wasm-full/idjag.js', import.meta.resolve('idjag')).href);
 const wasmMemory = glue.initSync().memory;
 if (!(wasmMemory instanceof WebAssembly.Memory)) throw new Error('memory: cannot reach the wasm memory');
 

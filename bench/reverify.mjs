@@ -12,7 +12,7 @@ import { createHash, hash as oneShotHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { AccessTokenVerifier } from 'idjag';
+import { AccessTokenVerifier, ready } from 'idjag';
 import { AccessTokenIssuer } from 'idjag/server';
 import { log, median, round3 } from './stats.mjs';
 
@@ -98,7 +98,10 @@ for (const alg of ALGS) {
 // Where the SHA-256 of the token can be computed, µs per token of this size.
 const token = 'x'.repeat(tokenBytes);
 const enc = new TextEncoder();
-const glue = await import(new URL('../wasm/idjag.js', import.meta.resolve('idjag')).href);
+// The glue of the instance idjag uses: in Node the full build (pkg/src/core-node.js), created on
+// first use, so `ready()` first.
+await ready();
+const glue = await import(new URL('../wasm-full/idjag.js', import.meta.resolve('idjag')).href);
 const hashers = {
   ...(typeof glue.tokenDigest === 'function' ? { 'wasm core tokenDigest': () => glue.tokenDigest(token) } : {}),
   'node:crypto hash()': () => oneShotHash('sha256', token, 'base64url'),

@@ -8,6 +8,7 @@
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::{ErrorKind, new_error};
 use jsonwebtoken::{Algorithm, DecodingKey, DecodingKeyKind, EncodingKey};
+use p256::elliptic_curve::point::AffineCoordinates;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 /// The asymmetric JWS algorithms idjag accepts (RFC 7518 §3.3–3.5, RFC 8037).
@@ -249,6 +250,17 @@ pub fn has_roca_fingerprint(n_be: &[u8]) -> bool {
     })
 }
 
+/// The coordinates of an uncompressed SEC1 point `04 ‖ x ‖ y` (what jwk.rs builds from a
+/// JWK's `x` and `y`). Built with `from_coordinates`, not `from_sec1_bytes`: the latter links
+/// point decompression (a field square root per curve, ~17 KB of wasm; issue 14) that a JWK
+/// never needs. Same checks: canonical coordinates, on the curve, not the identity.
+fn uncompressed(point: &[u8], len: usize) -> Result<(&[u8], &[u8]), KeyError> {
+    match point.split_first() {
+        Some((4, xy)) if xy.len() == 2 * len => Ok(xy.split_at(len)),
+        _ => Err(KeyError::EcInvalidPoint),
+    }
+}
+
 impl KeyVerifier {
     /// Build from a `jsonwebtoken` DecodingKey (RSA as components, EC as an
     /// uncompressed SEC1 point, Ed25519 as the 32-byte public key).
@@ -258,14 +270,28 @@ impl KeyVerifier {
                 PublicKey::Rsa(Box::new(rsa_public_key(n, e)?))
             }
             (KeyFamily::P256, DecodingKeyKind::SecretOrDer(point)) => {
-                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                    .map_err(|_| KeyError::EcInvalidPoint)?;
+                let (x, y) = uncompressed(point, 32)?;
+                let point = p256::AffinePoint::from_coordinates(
+                    &p256::FieldBytes::try_from(x).map_err(|_| KeyError::EcInvalidPoint)?,
+                    &p256::FieldBytes::try_from(y).map_err(|_| KeyError::EcInvalidPoint)?,
+                );
+                let key = Option::<p256::AffinePoint>::from(point)
+                    .and_then(|p| p256::ecdsa::VerifyingKey::from_affine(p).ok())
+                    .ok_or(KeyError::EcInvalidPoint)?;
                 PublicKey::P256(Box::new(crate::p256_table::P256Key::new(&key)))
             }
-            (KeyFamily::P384, DecodingKeyKind::SecretOrDer(point)) => PublicKey::P384(
-                p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
-                    .map_err(|_| KeyError::EcInvalidPoint)?,
-            ),
+            (KeyFamily::P384, DecodingKeyKind::SecretOrDer(point)) => {
+                let (x, y) = uncompressed(point, 48)?;
+                let point = p384::AffinePoint::from_coordinates(
+                    &p384::FieldBytes::try_from(x).map_err(|_| KeyError::EcInvalidPoint)?,
+                    &p384::FieldBytes::try_from(y).map_err(|_| KeyError::EcInvalidPoint)?,
+                );
+                PublicKey::P384(
+                    Option::<p384::AffinePoint>::from(point)
+                        .and_then(|p| p384::ecdsa::VerifyingKey::from_affine(p).ok())
+                        .ok_or(KeyError::EcInvalidPoint)?,
+                )
+            }
             (KeyFamily::Ed25519, DecodingKeyKind::SecretOrDer(raw)) => {
                 let raw: &[u8; 32] = raw.as_slice().try_into().map_err(|_| KeyError::EdInvalid)?;
                 PublicKey::Ed25519(
@@ -504,6 +530,40 @@ mod tests {
         assert_eq!(
             KeyVerifier::from_decoding_key(Alg::ES256, &k).err(),
             Some(KeyError::WrongFamily)
+        );
+    }
+
+    /// Keys are built from the JWK's coordinates (`uncompressed`): anything but `04 ‖ x ‖ y`
+    /// of the curve's length, and coordinates that are not canonical field elements, are
+    /// refused as `from_sec1_bytes` would (a JWK never yields a compressed point).
+    #[test]
+    fn ec_point_encoding_refused_unless_uncompressed_and_canonical() {
+        // The P-256 generator, a valid point.
+        let gx = "6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296";
+        let gy = "4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5";
+        let hexb = |h: &str| -> Vec<u8> {
+            (0..h.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+                .collect()
+        };
+        let point = [vec![4u8], hexb(gx), hexb(gy)].concat();
+        let ok = |p: &[u8]| {
+            KeyVerifier::from_decoding_key(Alg::ES256, &DecodingKey::from_ec_der(p)).is_ok()
+        };
+        assert!(ok(&point));
+        assert!(!ok(&[vec![2u8], hexb(gx)].concat())); // compressed
+        assert!(!ok(&point[..64])); // short
+        assert!(!ok(&[point.clone(), vec![0]].concat())); // long
+        let mut off = point.clone();
+        off[64] ^= 1; // y changed: not on the curve
+        assert!(!ok(&off));
+        // x = p (not canonical) with any y.
+        let p = "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff";
+        assert!(!ok(&[vec![4u8], hexb(p), hexb(gy)].concat()));
+        // The P-384 path takes 48-byte coordinates only.
+        assert!(
+            KeyVerifier::from_decoding_key(Alg::ES384, &DecodingKey::from_ec_der(&point)).is_err()
         );
     }
 

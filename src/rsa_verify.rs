@@ -274,20 +274,33 @@ impl RsaKey {
         let mut x = a.clone();
         let mut y = vec![0u64; len];
         let top = 63 - self.e.leading_zeros();
+        // Whether x holds the plain value (not x·R): the last multiply, for e's low bit, takes
+        // s itself instead of s·R, so (s^(e−1)·R)·s·R⁻¹ = s^e leaves the Montgomery domain
+        // without the usual multiplication by 1 (one of 18 products for e = 65537; issue 14).
+        let mut plain = false;
         for bit in (0..top).rev() {
             self.mont_sqr(&x, &mut y, &mut m);
             if (self.e >> bit) & 1 == 1 {
-                self.mont_mul(&y, &a, &mut x, &mut m);
+                let factor = if bit == 0 { &s } else { &a };
+                self.mont_mul(&y, factor, &mut x, &mut m);
+                plain = bit == 0;
             } else {
                 std::mem::swap(&mut x, &mut y);
             }
         }
-        let mut one = vec![0u64; len];
-        if let Some(l) = one.first_mut() {
-            *l = 1;
+        if top == 0 {
+            // e = 1: s^e = s.
+            return Some(self.to_be_bytes(&s));
         }
-        self.mont_mul(&x, &one, &mut y, &mut m);
-        Some(self.to_be_bytes(&y))
+        if !plain {
+            let mut one = vec![0u64; len];
+            if let Some(l) = one.first_mut() {
+                *l = 1;
+            }
+            self.mont_mul(&x, &one, &mut y, &mut m);
+            std::mem::swap(&mut x, &mut y);
+        }
+        Some(self.to_be_bytes(&x))
     }
 
     /// I2OSP of a value below n: k big-endian bytes.
@@ -434,6 +447,26 @@ mod tests {
         }
         assert_eq!(limb_width(3556), 28);
         assert_eq!(limb_width(3557), 27);
+    }
+
+    /// The exponents whose last step is not a multiplication by s: e = 1 (no step at all)
+    /// and an even e (never accepted by crypto::rsa_public_key, but public_op stays exact).
+    #[test]
+    fn public_op_exponent_edge_cases() {
+        let n = modulus(0, 2048);
+        let mut s = bytes("s", 1, n.len());
+        s[0] = 0;
+        let one = RsaKey::new(&n, &[1]).unwrap();
+        assert_eq!(one.public_op(&s).unwrap(), s);
+        // Even exponents end on a squaring and take the multiplication by 1: (s²)² = s⁴.
+        let sq = RsaKey::new(&n, &[2]).unwrap().public_op(&s).unwrap();
+        let four = RsaKey::new(&n, &[4]).unwrap().public_op(&s).unwrap();
+        assert_eq!(RsaKey::new(&n, &[2]).unwrap().public_op(&sq).unwrap(), four);
+        // e = 3 ends on the multiplication by s: (s³)² = (s²)³.
+        let cube = RsaKey::new(&n, &[3]).unwrap().public_op(&s).unwrap();
+        let six_a = RsaKey::new(&n, &[2]).unwrap().public_op(&cube).unwrap();
+        let six_b = RsaKey::new(&n, &[3]).unwrap().public_op(&sq).unwrap();
+        assert_eq!(six_a, six_b);
     }
 
     #[test]
