@@ -49,7 +49,7 @@ JS
   sed -i "s|module_or_path = new URL('idjag_bg.wasm', import.meta.url);|throw new Error('idjag: init() needs { module_or_path }');|" "$out.tmp/idjag.js"
   # The features rustc enables by default for wasm32-unknown-unknown. wasm-opt refuses, loudly,
   # a module that uses a feature not enabled here.
-  "$wasm_opt" -O3 \
+  "$wasm_opt" -O3 --strip-producers --strip-target-features \
     --enable-bulk-memory --enable-bulk-memory-opt --enable-sign-ext --enable-nontrapping-float-to-int \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$out.tmp/idjag_bg.wasm" -o "$out.tmp/idjag_bg.opt.wasm"
