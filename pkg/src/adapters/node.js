@@ -102,22 +102,30 @@ export function toFastifyPlugin(handler, options = {}) {
 async function bodyOf(req, message, cap) {
   if (message.readableEnded === false && typeof message[Symbol.asyncIterator] === 'function') return readStream(message, cap);
   const parsed = req.body !== undefined ? req.body : message.body;
-  if (parsed !== undefined && parsed !== null) return { bytes: bytesOfParsed(parsed), overflow: false };
+  if (parsed !== undefined && parsed !== null) return capped(bytesOfParsed(parsed, cap), cap);
   const raw = req.rawBody ?? message.rawBody;
-  if (typeof raw === 'string' || raw instanceof Uint8Array) return { bytes: bytesOfParsed(raw), overflow: false };
+  if (typeof raw === 'string' || raw instanceof Uint8Array) return capped(bytesOfParsed(raw, cap), cap);
   // Something read the body and kept nothing we know: answering as if it were empty would be
   // a wrong, misleading refusal. It is a deployment error (e.g. the middleware order).
   throw configError('the request body was consumed before the token endpoint could read it: mount the handler before the middleware that reads it, or use a body parser that sets req.body');
 }
 
+// A parsed body is held to the same cap as a streamed one: at most cap + 1 bytes go on, and
+// more than cap is the endpoint's own "too large" refusal (R5a), with its audit event.
+const capped = (bytes, cap) =>
+  bytes.byteLength > cap ? { bytes: bytes.subarray(0, cap + 1), overflow: true } : { bytes, overflow: false };
+
 // What a body parser produced → the bytes of the body it was parsed from.
-function bytesOfParsed(parsed) {
+function bytesOfParsed(parsed, cap) {
   if (typeof parsed === 'string') return new TextEncoder().encode(parsed);
   if (parsed instanceof Uint8Array) return parsed;
   if (parsed instanceof ArrayBuffer) return new Uint8Array(parsed);
-  if (typeof parsed === 'object') return new TextEncoder().encode(formEncode(parsed));
+  if (typeof parsed === 'object') return new TextEncoder().encode(formEncode(parsed, cap));
   return new TextEncoder().encode(String(parsed));
 }
+
+// Deeper than any form a body parser makes from a body within the cap (qs stops at depth 5).
+const MAX_FORM_DEPTH = 32;
 
 /**
  * An object from a urlencoded (or JSON) body parser, back to `application/x-www-form-urlencoded`.
@@ -127,24 +135,41 @@ function bytesOfParsed(parsed) {
  * from qs's bracket syntax (`assertion[]=…`, `a[b]=…`): it goes back in that syntax, never as the
  * plain parameter it is not.
  */
-export function formEncode(obj) {
+export function formEncode(obj, maxChars = Infinity) {
   const parts = [];
-  const add = (name, value) => {
+  let size = 0;
+  // Past the budget, or nested deeper than a form can be: stop and answer a body one character
+  // over the budget, which the endpoint refuses as too large (never a deep recursion or a
+  // quadratic build of bracketed names from a hostile object).
+  const over = () => 'x'.repeat(Math.min(maxChars, 1 << 20) + 1);
+  const TOO_BIG = Symbol('too big');
+  const push = (part) => {
+    size += part.length + 1;
+    if (size > maxChars) throw TOO_BIG;
+    parts.push(part);
+  };
+  const add = (name, value, depth = 0) => {
+    if (depth > MAX_FORM_DEPTH || name.length > maxChars) throw TOO_BIG;
     if (Array.isArray(value)) {
       if (value.length >= 2 && value.every((v) => v === null || typeof v !== 'object')) {
-        for (const v of value) parts.push(`${enc(name)}=${enc(scalar(v))}`);
+        for (const v of value) push(`${enc(name)}=${enc(scalar(v))}`);
       } else if (value.length === 0) {
-        parts.push(`${enc(`${name}[]`)}=`);
+        push(`${enc(`${name}[]`)}=`);
       } else {
-        value.forEach((v, i) => add(value.length === 1 ? `${name}[]` : `${name}[${i}]`, v));
+        value.forEach((v, i) => add(value.length === 1 ? `${name}[]` : `${name}[${i}]`, v, depth + 1));
       }
     } else if (value !== null && typeof value === 'object') {
-      for (const k of Object.keys(value)) add(`${name}[${k}]`, value[k]);
+      for (const k of Object.keys(value)) add(`${name}[${k}]`, value[k], depth + 1);
     } else {
-      parts.push(`${enc(name)}=${enc(scalar(value))}`);
+      push(`${enc(name)}=${enc(scalar(value))}`);
     }
   };
-  for (const k of Object.keys(obj)) add(k, obj[k]);
+  try {
+    for (const k of Object.keys(obj)) add(k, obj[k]);
+  } catch (e) {
+    if (e === TOO_BIG) return over();
+    throw e;
+  }
   return parts.join('&');
 }
 
