@@ -509,16 +509,7 @@ impl Exchange {
                 | State::Assertion
                 | State::IssuerKeys { .. }
                 | State::Subject
-                | State::GrantConsume => {
-                    self.fail(
-                        500,
-                        "server_error",
-                        "the token could not be issued",
-                        Some("ERR_INTERNAL"),
-                        "the token exchange lost its state",
-                        None,
-                    );
-                }
+                | State::GrantConsume => self.lost(),
             }
         }
     }
@@ -681,14 +672,7 @@ impl Exchange {
                     None,
                 ),
             },
-            _ => self.fail(
-                500,
-                "server_error",
-                "the token could not be issued",
-                Some("ERR_INTERNAL"),
-                "the token exchange lost its state",
-                None,
-            ),
+            _ => self.lost(),
         }
     }
 
