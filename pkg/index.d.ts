@@ -253,7 +253,7 @@ export interface JwksReport {
 /**
  * A JSON Web Key (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2). idjag's own type: no dependency on the
  * DOM lib's `JsonWebKey`, so it means the same with `"lib": ["ES2022"]` and with `skipLibCheck`.
- * The key layer (`src/jwk.rs`) checks every member at run time; in a JWK Set a key it cannot use
+ * The key layer (`src/jose/jwk.rs`) checks every member at run time; in a JWK Set a key it cannot use
  * is set aside with its reason ({@link inspectJwks}), and where one key is expected (`privateJwk`)
  * it is `ERR_CONFIG`. Keys from WebCrypto's `exportKey('jwk')` (typed `JsonWebKey`, where even
  * `kty` is optional) or Node's `KeyObject.export({ format: 'jwk' })` are accepted with

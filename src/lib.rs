@@ -50,36 +50,42 @@
     )
 )]
 
-pub mod access_token;
-pub mod claims;
-pub mod client_auth;
-pub mod crypto;
-#[cfg(feature = "signing")]
-pub mod endpoint;
-pub mod error;
-pub mod grant_policy;
-pub mod inspect;
-pub mod jwk;
-pub mod jws;
-pub mod jwt;
-pub mod options_de;
-pub mod p256_table;
-pub mod policy;
-pub mod replay;
-pub mod rsa_verify;
-#[cfg(feature = "signing")]
-pub mod sign;
-pub mod strict_json;
+// The layout (docs/internals.md): `jose` is the layer every token kind shares, `grant` is the
+// ID-JAG and its verifier, `server` is the authorization server around it. The modules are
+// private; what a user names is re-exported below, so moving code never breaks a user.
+mod error;
+mod grant;
+mod jose;
+mod options_de;
+
+pub use error::{Error, ErrorCode, KeySource, KeysNeeded, KeysNeededReason, OAuthError};
+pub use grant::options::{IssuerOptions, ReplayMode, VerifierOptions};
+pub use grant::policy::{DroppedScope, Effect, GrantPolicy, PolicyDecision, PolicyInput, Rule};
+pub use grant::replay::{MemoryReplayStore, ReplayOutcome, ReplayStore};
+pub use grant::verify::{ID_JAG_TYP, VerifiedGrant, Verifier, VerifyContext};
+pub use jose::crypto::{Alg, PROVIDER as CRYPTO_PROVIDER};
+pub use jose::jwk::{Jwk, KeySet, KeySetReport, SetAside};
+
+/// `inspect`: what a grant says and what is wrong with it, without keys (the Grant Inspector).
+pub mod inspect {
+    pub use crate::grant::inspect::{Expect, Finding, Inspection, Severity, inspect};
+}
+
+/// The authorization server around the verifier: the token request, client authentication,
+/// the access tokens it issues and checks, and the token endpoint as a sans-I/O state machine.
+pub mod server;
+
+/// A test IdP that mints ID-JAGs (valid ones and the variants a verifier must refuse).
 #[cfg(feature = "signing")]
 pub mod testing;
-pub mod token_request;
-pub mod verify;
 
-pub use crypto::Alg;
-pub use error::{Error, ErrorCode, OAuthError};
-pub use policy::{IssuerOptions, ReplayMode, VerifierOptions};
-pub use replay::{MemoryReplayStore, ReplayOutcome, ReplayStore};
-pub use verify::{VerifiedGrant, Verifier, VerifyContext};
+/// Internals for the fuzz targets (`fuzz/`): no stability promise, hidden from the docs.
+#[cfg(feature = "internals")]
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::jose::jws::{decode_b64url, encode_b64url, parse_compact};
+    pub use crate::jose::strict_json::parse_object;
+}
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -379,7 +379,7 @@ mod tests {
 
     #[test]
     fn verifier_options_from_json_name_the_path() {
-        use crate::policy::VerifierOptions;
+        use crate::grant::options::VerifierOptions;
         let err = |text: &str| match VerifierOptions::from_json(text) {
             Ok(_) => "ok".to_owned(),
             Err(e) => e.message().to_owned(),

@@ -1,4 +1,4 @@
-//! The token endpoint end to end, natively: the sans-I/O machine of src/endpoint.rs driven
+//! The token endpoint end to end, natively: the sans-I/O machine of src/server/endpoint.rs driven
 //! by a host with an in-memory replay set and a key "loader" (a map of jwks documents).
 #![allow(
     clippy::unwrap_used,
@@ -8,16 +8,16 @@
 )]
 #![cfg(feature = "signing")]
 
-use idjag::access_token::{AccessTokenIssuer, AccessTokenVerifier};
-use idjag::client_auth::ClientRegistry;
-use idjag::endpoint::{
+use idjag::KeySet;
+use idjag::server::ClientRegistry;
+use idjag::server::RawTokenRequest;
+use idjag::server::SigningKey;
+use idjag::server::{AccessTokenIssuer, AccessTokenVerifier};
+use idjag::server::{
     Answer, Consumed, Decision, EndpointOptions, KeysAnswer, Need, Step, SubjectAnswer,
     TokenEndpoint,
 };
-use idjag::jwk::KeySet;
-use idjag::sign::SigningKey;
 use idjag::testing::{MintParams, TestIssuer};
-use idjag::token_request::RawTokenRequest;
 use idjag::{Alg, Verifier};
 use serde_json::{Value, from_value, json};
 use std::collections::HashSet;
@@ -267,7 +267,7 @@ fn client_secret_grant_to_access_token_then_replay_refused() {
     assert_eq!(e["idjag.access_token.jti"], json!(info.jti));
     assert_eq!(
         e["user.hash"],
-        json!(idjag::endpoint::hash_subject(IDP, "alice", ""))
+        json!(idjag::server::hash_subject(IDP, "alice", ""))
     );
     // Token-free, and the subject hashed: neither the grant, the token nor the user.
     let text = Value::Object(e.clone()).to_string();

@@ -9,12 +9,12 @@
 //! while building a fixture is a harness bug, not a finding.
 #![allow(clippy::expect_used, clippy::panic)]
 
-use idjag::access_token::AccessTokenVerifier;
-use idjag::client_auth::{ClientRegistry, ClientRegistryOptions};
+use idjag::server::AccessTokenVerifier;
+use idjag::server::{ClientRegistry, ClientRegistryOptions};
 use idjag::inspect::{Expect, Severity};
-use idjag::sign::SigningKey;
+use idjag::server::SigningKey;
 use idjag::testing::{MintParams, TestIssuer};
-use idjag::token_request::{RawTokenRequest, TokenRequest};
+use idjag::server::{RawTokenRequest, TokenRequest};
 use idjag::{Alg, VerifiedGrant, Verifier, VerifierOptions, VerifyContext};
 use serde_json::{Map, Value, json};
 use std::sync::OnceLock;
@@ -212,7 +212,7 @@ pub fn access_tokens() -> &'static AccessTokens {
         let k = key(AS_KEY);
         let jwks = json!({ "keys": [k.public_jwk()] });
         let valid = k
-            .sign_jwt(idjag::access_token::AT_TYP, &access_token_claims(), None)
+            .sign_jwt(idjag::server::AT_TYP, &access_token_claims(), None)
             .expect("sign the access token");
         let verifier =
             AccessTokenVerifier::new(AS, RESOURCE, &jwks, None, 60).expect("access verifier");
@@ -282,9 +282,9 @@ fn pct(s: &str) -> String {
 pub fn form_body(assertion: &str, client_assertion: &str) -> String {
     format!(
         "grant_type={}&assertion={assertion}&scope=files.read&resource={}&client_assertion_type={}&client_assertion={client_assertion}",
-        pct(idjag::token_request::JWT_BEARER),
+        pct(idjag::server::JWT_BEARER),
         pct(RESOURCE),
-        pct(idjag::token_request::CLIENT_ASSERTION_JWT),
+        pct(idjag::server::CLIENT_ASSERTION_JWT),
     )
 }
 
@@ -366,7 +366,7 @@ pub fn clients() -> &'static Clients {
         let grant = &grants().valid;
         let bearer = format!(
             "grant_type={}&assertion={grant}&scope=files.read",
-            pct(idjag::token_request::JWT_BEARER)
+            pct(idjag::server::JWT_BEARER)
         );
         let valid_requests = vec![
             (

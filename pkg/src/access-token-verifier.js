@@ -1,5 +1,5 @@
 // AccessTokenVerifier: the MCP server (resource server) side. Checks the RFC 9068 access
-// token of every call (V2–V8 in the Rust core, src/access_token.rs) and answers the MCP SDK's
+// token of every call (V2–V8 in the Rust core, src/server/access_token.rs) and answers the MCP SDK's
 // `OAuthTokenVerifier` interface, so it plugs into `requireBearerAuth` of
 // `@modelcontextprotocol/server` as its `verifier`.
 import { WasmAccessTokenVerifier, requireScopes, tokenDigest, verifierCore } from './core-verifier.js';
@@ -16,7 +16,7 @@ const WIRE_DESCRIPTIONS = {
 const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes', 'cache', 'isRevoked', 'now'];
 // src/wasm/access_token.rs Options: typed by the core, same wording (src/options_de.rs).
 const CORE_OPTIONS = ['issuer', 'audience', 'jwks', 'algorithms', 'clockToleranceSec'];
-const MAX_CLOCK_TOLERANCE_SEC = 3600; // src/policy.rs: the core clamps the tolerance to it
+const MAX_CLOCK_TOLERANCE_SEC = 3600; // src/grant/options.rs: the core clamps the tolerance to it
 // The core's SHA-256 for the cache key where there is no node:crypto (both wasm builds have it;
 // the shared instance's glue is looked up at each call, src/core-verifier.js).
 const WASM_DIGEST = (token) => verifierCore.call(() => tokenDigest(token));
@@ -156,7 +156,7 @@ export class AccessTokenVerifier {
       if (revoked) throw new IdJagError('ERR_POLICY', 'the access token was revoked', { oauthError: 'invalid_grant' });
     }
     // V8 (every required scope granted, else ERR_SCOPE) is the core's rule, applied to this
-    // call's scopes whether the verdict is fresh or cached (src/access_token.rs require_scopes).
+    // call's scopes whether the verdict is fresh or cached (src/server/access_token.rs require_scopes).
     if (required.length > 0) {
       const granted = info.scopes.join(' ');
       const wanted = required.join(' ');

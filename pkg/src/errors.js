@@ -68,7 +68,7 @@ export function fromWasm(e) {
   // The verifier's checks run up to the failing one, for audit events (not enumerable:
   // an error logged as JSON stays the short public shape).
   if (Array.isArray(e.checks)) Object.defineProperty(err, 'checks', { value: e.checks, enumerable: false });
-  // The key layer's "load these keys, then ask again" (src/jwk.rs KeySlot): for the loader.
+  // The key layer's "load these keys, then ask again" (src/jose/jwk.rs KeySlot): for the loader.
   if (e.keysNeeded !== null && typeof e.keysNeeded === 'object') {
     Object.defineProperty(err, 'keysNeeded', { value: e.keysNeeded, enumerable: false });
   }

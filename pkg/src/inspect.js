@@ -1,4 +1,4 @@
-// inspect(): decode a grant WITHOUT verifying it, and lint it (src/inspect.rs via the wasm
+// inspect(): decode a grant WITHOUT verifying it, and lint it (src/grant/inspect.rs via the wasm
 // `inspect`). For clients and people who want to look at a grant before exchanging it (C12);
 // the verdict that counts is IdJagVerifier.verify at the authorization server.
 import { jsonText } from './core.js';

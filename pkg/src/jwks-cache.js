@@ -2,7 +2,7 @@
 // one policy: an IdP's `jwksUri` or discovered keys (IdJagVerifier), a private_key_jwt client's
 // `jwksUri` (the token endpoint), the authorization server's keys (AccessTokenVerifier), and
 // `import()` of an exported state. It does I/O only: every set is parsed by the Rust core's key
-// layer (src/jwk.rs, via `inspectJwks`), key by key; unusable keys are set aside (reported through
+// layer (src/jose/jwk.rs, via `inspectJwks`), key by key; unusable keys are set aside (reported through
 // `onKeysSetAside`) and a set is refused only when no usable key remains.
 //
 //   get(uri)        the keys, fetched when absent or past their TTL

@@ -9,7 +9,7 @@
 import { replayError } from './errors.js';
 import { checkOptions, systemClock } from './options.js';
 
-// The verifier's replay key (src/replay.rs): `b64url(sha256(iss))[..22] "." b64url(sha256(jti))`.
+// The verifier's replay key (src/grant/replay.rs): `b64url(sha256(iss))[..22] "." b64url(sha256(jti))`.
 // Anything else is refused, so that Redis only ever holds fixed-size hashes (never a raw,
 // attacker-chosen jti of any length, nor a token) and the issuer part is there to namespace by.
 const REPLAY_KEY = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/;

@@ -1,5 +1,5 @@
 // The default replay store: a JS face on the bounded in-memory cache of the Rust core
-// (src/replay.rs via WasmReplayCache). The decision (fresh / replayed / full) is made in Rust.
+// (src/grant/replay.rs via WasmReplayCache). The decision (fresh / replayed / full) is made in Rust.
 //
 // Single-use state is never lost silently (issue 10). If the wasm core ever restarts after a
 // trap (src/core.js), the entries it held are gone; the store then refuses, as replays, every

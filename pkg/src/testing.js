@@ -1,4 +1,4 @@
-// `idjag/testing`: a test identity provider (src/sign.rs via WasmTestIssuer). It generates a
+// `idjag/testing`: a test identity provider (src/jose/sign.rs via WasmTestIssuer). It generates a
 // key (getrandom), publishes its JWKS, and mints valid grants and the broken variants a
 // verifier must refuse. For tests only: its keys live in memory, nothing here is secret-safe.
 //
@@ -67,7 +67,7 @@ export class TestIssuer {
    * @returns {string}
    */
   mint(params) {
-    // The core checks the members' content (src/testing.rs MintParams), same wording.
+    // The core checks the members' content (src/testing/mod.rs MintParams), same wording.
     checkOptions(params, 'params', 'TestIssuer.mint()', {
       'audience!': is.string, 'clientId!': is.string, now: is.clock, subject: is.string, resource: is.any,
       scope: is.string, lifetimeSec: is.finiteNumber, jti: is.string, tenant: is.string, claims: is.object, variant: is.string,

@@ -23,7 +23,7 @@ const replayStoreCheck = Object.assign((v) => v !== null && typeof v === 'object
   what: 'a ReplayStore (an object with a consume(key, expiresAt, nowSec) method)',
 });
 
-// src/policy.rs VerifierOptions (the JSON document the core takes).
+// src/grant/options.rs VerifierOptions (the JSON document the core takes).
 const CORE_OPTIONS = [
   'audience', 'issuers', 'resources', 'requireResource', 'algorithms', 'clockToleranceSec', 'maxLifetimeSec',
   'maxTokenBytes', 'replay', 'allowAuthorizationDetails', 'scopeRequest', 'policy', 'tenant', 'audTenant', 'audSub',
@@ -161,7 +161,7 @@ export class IdJagVerifier {
     }
   }
 
-  // For the token endpoint, whose core object (src/endpoint.rs) holds the grants' keys: the
+  // For the token endpoint, whose core object (src/server/endpoint.rs) holds the grants' keys: the
   // loader's snapshot of a remote issuer's keys, `{ snapshot }`, or `{ failed: why }`.
   async [issuerKeys](issuer, reason) {
     const src = this.#remote.get(issuer);

@@ -1,8 +1,8 @@
 //! Bindings for the resource server's access-token check (both builds).
 
 use super::{fresh_until, json_out, key_set, options_from, to_js_error};
-use crate::access_token::AccessTokenVerifier;
 use crate::error::{Error, ErrorCode};
+use crate::server::access_token::AccessTokenVerifier;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -33,7 +33,7 @@ impl WasmAccessTokenVerifier {
             .algorithms
             .as_ref()
             .map(|list| {
-                crate::jwt::parse_alg_list(list, None, &|name| {
+                crate::jose::jwt::parse_alg_list(list, None, &|name| {
                     format!("{name} is not an accepted algorithm")
                 })
                 .map_err(|e| to_js_error(&e))
@@ -94,7 +94,7 @@ impl WasmAccessTokenVerifier {
 #[wasm_bindgen(js_name = tokenDigest)]
 pub fn token_digest(token: &str) -> String {
     use sha2::{Digest, Sha256};
-    crate::jws::encode_b64url(&Sha256::digest(token.as_bytes()))
+    crate::jose::jws::encode_b64url(&Sha256::digest(token.as_bytes()))
 }
 
 /// V8 for a verified token the JS cache already holds (pkg/src/access-token-verifier.js):
@@ -104,5 +104,5 @@ pub fn token_digest(token: &str) -> String {
 pub fn require_scopes(granted: &str, required: &str) -> Result<(), JsValue> {
     let granted: Vec<&str> = granted.split(' ').filter(|s| !s.is_empty()).collect();
     let required: Vec<&str> = required.split(' ').filter(|s| !s.is_empty()).collect();
-    crate::access_token::require_scopes(&granted, &required).map_err(|e| to_js_error(&e))
+    crate::server::access_token::require_scopes(&granted, &required).map_err(|e| to_js_error(&e))
 }

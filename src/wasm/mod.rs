@@ -2,9 +2,9 @@
 //! The contract with the JS package is docs/internals.md.
 
 use crate::error::Error;
-use crate::policy::VerifierOptions;
-use crate::replay::{MemoryReplayStore, ReplayStore};
-use crate::verify::{Verifier, VerifyContext};
+use crate::grant::options::VerifierOptions;
+use crate::grant::replay::{MemoryReplayStore, ReplayStore};
+use crate::grant::verify::{Verifier, VerifyContext};
 use serde::{Deserialize, Serialize};
 mod access_token;
 #[cfg(feature = "signing")]
@@ -47,7 +47,7 @@ fn to_js_error(e: &Error) -> JsValue {
     if let Some(c) = e.claim_name() {
         set(&o, "claim", text(c));
     }
-    // The key layer's "load these keys, then ask again" (src/jwk.rs `KeySlot`).
+    // The key layer's "load these keys, then ask again" (src/jose/jwk.rs `KeySlot`).
     if let Some(n) = e.needed_keys() {
         let k = js_sys::Object::new();
         set(&k, "source", text(n.source.as_str()));
@@ -81,7 +81,7 @@ pub(crate) fn json_arg(value: &JsValue, what: &str) -> Result<serde_json::Value,
     let text = js
         .as_string()
         .ok_or_else(|| config_error(format!("{what} is not valid unicode")))?;
-    crate::strict_json::parse_document(text.as_bytes(), MAX_DOCUMENT_BYTES)
+    crate::jose::strict_json::parse_document(text.as_bytes(), MAX_DOCUMENT_BYTES)
         .map(serde_json::Value::Object)
         .map_err(|e| config_error(format!("{what} {}", e.describe())))
 }
@@ -133,7 +133,7 @@ fn options_from<T: serde::de::DeserializeOwned>(
 #[cfg(feature = "signing")]
 fn optional_alg(name: Option<&str>) -> Result<Option<crate::Alg>, JsValue> {
     name.map(|n| {
-        crate::jwt::parse_alg(n, &|name| format!("unsupported alg {name}"))
+        crate::jose::jwt::parse_alg(n, &|name| format!("unsupported alg {name}"))
             .map_err(|e| to_js_error(&e))
     })
     .transpose()
@@ -261,9 +261,9 @@ struct Traced<'a, T: Serialize> {
 
 /// A JWK Set argument (JSON text) through the key layer: ERR_CONFIG when it is not a set
 /// or leaves no usable key.
-pub(crate) fn key_set(jwks: &JsValue) -> Result<crate::jwk::KeySet, JsValue> {
+pub(crate) fn key_set(jwks: &JsValue) -> Result<crate::jose::jwk::KeySet, JsValue> {
     let value = json_arg(jwks, "jwks")?;
-    crate::jwk::KeySet::parse(&value, "jwks").map_err(|e| to_js_error(&e))
+    crate::jose::jwk::KeySet::parse(&value, "jwks").map_err(|e| to_js_error(&e))
 }
 
 /// The key layer's verdict on a JWK Set (JSON text), without installing it:
@@ -328,9 +328,9 @@ pub fn inspect(token: JsValue, expect: JsValue) -> Result<JsValue, JsValue> {
     } else {
         options_from(expect, "expect", "inspect()")?
     };
-    let result = crate::inspect::inspect(
+    let result = crate::grant::inspect::inspect(
         &token,
-        &crate::inspect::Expect {
+        &crate::grant::inspect::Expect {
             audience: expect.audience.as_deref(),
             resource: expect.resource.as_deref(),
             client_id: expect.client_id.as_deref(),

@@ -1,17 +1,17 @@
 //! Bindings for the authorization server (`idjag/server`, signing build): the token
-//! endpoint's state machine (src/endpoint.rs) and the access-token issuer.
+//! endpoint's state machine (src/server/endpoint.rs) and the access-token issuer.
 
 use super::{
     config_error, fresh_until, key_set, optional_alg, options_from, serializer_value, to_js_error,
 };
-use crate::access_token::{AccessTokenIssuer, MintRequest};
-use crate::client_auth::{ClientRegistry, ClientRegistryOptions};
-use crate::endpoint::{
+use crate::jose::sign::SigningKey;
+use crate::server::access_token::{AccessTokenIssuer, MintRequest};
+use crate::server::client_auth::{ClientRegistry, ClientRegistryOptions};
+use crate::server::endpoint::{
     Answer, Consumed, EndpointOptions, Exchange, KeysAnswer, Need, Step, SubjectAnswer,
     TokenEndpoint,
 };
-use crate::sign::SigningKey;
-use crate::token_request::RawTokenRequest;
+use crate::server::token_request::RawTokenRequest;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -116,7 +116,7 @@ struct WasmEndpointOptions {
     map_subject: bool,
 }
 
-/// The token endpoint (src/endpoint.rs): the client registry, the grant verifier and the
+/// The token endpoint (src/server/endpoint.rs): the client registry, the grant verifier and the
 /// access-token issuer in one core object; each request is a `WasmExchange`.
 #[wasm_bindgen]
 pub struct WasmTokenEndpoint {
@@ -137,8 +137,9 @@ impl WasmTokenEndpoint {
         audit: JsValue,
     ) -> Result<WasmTokenEndpoint, JsValue> {
         let value = super::json_arg(&grants, "options.grants")?;
-        let grants = crate::policy::VerifierOptions::from_value_at(&value, "options.grants")
-            .map_err(|e| to_js_error(&e))?;
+        let grants =
+            crate::grant::options::VerifierOptions::from_value_at(&value, "options.grants")
+                .map_err(|e| to_js_error(&e))?;
         let verifier = crate::Verifier::new(grants).map_err(|e| to_js_error(&e))?;
         let issuer = access_token_issuer(issuer)?;
         // Checked before the clients, as the JS layer always did (the first error wins).

@@ -23,7 +23,7 @@ const CLIENT = 'client-1';
 const KEY_FORM = /^idjag:jti:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]{43}$/;
 
 const b64url = (s) => createHash('sha256').update(s).digest('base64url');
-// The verifier's replay key for (iss, jti), as src/replay.rs derives it.
+// The verifier's replay key for (iss, jti), as src/grant/replay.rs derives it.
 const replayKey = (iss, jti) => `${b64url(iss).slice(0, 22)}.${b64url(jti)}`;
 const redisKey = (iss, jti, prefix = 'idjag:jti:') => `${prefix}${b64url(iss).slice(0, 22)}:${b64url(jti)}`;
 

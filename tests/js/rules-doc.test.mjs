@@ -1,5 +1,5 @@
 // docs/rules.md defines every rule id the repository cites (issue 11): code and test comments,
-// finding `rule` values (src/inspect.rs), audit `idjag.rule` values, the vectors' `rules` arrays,
+// finding `rule` values (src/grant/inspect.rs), audit `idjag.rule` values, the vectors' `rules` arrays,
 // the Inspector's explanations. The extraction is tests/js/lib/rule-ids.js (also a command:
 // `node tests/js/lib/rule-ids.js` lists what is cited where and what is missing).
 import assert from 'node:assert/strict';
@@ -46,10 +46,10 @@ describe('docs/rules.md defines every cited rule id', () => {
     assert.deepEqual(missing.map(({ id, where }) => `${id} (${where.slice(0, 3).map((w) => `${w.file}:${w.line}`).join(', ')})`), []);
   });
 
-  test('every finding rule src/inspect.rs can emit is defined', () => {
-    const src = read('src/inspect.rs');
+  test('every finding rule src/grant/inspect.rs can emit is defined', () => {
+    const src = read('src/grant/inspect.rs');
     const emitted = citationSpans(src, 'rust').map((s) => s.text).filter((t) => RULE_ID.test(t));
-    assert.ok(emitted.length >= 30, `found ${emitted.length} rule literals in src/inspect.rs`);
+    assert.ok(emitted.length >= 30, `found ${emitted.length} rule literals in src/grant/inspect.rs`);
     for (const id of ['R6', 'R9', 'R10', 'R20', 'R23', 'R28', 'R33', 'R42', 'S16', 'S18']) assert.ok(emitted.includes(id), `${id} emitted`);
     assert.deepEqual(missingFrom(emitted), []);
   });
@@ -60,7 +60,7 @@ describe('docs/rules.md defines every cited rule id', () => {
     const js = scannedFiles().filter((f) => f.startsWith('pkg/src/'))
       .flatMap((f) => [...read(f).matchAll(/\brule:\s*'([^']*)'/g)].map((m) => m[1]));
     assert.ok(js.includes('C1'), `js rule values: ${js}`);
-    // The token endpoint's audit `idjag.rule` values are the core's (src/endpoint.rs, issue 12).
+    // The token endpoint's audit `idjag.rule` values are the core's (src/server/endpoint.rs, issue 12).
     for (const id of ['R5a', 'R3', 'R50']) assert.ok(values.includes(id), `rust rule values include ${id}`);
     assert.deepEqual(missingFrom([...values, ...js.filter((r) => RULE_ID.test(r))]), []);
     assert.deepEqual(js.filter((r) => !RULE_ID.test(r)), [], 'a JS `rule:` literal that is not a rule id');

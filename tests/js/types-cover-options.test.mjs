@@ -33,16 +33,16 @@ function rustFields(file, name) {
 
 const RUST = [
   // [rust file, struct, d.ts file, interface, names the JS layer supplies or that are not options]
-  ['src/policy.rs', 'IssuerOptions', 'pkg/index.d.ts', 'IssuerOptions', []],
-  ['src/policy.rs', 'VerifierOptions', 'pkg/index.d.ts', 'VerifierOptions', ['onDecision' /* tolerated, never read: the token endpoint's */]],
-  ['src/client_auth.rs', 'ClientOptions', 'pkg/server.d.ts', 'ClientRegistration', []],
+  ['src/grant/options.rs', 'IssuerOptions', 'pkg/index.d.ts', 'IssuerOptions', []],
+  ['src/grant/options.rs', 'VerifierOptions', 'pkg/index.d.ts', 'VerifierOptions', ['onDecision' /* tolerated, never read: the token endpoint's */]],
+  ['src/server/client_auth.rs', 'ClientOptions', 'pkg/server.d.ts', 'ClientRegistration', []],
   // issuer = grants.audience, clockToleranceSec = grants.clockToleranceSec (token-endpoint.js)
-  ['src/client_auth.rs', 'ClientRegistryOptions', 'pkg/server.d.ts', 'TokenEndpointOptions', ['issuer', 'clockToleranceSec']],
+  ['src/server/client_auth.rs', 'ClientRegistryOptions', 'pkg/server.d.ts', 'TokenEndpointOptions', ['issuer', 'clockToleranceSec']],
   ['src/wasm/access_token.rs', 'Options', 'pkg/index.d.ts', 'AccessTokenVerifierOptions', []],
   ['src/wasm/server.rs', 'IssuerOptions', 'pkg/server.d.ts', 'AccessTokenIssuerOptions', []],
   ['src/wasm/testing.rs', 'WasmTestIssuerOptions', 'pkg/testing.d.ts', 'TestIssuerOptions', []],
   // nowSec is `now` (a Date) in JS; variant is mintVariant's argument
-  ['src/testing.rs', 'MintParams', 'pkg/testing.d.ts', 'MintParams', ['nowSec', 'variant']],
+  ['src/testing/mod.rs', 'MintParams', 'pkg/testing.d.ts', 'MintParams', ['nowSec', 'variant']],
 ];
 
 for (const [rs, struct, dts, iface, exempt] of RUST) {

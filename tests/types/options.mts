@@ -1,5 +1,5 @@
 // Every option documented in README.md and pkg/README.md (and every serde name of the Rust
-// option structs: src/policy.rs VerifierOptions/IssuerOptions, src/client_auth.rs
+// option structs: src/grant/options.rs VerifierOptions/IssuerOptions, src/server/client_auth.rs
 // ClientOptions/ClientRegistryOptions, src/wasm/access_token.rs, src/wasm/server.rs,
 // src/wasm/testing.rs) is given here once with a value, so a documented option missing from
 // the declarations fails `make test-types`. The second half forwards `T | undefined` values,

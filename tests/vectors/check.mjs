@@ -101,7 +101,7 @@ function bitLength(b64) {
   return (b.length - i - 1) * 8 + b[i].toString(2).length;
 }
 
-// The key layer (src/jwk.rs): a key idjag cannot use is set aside; a set is refused only
+// The key layer (src/jose/jwk.rs): a key idjag cannot use is set aside; a set is refused only
 // when no usable key remains (issue 10).
 function usableKeys(keys) {
   if (!Array.isArray(keys)) throw new Error('keys');

@@ -2,8 +2,8 @@
 //! (alg, kid) selection is tried and each selected key verifies the valid grant's signature
 //! (true or false, no panic). Then the valid grant must still verify with the fixed verifier.
 use idjag::Alg;
-use idjag::jwk::KeySet;
-use idjag::jws::parse_compact;
+use idjag::KeySet;
+use idjag::internals::parse_compact;
 use idjag_fuzz::grants;
 use serde_json::Value;
 

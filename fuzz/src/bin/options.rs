@@ -2,7 +2,7 @@
 //! a verifier that builds checks the valid grant (any verdict, no panic). The same value,
 //! and its `policy` member, go to the enterprise policy parser; a policy that parses decides
 //! on the valid grant. Then the fixed verifier still accepts the valid grant.
-use idjag::grant_policy::{GrantPolicy, PolicyInput};
+use idjag::{GrantPolicy, PolicyInput};
 use idjag::{Verifier, VerifierOptions};
 use idjag_fuzz::{RESOURCE, ctx, grants};
 use serde_json::Value;

@@ -36,7 +36,7 @@ fn main() {
     }
     let mut parts = g.valid.split('.');
     let (h, p) = (parts.next().expect("h"), parts.next().expect("p"));
-    let decode = |s: &str| idjag::jws::decode_b64url(s).expect("b64");
+    let decode = |s: &str| idjag::internals::decode_b64url(s).expect("b64");
     write(dir, "strict_json", "grant-header", &decode(h));
     write(dir, "strict_json", "grant-claims", &decode(p));
 

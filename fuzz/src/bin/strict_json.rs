@@ -2,7 +2,7 @@
 //! is an object whose re-serialisation is accepted again and holds the same members.
 //! Floats are compared to a few ULPs: serde_json's default float parsing is not correctly
 //! rounded (no `float_roundtrip` feature), so 1e25-sized literals may move by one ULP.
-use idjag::strict_json::parse_object;
+use idjag::internals::parse_object;
 use serde_json::Value;
 
 fn same(a: &Value, b: &Value) -> bool {

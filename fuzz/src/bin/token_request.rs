@@ -4,7 +4,7 @@
 //! alone also goes to `parse_form`. Properties: no panic; a refusal is a 4xx; the fixed
 //! valid requests (basic, post) still parse and authenticate afterwards.
 use idjag::VerifyContext;
-use idjag::token_request::{TokenRequest, parse_form};
+use idjag::server::{TokenRequest, parse_form};
 use idjag_fuzz::{NOW, clients, grants, split_request};
 
 fn main() {

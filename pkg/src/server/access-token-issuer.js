@@ -1,4 +1,4 @@
-// AccessTokenIssuer: mints the RFC 9068 access tokens of the authorization server (src/access_token.rs
+// AccessTokenIssuer: mints the RFC 9068 access tokens of the authorization server (src/server/access_token.rs
 // via the signing wasm build): `typ: at+jwt`, `aud` = the grant's resource (R50), `jti` from
 // getrandom, ES256 by default (EdDSA generated too; RS256 with an imported private JWK).
 import { WasmAccessTokenIssuer, fullCore } from '../core-full.js';

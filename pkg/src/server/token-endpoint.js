@@ -2,7 +2,7 @@
 // (RFC 7523) carrying an ID-JAG, as a web-standard `(Request) => Promise<Response>` handler,
 // so it runs unchanged in Node, workerd, Deno and Bun.
 //
-// Every decision is the Rust core's (src/endpoint.rs, issue 12): the order of the checks
+// Every decision is the Rust core's (src/server/endpoint.rs, issue 12): the order of the checks
 // (rules.md "recommended evaluation order"), the wire errors and the audit event. This file
 // is the I/O around that state machine: it reads the request (with a size cap), answers what
 // the machine asks for (keys from the loader, the replay stores, the host's mapSubject hook),
@@ -17,7 +17,7 @@ import { IdJagVerifier, grantStore, issuerKeys, optionsPath } from '../verifier.
 import { checkOptions, is, nowSec, readClock } from '../options.js';
 import { AccessTokenIssuer, issuerOptionsText } from './access-token-issuer.js';
 
-const MAX_BODY_BYTES = 64 * 1024; // src/token_request.rs MAX_BODY_BYTES
+const MAX_BODY_BYTES = 64 * 1024; // src/server/token_request.rs MAX_BODY_BYTES
 
 /** How many needs one request may ask at most (keys twice per source, two stores, mapSubject). */
 const MAX_STEPS = 16;
@@ -27,7 +27,7 @@ const MAX_STEPS = 16;
  * @returns {(request: Request) => Promise<Response>}
  */
 export function createTokenEndpoint(options) {
-  // `clients`, `tokenEndpoint`, … are the core's client registry's (src/client_auth.rs), which
+  // `clients`, `tokenEndpoint`, … are the core's client registry's (src/server/client_auth.rs), which
   // checks their members with the same wording; the grants are IdJagVerifier's options.
   checkOptions(options, 'options', 'createTokenEndpoint', {
     'grants!': is.object,

@@ -11,8 +11,8 @@
 //! final comparison done projectively (r·Z² = X, or (r+n)·Z² = X when r + n < p), which
 //! skips the field inversion of the affine conversion. Every input is public, so the
 //! variable-time code and table lookups are fine. The verdicts are those of
-//! `ecdsa::hazmat::verify_prehashed` (tests/crypto_diff.rs checks this differentially,
-//! tests/wycheproof.rs over every vector).
+//! `ecdsa::hazmat::verify_prehashed` (src/jose/crypto_diff_tests.rs checks this differentially,
+//! src/jose/wycheproof_tests.rs over every vector).
 
 use p256::elliptic_curve::BatchNormalize;
 use p256::elliptic_curve::group::Group;
@@ -162,7 +162,7 @@ impl P256Key {
     /// `ecdsa::hazmat::verify_prehashed` for a 32-byte digest, with the tables.
     pub fn verify_prehash(&self, digest: &FieldBytes, sig: &p256::ecdsa::Signature) -> bool {
         let (Some(table), Some(generator)) = (self.table(), GENERATOR_TABLE.as_ref()) else {
-            // First use: p256's own verification (the verdict is the same, tests/crypto_diff.rs).
+            // First use: p256's own verification (the verdict is the same, src/jose/crypto_diff_tests.rs).
             use p256::ecdsa::signature::hazmat::PrehashVerifier;
             return self.key.verify_prehash(digest, sig).is_ok();
         };

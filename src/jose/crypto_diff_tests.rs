@@ -1,15 +1,9 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-//! Differential tests of idjag's own verification arithmetic (issue 6) against the
-//! crates it replaces on the hot path: over many keys, messages and signatures, valid
-//! and corrupted, both must give the same verdict. (tests/wycheproof.rs runs every
-//! Wycheproof vector through the same code.)
+// Differential tests of idjag's own verification arithmetic (issue 6) against the
+// crates it replaces on the hot path: over many keys, messages and signatures, valid
+// and corrupted, both must give the same verdict. (src/jose/wycheproof_tests.rs runs every
+// Wycheproof vector through the same code.)
 
-use idjag::p256_table::P256Key;
+use crate::jose::p256_verify::P256Key;
 use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use p256::ecdsa::{Signature, SigningKey};
 use sha2::{Digest, Sha256};
@@ -182,7 +176,7 @@ fn hex_array(s: &str) -> [u8; 32] {
 
 // ---------------------------------------------------------------- RSA
 
-use idjag::rsa_verify::{DIGEST_INFO_SHA256, DIGEST_INFO_SHA384, DIGEST_INFO_SHA512, RsaKey};
+use crate::jose::rsa_verify::{DIGEST_INFO_SHA256, DIGEST_INFO_SHA384, DIGEST_INFO_SHA512, RsaKey};
 use rsa::traits::{PublicKeyParts, SignatureScheme};
 use rsa::{
     BoxedUint, Pkcs1v15Sign, PrivateKey as RsaPrivateKey, PublicKey as RsaPublicKey, pss::Pss,
@@ -274,7 +268,7 @@ fn private_keys() -> Vec<RsaPrivateKey> {
             }
             let u = |m: &str| {
                 BoxedUint::from_be_slice_vartime(
-                    &idjag::jws::decode_b64url(k[m].as_str().unwrap()).unwrap(),
+                    &crate::jose::jws::decode_b64url(k[m].as_str().unwrap()).unwrap(),
                 )
             };
             out.push(
@@ -461,9 +455,9 @@ fn rsa_key_validation_matches_rsa_crate() {
                     || (big_odd_exponent(e)
                         && (2048..=8192).contains(&bits)
                         && n.last().is_some_and(|b| b & 1 == 1));
-                let ours = idjag::crypto::rsa_public_key(&n, e);
+                let ours = crate::jose::crypto::rsa_public_key(&n, e);
                 assert!(
-                    !matches!(ours, Err(idjag::crypto::KeyError::RsaRoca)),
+                    !matches!(ours, Err(crate::jose::crypto::KeyError::RsaRoca)),
                     "synthetic modulus with the roca fingerprint"
                 );
                 assert_eq!(ours.is_ok(), theirs, "bits {bits} e {e:?}");

@@ -11,9 +11,9 @@
 //!   answers with `KeysNeeded` (which source, which `kid`, why) instead of a bare ERR_KEY, so
 //!   the JS loader fetches exactly what is needed and asks again.
 
-use crate::crypto::{Alg, KeyError, KeyFamily, KeyVerifier};
 use crate::error::{Error, ErrorCode, KeySource, KeysNeeded, KeysNeededReason, quote};
-use crate::jws::decode_b64url;
+use crate::jose::crypto::{Alg, KeyError, KeyFamily, KeyVerifier};
+use crate::jose::jws::decode_b64url;
 use jsonwebtoken::DecodingKey;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -307,7 +307,7 @@ impl KeySet {
 
     /// Parse JSON text (bounded depth and size, duplicate members refused) as a JWK Set.
     pub fn parse_text(text: &str, at: &str) -> Result<KeySet, Error> {
-        let value = crate::strict_json::parse_document(text.as_bytes(), MAX_JWKS_BYTES)
+        let value = crate::jose::strict_json::parse_document(text.as_bytes(), MAX_JWKS_BYTES)
             .map_err(|e| Error::config(format!("{at} {}", e.describe())))?;
         KeySet::parse(&Value::Object(value), at)
     }

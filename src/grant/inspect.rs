@@ -4,19 +4,19 @@
 //! want to *look* at a grant before exchanging it (C12). The verdict that
 //! counts is `Verifier::verify`. Each finding cites the rulebook.
 
-use crate::claims::{DefectKind, IdJagClaims};
-use crate::crypto::Alg;
-use crate::jws::{Segments, decode_b64url, decode_object, segments};
-use crate::jwt::{
+use crate::grant::claims::{DefectKind, IdJagClaims};
+use crate::grant::verify::ID_JAG_TYP;
+use crate::jose::crypto::Alg;
+use crate::jose::jws::{Segments, decode_b64url, decode_object, segments};
+use crate::jose::jwt::{
     TimeClaim, TimeClaims, TimeFault, TimeLimits, read_date, time_faults, typ_matches,
 };
-use crate::verify::ID_JAG_TYP;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Default verifier tolerances, so inspection and verification agree.
-const TOLERANCE: f64 = crate::policy::DEFAULT_CLOCK_TOLERANCE_SEC as f64;
-const MAX_LIFETIME: f64 = crate::policy::DEFAULT_MAX_LIFETIME_SEC as f64;
+const TOLERANCE: f64 = crate::grant::options::DEFAULT_CLOCK_TOLERANCE_SEC as f64;
+const MAX_LIFETIME: f64 = crate::grant::options::DEFAULT_MAX_LIFETIME_SEC as f64;
 /// The grant's time rules with the verifier's defaults: the linter judges time claims with
 /// the verifier's own check (`jwt::time_faults`).
 const LIMITS: TimeLimits = TimeLimits::grant(TOLERANCE, MAX_LIFETIME);
@@ -469,11 +469,11 @@ fn claim_findings(c: &Map<String, Value>, expect: &Expect, f: &mut Findings) {
     }
     // R51: a well-formed sub_id and its format (a malformed one is a claim-type error above).
     if let Some(sub_id) = c.get("sub_id")
-        && let Ok(format) = crate::claims::check_subject_identifier(sub_id)
+        && let Ok(format) = crate::grant::claims::check_subject_identifier(sub_id)
     {
         let known = matches!(
             format,
-            crate::claims::SAML_NAMEID
+            crate::grant::claims::SAML_NAMEID
                 | "account"
                 | "email"
                 | "iss_sub"
@@ -483,7 +483,7 @@ fn claim_findings(c: &Map<String, Value>, expect: &Expect, f: &mut Findings) {
                 | "uri"
                 | "aliases"
         );
-        let note = if format == crate::claims::SAML_NAMEID {
+        let note = if format == crate::grant::claims::SAML_NAMEID {
             "; the authorization server uses it only when it associates its issuer with this iss (R55)"
         } else if known {
             ""
@@ -618,7 +618,7 @@ fn time_findings(c: &Map<String, Value>, now: Option<f64>, f: &mut Findings) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jws::encode_b64url;
+    use crate::jose::jws::encode_b64url;
     use serde_json::json;
 
     fn token(h: Value, c: Value) -> String {

@@ -1,12 +1,12 @@
 //! RFC 9068 JWT access tokens: minted by the authorization server after a
 //! grant verified (A1–A10), checked by the MCP server on every call (V1–V8).
 
-use crate::claims::parse_scope;
-use crate::crypto::Alg;
 use crate::error::{Error, ErrorCode, KeySource, quote};
-use crate::jwk::{KeySet, KeySlot};
-use crate::jws::parse_compact;
-use crate::jwt::{
+use crate::grant::claims::parse_scope;
+use crate::jose::crypto::Alg;
+use crate::jose::jwk::{KeySet, KeySlot};
+use crate::jose::jws::parse_compact;
+use crate::jose::jwt::{
     DateDefect, TimeClaims, TimeFault, TimeLimits, TypRule, check_header, check_times, header_kid,
     verify_with,
 };
@@ -107,8 +107,9 @@ impl AccessTokenVerifier {
             algorithms: algorithms
                 .map(<[Alg]>::to_vec)
                 .unwrap_or_else(|| Alg::DEFAULT_ALLOWED.to_vec()),
-            clock_tolerance: clock_tolerance_sec.min(crate::policy::MAX_CLOCK_TOLERANCE_SEC) as f64,
-            max_token_bytes: crate::policy::DEFAULT_MAX_TOKEN_BYTES as usize,
+            clock_tolerance: clock_tolerance_sec.min(crate::grant::options::MAX_CLOCK_TOLERANCE_SEC)
+                as f64,
+            max_token_bytes: crate::grant::options::DEFAULT_MAX_TOKEN_BYTES as usize,
         })
     }
 
@@ -219,7 +220,7 @@ impl AccessTokenVerifier {
         let sub_id = match c.get("sub_id") {
             None => None,
             Some(v) => {
-                crate::claims::check_subject_identifier(v)
+                crate::grant::claims::check_subject_identifier(v)
                     .map_err(|e| invalid(ErrorCode::Claim, "sub_id", format!("sub_id {e}")))?;
                 Some(v.clone())
             }
@@ -269,8 +270,8 @@ pub use issuer::{AccessTokenIssuer, MintRequest, MintedAccessToken};
 mod issuer {
     use super::AT_TYP;
     use crate::error::{Error, ErrorCode};
-    use crate::sign::{SigningKey, random_id};
-    use crate::verify::VerifiedGrant;
+    use crate::grant::verify::VerifiedGrant;
+    use crate::jose::sign::{SigningKey, random_id};
     use serde::{Deserialize, Serialize};
     use serde_json::{Map, Value, json};
 
@@ -446,10 +447,10 @@ mod issuer {
             }
             c.insert("aud".into(), json!(resource));
             c.insert("client_id".into(), json!(grant.client_id));
-            c.insert("iat".into(), crate::claims::numeric_date_value(now));
+            c.insert("iat".into(), crate::jose::jwt::numeric_date_value(now));
             c.insert(
                 "exp".into(),
-                crate::claims::numeric_date_value(now + self.lifetime),
+                crate::jose::jwt::numeric_date_value(now + self.lifetime),
             );
             c.insert("jti".into(), json!(jti));
             if !scope.is_empty() {
@@ -482,8 +483,8 @@ mod issuer {
 #[cfg(all(test, feature = "signing"))]
 mod tests {
     use super::*;
-    use crate::crypto::Alg;
-    use crate::sign::SigningKey;
+    use crate::jose::crypto::Alg;
+    use crate::jose::sign::SigningKey;
     use crate::testing::{MintParams, TestIssuer};
     use crate::{Verifier, VerifierOptions, VerifyContext};
     use serde_json::json;

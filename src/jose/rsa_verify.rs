@@ -7,8 +7,8 @@
 //! The padding checks follow RFC 8017 and give the verdicts of the `rsa` crate
 //! (`Pkcs1v15Sign::new::<D>()`, `Pss::<D>::new()`): EMSA-PKCS1-v1_5 is encode-and-compare
 //! (§8.2.2 step 3–4), EMSA-PSS-VERIFY is §9.1.2 with MGF1 and a salt of exactly hLen
-//! (RFC 7518 §3.5). tests/crypto_diff.rs compares both against `rsa` over random keys
-//! and signatures; tests/wycheproof.rs runs every vector.
+//! (RFC 7518 §3.5). src/jose/crypto_diff_tests.rs compares both against `rsa` over random keys
+//! and signatures; src/jose/wycheproof_tests.rs runs every vector.
 
 use sha2::Digest;
 use sha2::digest::FixedOutputReset;

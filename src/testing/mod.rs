@@ -2,10 +2,10 @@
 //! It mints valid ID-JAGs and every broken variant a verifier must refuse.
 //! Its keys are generated at run time (getrandom) or supplied; never use it in production.
 
-use crate::crypto::Alg;
 use crate::error::{Error, ErrorCode};
-use crate::jws::{decode_b64url, encode_b64url};
-use crate::sign::{SigningKey, random_id};
+use crate::jose::crypto::Alg;
+use crate::jose::jws::{decode_b64url, encode_b64url};
+use crate::jose::sign::{SigningKey, random_id};
 use hmac::{KeyInit, Mac};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -180,10 +180,10 @@ impl TestIssuer {
                 None => random_id()?,
             }),
         );
-        c.insert("iat".into(), crate::claims::numeric_date_value(now));
+        c.insert("iat".into(), crate::jose::jwt::numeric_date_value(now));
         c.insert(
             "exp".into(),
-            crate::claims::numeric_date_value(now + lifetime),
+            crate::jose::jwt::numeric_date_value(now + lifetime),
         );
         if let Some(r) = &p.resource {
             c.insert("resource".into(), r.clone());
@@ -235,7 +235,7 @@ impl TestIssuer {
         let variant = p.variant.as_deref().unwrap_or("valid");
         let mut c = self.claims(p)?;
         let now = p.now_sec.floor();
-        let typ = crate::verify::ID_JAG_TYP;
+        let typ = crate::grant::verify::ID_JAG_TYP;
         let token = match variant {
             "valid" => {
                 let t = self.key.sign_jwt(typ, &c, None)?;
@@ -274,13 +274,25 @@ impl TestIssuer {
                 self.key.sign_jwt(typ, &c, None)?
             }
             "expired" => {
-                c.insert("iat".into(), crate::claims::numeric_date_value(now - 600.0));
-                c.insert("exp".into(), crate::claims::numeric_date_value(now - 300.0));
+                c.insert(
+                    "iat".into(),
+                    crate::jose::jwt::numeric_date_value(now - 600.0),
+                );
+                c.insert(
+                    "exp".into(),
+                    crate::jose::jwt::numeric_date_value(now - 300.0),
+                );
                 self.key.sign_jwt(typ, &c, None)?
             }
             "iat-in-future" => {
-                c.insert("iat".into(), crate::claims::numeric_date_value(now + 600.0));
-                c.insert("exp".into(), crate::claims::numeric_date_value(now + 660.0));
+                c.insert(
+                    "iat".into(),
+                    crate::jose::jwt::numeric_date_value(now + 600.0),
+                );
+                c.insert(
+                    "exp".into(),
+                    crate::jose::jwt::numeric_date_value(now + 660.0),
+                );
                 self.key.sign_jwt(typ, &c, None)?
             }
             "wrong-typ" => self.key.sign_jwt("JWT", &c, None)?,
@@ -354,7 +366,7 @@ mod tests {
         let token = issuer
             .sign_jwt(&Map::new(), claims.as_object().unwrap())
             .unwrap();
-        let parsed = crate::jws::parse_compact(&token, 16_384).unwrap();
+        let parsed = crate::jose::jws::parse_compact(&token, 16_384).unwrap();
         assert_eq!(parsed.header.get("typ"), Some(&json!("JWT")));
         assert_eq!(parsed.header.get("alg"), Some(&json!("ES256")));
         let other_alg = json!({"alg": "none"});

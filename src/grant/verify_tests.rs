@@ -1,9 +1,9 @@
 //! Pipeline tests for the -04 / issue 11 rules: R10a, R18a, R51–R55, aud_tenant / aud_sub,
 //! and the replay store under a future `now`. Included from `verify.rs`.
 
-use crate::crypto::Alg;
 use crate::error::ErrorCode;
-use crate::sign::SigningKey;
+use crate::jose::crypto::Alg;
+use crate::jose::sign::SigningKey;
 use crate::testing::{MintParams, TestIssuer};
 use crate::{Verifier, VerifierOptions, VerifyContext};
 use serde_json::{Map, Value, json};
@@ -319,7 +319,7 @@ fn r18a_own_issuer_across_a_tenant_boundary() {
 #[test]
 fn a_future_now_does_not_let_a_redeemed_grant_through() {
     let mut idp = TestIssuer::new(IDP, None, None, None).unwrap();
-    let wall = crate::replay::purge_time(f64::MAX).floor();
+    let wall = crate::grant::replay::purge_time(f64::MAX).floor();
     let o = json!({"audience": AS, "issuers": [{"issuer": IDP, "jwks": idp.jwks()}], "resources": [MCP]});
     let v = Verifier::new(VerifierOptions::from_value(o).unwrap()).unwrap();
     let mint = |idp: &mut TestIssuer, now: f64| {

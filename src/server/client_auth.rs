@@ -3,18 +3,18 @@
 //! `private_key_jwt` client assertions (RFC 7523 §3 as updated by rfc7523bis, R3a), the
 //! per-client quota of live assertions, and the issuers a client may present grants from.
 
-use crate::crypto::Alg;
 use crate::error::ErrorCode;
 use crate::error::{Error, quote};
 use crate::error::{KeySource, KeysNeededReason};
-use crate::jwk::{KeySet, KeySlot};
-use crate::jws::parse_compact;
-use crate::jwt::{
+use crate::grant::replay::replay_key;
+use crate::jose::crypto::Alg;
+use crate::jose::jwk::{KeySet, KeySlot};
+use crate::jose::jws::parse_compact;
+use crate::jose::jwt::{
     DateDefect, TimeClaim, TimeClaims, TimeFault, TimeLimits, TypRule, check_header, check_times,
     header_kid, parse_alg_list, verify_with,
 };
-use crate::replay::replay_key;
-use crate::token_request::{ClientCredentials, JWT_BEARER, RequestError};
+use crate::server::token_request::{ClientCredentials, JWT_BEARER, RequestError};
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -589,7 +589,7 @@ impl ClientRegistry {
             )
         };
         let mut live = client.live_assertions.lock().map_err(|_| refuse())?;
-        let purge_now = crate::replay::purge_time(now);
+        let purge_now = crate::grant::replay::purge_time(now);
         live.retain(|_, u| *u > purge_now);
         if live.contains_key(key) {
             return Ok(());
@@ -605,7 +605,7 @@ impl ClientRegistry {
 #[cfg(all(test, feature = "signing"))]
 mod tests {
     use super::*;
-    use crate::sign::SigningKey;
+    use crate::jose::sign::SigningKey;
     use serde_json::json;
 
     const AS: &str = "https://as.example.com";
@@ -900,7 +900,7 @@ mod tests {
         let later = now + 200.0;
         assert!(r.authenticate(&a("jwt", "5", later + 60.0), later).is_ok());
         // a far-future now is capped by the wall clock: it frees nothing
-        let wall = crate::replay::purge_time(f64::MAX);
+        let wall = crate::grant::replay::purge_time(f64::MAX);
         let r = registry_with(&key, json!({"maxAssertionsPerClient": 1}));
         let pkj_at = |jti: &str, t: f64| {
             pkj(assertion(

@@ -1,10 +1,10 @@
 //! Verifier options (the JSON/JS contract of design.md) and their validation
 //! into a `Config`: trusted issuers, audience, resources, tenants, algorithms.
 
-use crate::crypto::Alg;
 use crate::error::KeySource;
 use crate::error::{Error, quote};
-use crate::jwk::{KeySet, KeySlot};
+use crate::jose::crypto::Alg;
+use crate::jose::jwk::{KeySet, KeySlot};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -73,7 +73,7 @@ pub struct VerifierOptions {
     /// 'intersect': granted = requested ∩ grant, the rest dropped (RFC 6749 §3.3).
     #[serde(default)]
     pub scope_request: Option<String>,
-    /// The enterprise policy document (src/grant_policy.rs).
+    /// The enterprise policy document (src/grant/policy.rs).
     #[serde(default)]
     pub policy: Option<Value>,
     /// R18a: this authorization server's own tenant (its trust domain within software that
@@ -103,7 +103,7 @@ impl VerifierOptions {
     /// Parse options from JSON text (the same document the JS API takes).
     pub fn from_json(text: &str) -> Result<VerifierOptions, Error> {
         // The strict parser (duplicate members refused, depth-bounded), as for the JS API.
-        let map = crate::strict_json::parse_object(text.as_bytes())
+        let map = crate::jose::strict_json::parse_object(text.as_bytes())
             .map_err(|e| Error::config(format!("options {}", e.describe())))?;
         Self::from_value(Value::Object(map))
     }
@@ -165,7 +165,7 @@ pub struct Config {
     pub max_token_bytes: usize,
     pub replay: ReplayMode,
     pub allow_authorization_details: bool,
-    pub policy: Option<crate::grant_policy::GrantPolicy>,
+    pub policy: Option<crate::grant::policy::GrantPolicy>,
     /// R35: true = granted = requested ∩ grant; false = a requested scope outside the grant is refused.
     pub intersect_requested_scopes: bool,
     /// R18a: this authorization server's own tenant.
@@ -177,7 +177,7 @@ pub struct Config {
 
 fn parse_algs(list: &[String], at: &str) -> Result<Vec<Alg>, Error> {
     // R10: none and HMAC are not representable; say so plainly.
-    crate::jwt::parse_alg_list(list, Some(&format!("{at} must not be empty")), &|name| {
+    crate::jose::jwt::parse_alg_list(list, Some(&format!("{at} must not be empty")), &|name| {
         format!(
             "{at}: {name} is not an accepted algorithm (use RS256/384/512, PS256/384/512, ES256, ES384, EdDSA or Ed25519)"
         )
@@ -227,7 +227,7 @@ impl Config {
                 return Err(Error::config(format!("{at}.issuer must not be empty")));
             }
             // Access-token subjects are `<iss>#<sub>` when several issuers are trusted
-            // (src/access_token.rs): the first `#` must split them unambiguously. RFC 8414
+            // (src/server/access_token.rs): the first `#` must split them unambiguously. RFC 8414
             // §2 issuers have no fragment anyway.
             if several && io.issuer.contains('#') {
                 return Err(Error::config(format!(
@@ -288,8 +288,8 @@ impl Config {
             }
             let require_sub_id = match io.require_sub_id.as_deref() {
                 None => false,
-                Some(crate::claims::SAML_NAMEID) if !sub_id_issuers.is_empty() => true,
-                Some(crate::claims::SAML_NAMEID) => {
+                Some(crate::grant::claims::SAML_NAMEID) if !sub_id_issuers.is_empty() => true,
+                Some(crate::grant::claims::SAML_NAMEID) => {
                     return Err(Error::config(format!(
                         "{at}.requireSubId needs subIdIssuers (the saml issuers associated with this issuer, R55)"
                     )));
@@ -317,7 +317,7 @@ impl Config {
         }
         let resources = o.resources.unwrap_or_default();
         for (i, r) in resources.iter().enumerate() {
-            if !crate::claims::is_resource_uri(r) {
+            if !crate::grant::claims::is_resource_uri(r) {
                 return Err(Error::config(format!(
                     "resources[{i}] must be an absolute uri without a fragment"
                 )));
@@ -343,7 +343,7 @@ impl Config {
         let policy = o
             .policy
             .as_ref()
-            .map(crate::grant_policy::GrantPolicy::parse)
+            .map(crate::grant::policy::GrantPolicy::parse)
             .transpose()?;
         let intersect_requested_scopes = match o.scope_request.as_deref() {
             None | Some("strict") => false,

@@ -3,7 +3,7 @@
 //! The store never evicts an unexpired entry: when it is full it answers
 //! `Full` and the verifier refuses (fail closed) rather than let a replay through.
 
-use crate::jws::encode_b64url;
+use crate::jose::jws::encode_b64url;
 use sha2::{Digest, Sha256};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};

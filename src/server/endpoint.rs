@@ -8,19 +8,19 @@
 //! never burns the grant) → the access token minted (R47–R50, A3–A8).
 //!
 //! It does no I/O and reads no clock. Where a step needs the outside world it stops and
-//! returns a [`Need`]: keys to load (the key layer's "keys needed", src/jwk.rs), a client
+//! returns a [`Need`]: keys to load (the key layer's "keys needed", src/jose/jwk.rs), a client
 //! assertion's or the grant's replay key to consume in the host's store, the host's
 //! subject mapping. The caller performs it, [`Exchange::answer`]s, and calls
 //! [`Exchange::step`] again. The end is a [`Decision`]: the HTTP response (status, headers,
 //! JSON body) and the audit event of the checks that actually ran.
 //!
 //! ```
-//! use idjag::access_token::AccessTokenIssuer;
-//! use idjag::client_auth::ClientRegistry;
-//! use idjag::endpoint::{Answer, Consumed, EndpointOptions, Need, Step, TokenEndpoint};
-//! use idjag::sign::SigningKey;
+//! use idjag::server::AccessTokenIssuer;
+//! use idjag::server::ClientRegistry;
+//! use idjag::server::{Answer, Consumed, EndpointOptions, Need, Step, TokenEndpoint};
+//! use idjag::server::SigningKey;
 //! use idjag::testing::{MintParams, TestIssuer};
-//! use idjag::token_request::RawTokenRequest;
+//! use idjag::server::RawTokenRequest;
 //! use idjag::{Alg, Verifier};
 //! use serde_json::{from_value, json};
 //! use std::collections::HashSet;
@@ -85,14 +85,14 @@
 
 #![deny(missing_docs)]
 
-use crate::access_token::{AccessTokenIssuer, MintRequest, MintedAccessToken};
-use crate::client_auth::{AuthFailure, AuthenticatedClient, ClientRegistry};
 use crate::error::{Error, ErrorCode, KeySource, KeysNeededReason};
-use crate::inspect::{Expect, inspect};
-use crate::jwk::KeySet;
-use crate::policy::ReplayMode;
-use crate::token_request::{RawTokenRequest, RequestError, TokenRequest, invalid_request};
-use crate::verify::{VerifiedGrant, Verifier, VerifyContext};
+use crate::grant::inspect::{Expect, inspect};
+use crate::grant::options::ReplayMode;
+use crate::grant::verify::{VerifiedGrant, Verifier, VerifyContext};
+use crate::jose::jwk::KeySet;
+use crate::server::access_token::{AccessTokenIssuer, MintRequest, MintedAccessToken};
+use crate::server::client_auth::{AuthFailure, AuthenticatedClient, ClientRegistry};
+use crate::server::token_request::{RawTokenRequest, RequestError, TokenRequest, invalid_request};
 use serde_json::{Map, Value, json};
 
 /// Most rounds of "the core asks for keys, the caller brings them" per key source and
@@ -214,7 +214,7 @@ impl TokenEndpoint {
     }
 
     /// A request whose body could not be read: larger than
-    /// [`crate::token_request::MAX_BODY_BYTES`], cut off, or not UTF-8 (the caller reads
+    /// [`crate::server::token_request::MAX_BODY_BYTES`], cut off, or not UTF-8 (the caller reads
     /// the body with that cap). Refused by R5a on the first [`Exchange::step`].
     pub fn exchange_unreadable(&self, now: f64) -> Exchange {
         self.start(
@@ -1116,7 +1116,7 @@ pub fn hash_subject(issuer: &str, subject: &str, salt: &str) -> String {
         h.update(part.as_bytes());
         h.update([0u8]);
     }
-    crate::jws::encode_b64url(&h.finalize())
+    crate::jose::jws::encode_b64url(&h.finalize())
 }
 
 /// Every answer is JSON, never cached (RFC 6749 §5.1).

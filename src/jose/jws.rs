@@ -2,7 +2,7 @@
 //! an *unverified* token and is only ever handed to the verifier or the inspector.
 
 use crate::error::{Error, ErrorCode};
-use crate::strict_json::{self, StrictJsonError};
+use crate::jose::strict_json::{self, StrictJsonError};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};

@@ -4,16 +4,17 @@
 //! `VerifiedGrant`; `Verifier::verify` also consumes (iss, jti) in the
 //! built-in store — only after everything else passed (R29).
 
-use crate::claims::{IdJagClaims, parse_scope};
-use crate::crypto::Alg;
 use crate::error::{Error, ErrorCode, quote};
-use crate::grant_policy::{DroppedScope, PolicyInput};
-use crate::jwk::KeySet;
-use crate::jws::parse_compact;
-use crate::jwt::{TimeClaim, TimeClaims, TimeFault, TimeLimits, Times, TypRule, check_header};
-pub use crate::jwt::{header_kid, typ_matches};
-use crate::policy::{Config, ReplayMode, VerifierOptions};
-use crate::replay::{MemoryReplayStore, ReplayOutcome, ReplayStore, replay_key};
+use crate::grant::claims::{IdJagClaims, parse_scope};
+use crate::grant::options::{Config, ReplayMode, VerifierOptions};
+use crate::grant::policy::{DroppedScope, PolicyInput};
+use crate::grant::replay::{MemoryReplayStore, ReplayOutcome, ReplayStore, replay_key};
+use crate::jose::jwk::KeySet;
+use crate::jose::jws::parse_compact;
+use crate::jose::jwt::{
+    TimeClaim, TimeClaims, TimeFault, TimeLimits, Times, TypRule, check_header, header_kid,
+    verify_with,
+};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::sync::Mutex;
@@ -247,7 +248,7 @@ impl Verifier {
         let candidates = issuer
             .keys
             .candidates(alg, kid, ctx.keys_now.unwrap_or(ctx.now))?;
-        verify_with(alg, jws.signing_input, &jws.signature, &candidates).inspect_err(|e| {
+        verify_with(jws.signing_input, &jws.signature, &candidates).inspect_err(|e| {
             if e.code() == ErrorCode::Signature {
                 trace.push("signature");
             }
@@ -365,7 +366,7 @@ impl Verifier {
             iat: Some(c.iat),
             nbf: c.nbf,
         });
-        crate::jwt::check_times(
+        crate::jose::jwt::check_times(
             &times,
             ctx.now,
             &TimeLimits::grant(cfg.clock_tolerance, cfg.max_lifetime),
@@ -485,7 +486,7 @@ impl Verifier {
 /// asks), one message per case. `sub_id.issuer` is only compared, never used to pick keys.
 fn subject_identifier(
     c: &IdJagClaims,
-    issuer: &crate::policy::IssuerConfig,
+    issuer: &crate::grant::options::IssuerConfig,
 ) -> Result<bool, Error> {
     let refuse = |msg: &str| Err(Error::claim(ErrorCode::Claim, "sub_id", msg));
     let Some(sub_id) = &c.sub_id else {
@@ -497,7 +498,7 @@ fn subject_identifier(
     };
     // The shape was checked by IdJagClaims (R51/R52).
     let format = sub_id.get("format").and_then(Value::as_str).unwrap_or("");
-    if format != crate::claims::SAML_NAMEID {
+    if format != crate::grant::claims::SAML_NAMEID {
         return if issuer.require_sub_id {
             refuse(&format!(
                 "sub_id format {} is not saml-nameid",
@@ -579,8 +580,9 @@ fn granted_scopes(
 }
 
 /// The names `check_traced` records, in pipeline order (docs/internals.md);
-/// the JS layer adds `request` and `client_auth` before and `replay` after.
-pub const CHECKS: [&str; 18] = [
+/// the token endpoint adds `request` and `client_auth` before and `replay` after.
+#[cfg(test)]
+pub(crate) const CHECKS: [&str; 18] = [
     "structure",
     "header",
     "typ",
@@ -621,7 +623,7 @@ fn grant_time_error(f: TimeFault, max_lifetime: f64) -> Error {
             );
         }
         TimeFault::Missing(_) | TimeFault::Invalid(..) => {
-            return crate::claims::time_claim_error(f);
+            return crate::grant::claims::time_claim_error(f);
         }
     };
     Error::claim(code, f.claim().name(), msg)
@@ -633,55 +635,6 @@ fn replayed() -> Error {
 
 fn store_full() -> Error {
     Error::claim(ErrorCode::Replay, "jti", "replay store is full")
-}
-
-/// The JOSE header rules shared by every JWS idjag verifies (R9–R12), as one call:
-/// `jwt::check_header` with `typ` required when one is expected.
-pub fn jose_header_alg(
-    h: &Map<String, Value>,
-    allowed: &[Alg],
-    expected_typ: Option<&str>,
-) -> Result<Alg, Error> {
-    let typ = expected_typ.map_or(TypRule::Any, TypRule::Required);
-    check_header(h, allowed, typ, &mut |_| {})
-}
-
-/// R15: the signature verifies with one of the candidate keys (`jwt::verify_with`).
-pub fn verify_with(
-    _alg: Alg,
-    signing_input: &str,
-    signature: &[u8],
-    candidates: &[crate::crypto::KeyVerifier],
-) -> Result<(), Error> {
-    crate::jwt::verify_with(signing_input, signature, candidates)
-}
-
-/// R13–R15: pick the keys for (`alg`, `kid`) in the trusted set and verify.
-/// `jku`/`x5u`/`jwk`/`x5c` are never consulted (R12).
-pub fn verify_signature(
-    h: &Map<String, Value>,
-    alg: Alg,
-    signing_input: &str,
-    signature: &[u8],
-    keys: &KeySet,
-) -> Result<(), Error> {
-    let candidates = keys.candidates(alg, header_kid(h)?)?;
-    verify_with(alg, signing_input, signature, &candidates)
-}
-
-/// Verify a compact JWS with any payload against a trusted key set: the
-/// signature layer of the ID-JAG pipeline on its own (used for access tokens'
-/// building blocks and the Wycheproof JWS vectors). Returns the payload bytes.
-pub fn verify_compact_jws(
-    token: &str,
-    keys: &KeySet,
-    allowed: &[Alg],
-    max_bytes: usize,
-) -> Result<Vec<u8>, Error> {
-    let raw = crate::jws::split_compact(token, max_bytes)?;
-    let alg = jose_header_alg(&raw.header, allowed, None)?;
-    verify_signature(&raw.header, alg, raw.signing_input, &raw.signature, keys)?;
-    Ok(raw.payload)
 }
 
 #[cfg(all(test, feature = "signing"))]
@@ -700,6 +653,7 @@ mod tests {
 
     #[test]
     fn typ_is_compared_as_a_media_type() {
+        use crate::jose::jwt::typ_matches;
         assert!(typ_matches("oauth-id-jag+jwt", ID_JAG_TYP));
         assert!(typ_matches("application/OAUTH-ID-JAG+JWT", ID_JAG_TYP));
         assert!(!typ_matches("at+jwt", ID_JAG_TYP));
@@ -710,9 +664,9 @@ mod tests {
     #[test]
     fn header_rules_refuse_crit_b64_and_unlisted_algs() {
         let h = |v: serde_json::Value| v.as_object().cloned().unwrap_or_default();
-        let allowed = Alg::DEFAULT_ALLOWED;
+        let allowed = crate::Alg::DEFAULT_ALLOWED;
         let code = |m: &Map<String, Value>| {
-            jose_header_alg(m, &allowed, Some(ID_JAG_TYP))
+            check_header(m, &allowed, TypRule::Required(ID_JAG_TYP), &mut |_| {})
                 .err()
                 .map(|e| e.code())
         };

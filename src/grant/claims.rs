@@ -2,7 +2,9 @@
 //! Every presence and type rule of R19, R22, R23–R25 and R28 lives here.
 
 use crate::error::{Error, ErrorCode};
-use crate::jwt::{DateDefect, TimeClaim, TimeClaims, TimeFault, TimeLimits, Times, read_date};
+use crate::jose::jwt::{
+    DateDefect, TimeClaim, TimeClaims, TimeFault, TimeLimits, Times, read_date,
+};
 use serde_json::{Map, Value};
 
 /// The claims idjag interprets; everything else stays in the raw map (R30).
@@ -183,16 +185,6 @@ fn time_claims(map: &Map<String, Value>) -> Result<Times, ClaimDefect> {
     TimeClaims::read(map)
         .require(&TimeLimits::grant(0.0, 0.0))
         .map_err(time_claim_defect)
-}
-
-/// A NumericDate for a claim we write: an integer when the time is whole
-/// (`1767225600`, not `1767225600.0`), else the number as is.
-pub fn numeric_date_value(t: f64) -> Value {
-    if t.fract() == 0.0 && t.abs() < 9.0e15 {
-        Value::from(t as i64)
-    } else {
-        Value::from(t)
-    }
 }
 
 /// RFC 8707 §2: an absolute URI without a fragment.

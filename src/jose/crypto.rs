@@ -124,9 +124,9 @@ pub struct KeyVerifier {
 #[derive(Clone)]
 enum PublicKey {
     /// Validated by `rsa`, verified by our own public operation (issue 6).
-    Rsa(Box<crate::rsa_verify::RsaKey>),
+    Rsa(Box<crate::jose::rsa_verify::RsaKey>),
     /// With its precomputed table (issue 6).
-    P256(Box<crate::p256_table::P256Key>),
+    P256(Box<crate::jose::p256_verify::P256Key>),
     P384(p384::ecdsa::VerifyingKey),
     Ed25519(ed25519_dalek::VerifyingKey),
 }
@@ -186,7 +186,7 @@ fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
 /// Parse and validate RSA (n, e) big-endian bytes under our bounds (2048–8192-bit odd
 /// modulus; odd exponent, 3 ≤ e < 2^64, as other JOSE verifiers accept), plus ROCA.
 /// Never panics, whatever the bytes (an empty `n` is refused, not subtracted from).
-pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<crate::rsa_verify::RsaKey, KeyError> {
+pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<crate::jose::rsa_verify::RsaKey, KeyError> {
     let n = strip_leading_zeros(n);
     let e = strip_leading_zeros(e);
     let Some(top) = n.first() else {
@@ -219,7 +219,7 @@ pub fn rsa_public_key(n: &[u8], e: &[u8]) -> Result<crate::rsa_verify::RsaKey, K
     if has_roca_fingerprint(n) {
         return Err(KeyError::RsaRoca);
     }
-    crate::rsa_verify::RsaKey::new(n, e).ok_or(KeyError::RsaInvalid)
+    crate::jose::rsa_verify::RsaKey::new(n, e).ok_or(KeyError::RsaInvalid)
 }
 
 /// The small primes of the ROCA fingerprint test (Nemec et al., CCS 2017).
@@ -278,7 +278,7 @@ impl KeyVerifier {
                 let key = Option::<p256::AffinePoint>::from(point)
                     .and_then(|p| p256::ecdsa::VerifyingKey::from_affine(p).ok())
                     .ok_or(KeyError::EcInvalidPoint)?;
-                PublicKey::P256(Box::new(crate::p256_table::P256Key::new(&key)))
+                PublicKey::P256(Box::new(crate::jose::p256_verify::P256Key::new(&key)))
             }
             (KeyFamily::P384, DecodingKeyKind::SecretOrDer(point)) => {
                 let (x, y) = uncompressed(point, 48)?;
@@ -326,7 +326,7 @@ impl KeyVerifier {
     }
 
     fn check(&self, message: &[u8], signature: &[u8]) -> Result<(), ()> {
-        use crate::rsa_verify::{DIGEST_INFO_SHA256, DIGEST_INFO_SHA384, DIGEST_INFO_SHA512};
+        use crate::jose::rsa_verify::{DIGEST_INFO_SHA256, DIGEST_INFO_SHA384, DIGEST_INFO_SHA512};
         let ok = |b: bool| b.then_some(()).ok_or(());
         match (self.key.as_ref(), self.alg) {
             (PublicKey::Rsa(k), Alg::RS256) => {
@@ -428,9 +428,12 @@ fn compute_digest(
     })
 }
 
-/// idjag's CryptoProvider for jsonwebtoken. It is used explicitly (its factories are called
-/// directly, see `verify_with_decoding_key`) and never installed as jsonwebtoken's process-wide
-/// default: a host application keeps its own `jsonwebtoken` provider and algorithms (HS256 included).
+/// idjag's verification as a `jsonwebtoken` [`CryptoProvider`]: the same key parsing and
+/// signature code (rsa 0.10, our own P-256 arithmetic, p384, ed25519-dalek) behind
+/// jsonwebtoken's provider interface, verification only. idjag never installs it as
+/// jsonwebtoken's process-wide default: a host application keeps its own provider and
+/// algorithms (HS256 included); a host that wants idjag's verification calls its
+/// `verifier_factory` explicitly.
 pub static PROVIDER: CryptoProvider = CryptoProvider {
     signer_factory,
     verifier_factory,
@@ -443,20 +446,6 @@ pub static PROVIDER: CryptoProvider = CryptoProvider {
     },
 };
 
-/// Verify through the provider's factory exactly as `jsonwebtoken::crypto::verify` does,
-/// for callers holding a DecodingKey rather than a cached KeyVerifier.
-pub fn verify_with_decoding_key(
-    alg: Alg,
-    key: &DecodingKey,
-    message: &[u8],
-    signature: &[u8],
-) -> bool {
-    match (PROVIDER.verifier_factory)(&alg.to_jsonwebtoken(), key) {
-        Ok(v) => v.verify(message, &signature.to_vec()).is_ok(),
-        Err(_) => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,7 +455,7 @@ mod tests {
         for a in Alg::ALL {
             assert_eq!(Alg::parse(a.name()), Some(a));
         }
-        // ES512 (P-521) is not supported: it would need P-521 JWK parsing in src/jwk.rs.
+        // ES512 (P-521) is not supported: it would need P-521 JWK parsing in src/jose/jwk.rs.
         for bad in [
             "none", "HS256", "HS384", "HS512", "rs256", "ES512", "ed25519", "Ed448", "",
         ] {

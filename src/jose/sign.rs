@@ -2,9 +2,9 @@
 //! signing through jsonwebtoken's `JwtSigner` trait. Used by the access-token
 //! issuer and the test issuer; never by the verifier.
 
-use crate::crypto::{Alg, KeyFamily};
 use crate::error::{Error, ErrorCode};
-use crate::jws::{decode_b64url, encode_b64url};
+use crate::jose::crypto::{Alg, KeyFamily};
+use crate::jose::jws::{decode_b64url, encode_b64url};
 use getrandom::SysRng;
 use jsonwebtoken::Algorithm;
 use jsonwebtoken::crypto::JwtSigner;
@@ -322,21 +322,21 @@ impl JwtSigner for SigningKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jwk::KeySet;
+    use crate::jose::jwk::KeySet;
 
     fn roundtrip(alg: Alg) {
         let k = SigningKey::generate(alg, Some("k1".into())).unwrap();
         let token = k.sign_jwt("JWT", &Map::new(), None).unwrap();
         let keys = KeySet::parse(&json!({"keys":[k.public_jwk()]}), "jwks").unwrap();
-        crate::verify::verify_compact_jws(&token, &keys, &Alg::ALL, 1 << 16).unwrap();
+        crate::jose::jwt::verify_compact_jws(&token, &keys, &Alg::ALL, 1 << 16).unwrap();
         // private JWK round trip signs verifiably too
         let again = SigningKey::from_jwk(&k.private_jwk(), None).unwrap();
         let token = again.sign_jwt("JWT", &Map::new(), None).unwrap();
-        crate::verify::verify_compact_jws(&token, &keys, &Alg::ALL, 1 << 16).unwrap();
+        crate::jose::jwt::verify_compact_jws(&token, &keys, &Alg::ALL, 1 << 16).unwrap();
         // and a different key does not verify
         let other = SigningKey::generate(alg, Some("k1".into())).unwrap();
         let forged = other.sign_jwt("JWT", &Map::new(), None).unwrap();
-        assert!(crate::verify::verify_compact_jws(&forged, &keys, &Alg::ALL, 1 << 16).is_err());
+        assert!(crate::jose::jwt::verify_compact_jws(&forged, &keys, &Alg::ALL, 1 << 16).is_err());
     }
 
     #[test]
@@ -365,7 +365,9 @@ mod tests {
             let k = SigningKey::from_jwk(&rsa, Some(alg)).unwrap();
             let token = k.sign_jwt("JWT", &Map::new(), None).unwrap();
             let keys = KeySet::parse(&json!({"keys":[k.public_jwk()]}), "jwks").unwrap();
-            assert!(crate::verify::verify_compact_jws(&token, &keys, &Alg::ALL, 1 << 16).is_ok());
+            assert!(
+                crate::jose::jwt::verify_compact_jws(&token, &keys, &Alg::ALL, 1 << 16).is_ok()
+            );
         }
         assert!(SigningKey::generate(Alg::RS256, None).is_err());
     }

@@ -183,7 +183,7 @@ fn parse_rule(v: &Value, i: usize) -> Result<Rule, Error> {
     }
     if let Some(list) = &scopes
         && let Some((j, bad)) = list.iter().enumerate().find(|(_, s)| {
-            *s != WILDCARD && crate::claims::parse_scope(s).map(|v| v.len()) != Some(1)
+            *s != WILDCARD && crate::grant::claims::parse_scope(s).map(|v| v.len()) != Some(1)
         })
     {
         return Err(cfg_err(

@@ -189,7 +189,7 @@ fn decode_b64_standard(s: &str) -> Option<Vec<u8>> {
     if url_safe.contains(['-', '_']) != trimmed.contains(['+', '/']) {
         return None;
     }
-    crate::jws::decode_b64url(&url_safe)
+    crate::jose::jws::decode_b64url(&url_safe)
 }
 
 fn media_type_is_form(content_type: Option<&str>) -> bool {

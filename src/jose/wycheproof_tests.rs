@@ -1,20 +1,14 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-//! Wycheproof vectors (tests/wycheproof/, see SOURCE.md) through the same
-//! key parsing and signature code the ID-JAG verifier uses.
-//!
-//! Every `invalid` case must be rejected, every `valid` case accepted (or,
-//! for an algorithm idjag does not support, rejected as unsupported), and no
-//! case may panic.
+// Wycheproof vectors (tests/wycheproof/, see SOURCE.md) through the same
+// key parsing and signature code the ID-JAG verifier uses.
+//
+// Every `invalid` case must be rejected, every `valid` case accepted (or,
+// for an algorithm idjag does not support, rejected as unsupported), and no
+// case may panic.
 
-use idjag::crypto::Alg;
-use idjag::jwk::{Jwk, KeySet};
-use idjag::verify::verify_compact_jws;
-use idjag::{Error, ErrorCode};
+use crate::jose::crypto::Alg;
+use crate::jose::jwk::{Jwk, KeySet};
+use crate::jose::jwt::verify_compact_jws;
+use crate::{Error, ErrorCode};
 use serde_json::{Value, json};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -86,7 +80,7 @@ fn run_signature_file(file: &str, alg: Alg) -> Tally {
                 // A few ECDSA groups carry no JWK: build it from the uncompressed point.
                 let point = hex(group["publicKey"]["uncompressed"].as_str()?);
                 let half = (point.len() - 1) / 2;
-                let b64 = |b: &[u8]| idjag::jws::encode_b64url(b);
+                let b64 = |b: &[u8]| crate::jose::jws::encode_b64url(b);
                 let crv = if half == 32 { "P-256" } else { "P-384" };
                 Some(json!({"kty":"EC","crv":crv,"x":b64(&point[1..1 + half]),"y":b64(&point[1 + half..])}))
             })
@@ -100,7 +94,7 @@ fn run_signature_file(file: &str, alg: Alg) -> Tally {
             }
         };
         // ES256 keys verify their first signature with p256 and build their table on the
-        // second (src/p256_table.rs): one throwaway verification first, so every vector
+        // second (src/jose/p256_verify.rs): one throwaway verification first, so every vector
         // goes through idjag's own arithmetic.
         if let Ok(k) = &key
             && let Ok(v) = k.verifier_for(alg)
@@ -222,7 +216,7 @@ fn run_jws_file(file: &str) -> Tally {
             let header_alg = token
                 .split('.')
                 .next()
-                .and_then(idjag::jws::decode_b64url)
+                .and_then(crate::jose::jws::decode_b64url)
                 .and_then(|h| serde_json::from_slice::<Value>(&h).ok())
                 .and_then(|h| h["alg"].as_str().map(str::to_owned))
                 .unwrap_or_default();
