@@ -35,7 +35,8 @@ export const SCAN = ['src', 'pkg/src', 'pkg/index.d.ts', 'pkg/manual.d.ts', 'pkg
  * screenshots, and the toolchain matrix's installed packages, lockfile (integrity hashes) and built projects.
  */
 export const SKIP = [RULEBOOK, 'tests/wycheproof', 'tests/keys', 'tests/browser/artifacts', 'node_modules', 'target', 'pkg/wasm', 'pkg/dist',
-  'tests/toolchains/node_modules', 'tests/toolchains/package-lock.json', 'tests/toolchains/work'];
+  'tests/toolchains/node_modules', 'tests/toolchains/package-lock.json', 'tests/toolchains/work',
+  'docs/api' /* make docs output (TypeDoc), git-ignored */];
 const EXTENSIONS = /\.(rs|js|mjs|cjs|ts|mts|cts|json|md|html)$/;
 
 const B = '[RVSATCIOX][1-9]\\d{0,2}[a-z]?';
