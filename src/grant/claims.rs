@@ -1,9 +1,12 @@
 //! Typed ID-JAG claims (JAG §3.1), read from a *verified* payload only (R31).
 //! Every presence and type rule of R19, R22, R23–R25 and R28 lives here.
 
-use crate::error::{Error, ErrorCode};
+use crate::error::Error;
+pub use crate::jose::jwt::Audience;
+pub use crate::jose::jwt::{ClaimDefect, DefectKind};
 use crate::jose::jwt::{
-    DateDefect, TimeClaim, TimeClaims, TimeFault, TimeLimits, Times, read_date,
+    TimeClaim, TimeClaims, TimeFault, TimeLimits, Times, claim_err, date_defect, missing,
+    optional_str, read_date, required_str, string_array,
 };
 use serde_json::{Map, Value};
 
@@ -13,8 +16,7 @@ pub struct IdJagClaims {
     pub iss: String,
     pub sub: String,
     /// `aud` as given: one string, or the array's elements.
-    pub aud: Vec<String>,
-    pub aud_was_array: bool,
+    pub aud: Audience,
     pub client_id: String,
     pub jti: String,
     pub exp: f64,
@@ -109,73 +111,12 @@ fn check_subject_identifier_at(v: &Value, in_aliases: bool) -> Result<&str, Stri
     Ok(format)
 }
 
-/// Why a claim set is refused, typed: the claim itself absent, or present and invalid
-/// (the linter tells the two apart from this, never from the message).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DefectKind {
-    Missing,
-    Invalid,
-}
-
-/// A claim defect: its kind and the ERR_CLAIM error naming the claim.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClaimDefect {
-    pub kind: DefectKind,
-    pub error: Error,
-}
-
-fn claim_err(name: &str, what: &str) -> ClaimDefect {
-    ClaimDefect {
-        kind: DefectKind::Invalid,
-        error: Error::claim(ErrorCode::Claim, name, format!("{name} {what}")),
-    }
-}
-
-fn missing(name: &str) -> ClaimDefect {
-    ClaimDefect {
-        kind: DefectKind::Missing,
-        ..claim_err(name, "is missing")
-    }
-}
-
-/// A time claim's read defect (R23–R25) as the grant words it: ERR_CLAIM.
-pub fn time_claim_error(f: TimeFault) -> Error {
-    time_claim_defect(f).error
-}
-
-/// Only read defects reach here (`TimeClaims::require` judges nothing); any other fault is
-/// worded as an invalid claim.
-fn time_claim_defect(f: TimeFault) -> ClaimDefect {
-    match f {
-        TimeFault::Missing(c) => missing(c.name()),
-        TimeFault::Invalid(c, d) => date_defect(c.name(), d),
-        other => date_defect(other.claim().name(), DateDefect::WrongType),
-    }
-}
-
-/// NumericDate (RFC 7519 §2): a JSON number, fractions allowed.
-fn date_defect(name: &str, d: DateDefect) -> ClaimDefect {
-    match d {
-        DateDefect::NotFinite => claim_err(name, "is not a valid numericdate"),
-        DateDefect::WrongType => claim_err(name, "must be a number (numericdate)"),
-    }
-}
-
 fn required_string(map: &Map<String, Value>, name: &str) -> Result<String, ClaimDefect> {
-    match map.get(name) {
-        None => Err(missing(name)),
-        Some(Value::String(s)) if s.is_empty() => Err(claim_err(name, "is empty")),
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(claim_err(name, "must be a string")),
-    }
+    required_str(map, name).map(str::to_owned)
 }
 
 fn optional_string(map: &Map<String, Value>, name: &str) -> Result<Option<String>, ClaimDefect> {
-    match map.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(claim_err(name, "must be a string")),
-    }
+    Ok(optional_str(map, name)?.map(str::to_owned))
 }
 
 /// The grant's time claims' presence and types (R23–R25), by the shared reader: `exp`,
@@ -184,7 +125,7 @@ fn time_claims(map: &Map<String, Value>) -> Result<Times, ClaimDefect> {
     // The tolerance and the lifetime cap play no part in reading.
     TimeClaims::read(map)
         .require(&TimeLimits::grant(0.0, 0.0))
-        .map_err(time_claim_defect)
+        .map_err(TimeFault::defect)
 }
 
 /// RFC 8707 §2: an absolute URI without a fragment.
@@ -222,13 +163,6 @@ pub fn parse_scope(s: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
-fn string_array(v: &Value) -> Option<Vec<String>> {
-    v.as_array()?
-        .iter()
-        .map(|e| e.as_str().map(str::to_owned))
-        .collect()
-}
-
 impl IdJagClaims {
     /// Read and type-check the claims, in a fixed order so the first defect wins.
     pub fn from_payload(map: &Map<String, Value>) -> Result<IdJagClaims, Error> {
@@ -241,15 +175,7 @@ impl IdJagClaims {
         // R19
         let sub = required_string(map, "sub")?;
         // R20 (shape only; the value is checked against our issuer by the verifier)
-        let (aud, aud_was_array) = match map.get("aud") {
-            None => return Err(missing("aud")),
-            Some(Value::String(s)) => (vec![s.clone()], false),
-            Some(v @ Value::Array(_)) => (
-                string_array(v).ok_or_else(|| claim_err("aud", "must hold only strings"))?,
-                true,
-            ),
-            Some(_) => return Err(claim_err("aud", "must be a string or an array of strings")),
-        };
+        let aud = Audience::read(map)?;
         // R21 (shape), R22
         let client_id = required_string(map, "client_id")?;
         let jti = required_string(map, "jti")?;
@@ -342,7 +268,6 @@ impl IdJagClaims {
             iss,
             sub,
             aud,
-            aud_was_array,
             client_id,
             jti,
             exp,
@@ -364,6 +289,7 @@ impl IdJagClaims {
 mod tests {
     use super::*;
     use serde_json::json;
+    use crate::error::ErrorCode;
 
     fn base() -> Value {
         json!({"iss":"https://idp","sub":"u1","aud":"https://as","client_id":"c1","jti":"j1","exp":200,"iat":100})
@@ -381,8 +307,8 @@ mod tests {
     #[test]
     fn base_parses() {
         let c = IdJagClaims::from_payload(base().as_object().unwrap()).unwrap();
-        assert_eq!(c.aud, vec!["https://as"]);
-        assert!(!c.aud_was_array);
+        assert_eq!(c.aud.values, vec!["https://as"]);
+        assert!(!c.aud.was_array);
         assert_eq!(c.resource, None);
     }
 

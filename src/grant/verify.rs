@@ -6,15 +6,13 @@
 
 use crate::error::{Error, ErrorCode, quote};
 use crate::grant::claims::{IdJagClaims, parse_scope};
+use crate::grant::options::IssuerConfig;
 use crate::grant::options::{Config, ReplayMode, VerifierOptions};
 use crate::grant::policy::{DroppedScope, PolicyInput};
 use crate::grant::replay::{MemoryReplayStore, ReplayOutcome, ReplayStore, replay_key};
+use crate::jose::crypto::Alg;
 use crate::jose::jwk::KeySet;
-use crate::jose::jws::parse_compact;
-use crate::jose::jwt::{
-    TimeClaim, TimeClaims, TimeFault, TimeLimits, Times, TypRule, check_header, header_kid,
-    verify_with,
-};
+use crate::jose::jwt::{JwsRules, TimeClaims, TimeLimits, Times, TypRule, verify_signed};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::sync::Mutex;
@@ -191,71 +189,20 @@ impl Verifier {
         trace: &mut Vec<&'static str>,
     ) -> Result<VerifiedGrant, Error> {
         let cfg = &self.config;
-        // R6–R8: structure (size, parts, base64url, JSON objects, duplicates).
-        trace.push("structure");
-        let jws = parse_compact(token, cfg.max_token_bytes)?;
-        let alg = check_header(
-            &jws.header,
-            &cfg.algorithms,
-            TypRule::Required(ID_JAG_TYP),
-            &mut |check| trace.push(check),
-        )?;
-        // R17/R18: `iss` from the unverified payload, only to pick keys.
-        trace.push("issuer");
-        let iss = match jws.payload.get("iss") {
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => {
-                return Err(Error::claim(
-                    ErrorCode::Issuer,
-                    "iss",
-                    "iss must be a string",
-                ));
-            }
-            None => return Err(Error::claim(ErrorCode::Issuer, "iss", "iss is missing")),
+        let rules = JwsRules {
+            max_bytes: cfg.max_token_bytes,
+            algorithms: &cfg.algorithms,
+            typ: TypRule::Required(ID_JAG_TYP),
         };
-        // R18/R18a: our own grants only across a tenant boundary: the configuration admits
-        // our own issuer only with a pinned tenant other than ours, and R40 below makes the
-        // grant's `tenant` equal that pin. Checked again here so the rule fails closed.
-        if iss == cfg.audience {
-            let crosses = cfg.issuer(iss).is_some_and(|i| {
-                matches!((&i.tenant, &cfg.tenant), (Some(theirs), Some(ours)) if theirs != ours)
-            });
-            if !crosses {
-                return Err(Error::claim(
-                    ErrorCode::Issuer,
-                    "iss",
-                    "grant was issued by this server itself",
-                ));
-            }
-        }
-        let issuer = cfg.issuer(iss).ok_or_else(|| {
-            Error::claim(
-                ErrorCode::Issuer,
-                "iss",
-                format!("issuer {} is not trusted", quote(iss)),
-            )
-        })?;
-        if !issuer.algorithms.contains(&alg) {
-            return Err(Error::claim(
-                ErrorCode::Alg,
-                "alg",
-                format!("{} is not accepted for this issuer", alg.name()),
-            ));
-        }
-        // R13/R14: keys of this issuer only; jku/x5u/jwk/x5c never consulted (R12).
-        trace.push("key");
-        let kid = header_kid(&jws.header)?;
-        let candidates = issuer
-            .keys
-            .candidates(alg, kid, ctx.keys_now.unwrap_or(ctx.now))?;
-        verify_with(jws.signing_input, &jws.signature, &candidates).inspect_err(|e| {
-            if e.code() == ErrorCode::Signature {
-                trace.push("signature");
-            }
-        })?;
-        if trace.last() != Some(&"signature") {
-            trace.push("signature");
-        }
+        let mut trusted = None;
+        // R17/R18: `iss` from the unverified payload, only to pick keys.
+        let pick_keys = |payload: &Map<String, Value>, alg: Alg| {
+            let issuer = self.trusted_issuer(payload, alg)?;
+            trusted = Some(issuer);
+            Ok((&issuer.keys, ctx.keys_now.unwrap_or(ctx.now)))
+        };
+        let jws = verify_signed(token, &rules, pick_keys, |e| e, &mut |c| trace.push(c))?;
+        let issuer = trusted.ok_or_else(|| Error::new(ErrorCode::Internal, "no issuer chosen"))?;
         // R31: from here on, only the verified payload.
         trace.push("claims");
         let claims = IdJagClaims::from_payload(&jws.payload)?;
@@ -307,6 +254,58 @@ impl Verifier {
         })
     }
 
+    /// R17/R18/R18a: the trusted issuer whose keys verify this grant, chosen by the unverified
+    /// `iss` (used for nothing else before the signature verifies), and R10 per issuer: its
+    /// own algorithm list.
+    fn trusted_issuer(
+        &self,
+        payload: &Map<String, Value>,
+        alg: Alg,
+    ) -> Result<&IssuerConfig, Error> {
+        let cfg = &self.config;
+        let iss = match payload.get("iss") {
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => {
+                return Err(Error::claim(
+                    ErrorCode::Issuer,
+                    "iss",
+                    "iss must be a string",
+                ));
+            }
+            None => return Err(Error::claim(ErrorCode::Issuer, "iss", "iss is missing")),
+        };
+        // R18/R18a: our own grants only across a tenant boundary: the configuration admits
+        // our own issuer only with a pinned tenant other than ours, and R40 below makes the
+        // grant's `tenant` equal that pin. Checked again here so the rule fails closed.
+        if iss == cfg.audience {
+            let crosses = cfg.issuer(iss).is_some_and(|i| {
+                matches!((&i.tenant, &cfg.tenant), (Some(theirs), Some(ours)) if theirs != ours)
+            });
+            if !crosses {
+                return Err(Error::claim(
+                    ErrorCode::Issuer,
+                    "iss",
+                    "grant was issued by this server itself",
+                ));
+            }
+        }
+        let issuer = cfg.issuer(iss).ok_or_else(|| {
+            Error::claim(
+                ErrorCode::Issuer,
+                "iss",
+                format!("issuer {} is not trusted", quote(iss)),
+            )
+        })?;
+        if !issuer.algorithms.contains(&alg) {
+            return Err(Error::claim(
+                ErrorCode::Alg,
+                "alg",
+                format!("{} is not accepted for this issuer", alg.name()),
+            ));
+        }
+        Ok(issuer)
+    }
+
     fn check_claims(
         &self,
         c: &IdJagClaims,
@@ -317,15 +316,13 @@ impl Verifier {
         let cfg = &self.config;
         trace.push("audience");
         // R20: exactly our issuer; an array must have exactly one element.
-        let aud_ok = matches!(c.aud.as_slice(), [only] if *only == cfg.audience);
-        if !aud_ok {
-            let msg = if c.aud.len() > 1 {
-                "aud must name only this server".to_owned()
-            } else {
-                format!(
+        if c.aud.only() != Some(cfg.audience.as_str()) {
+            let msg = match c.aud.values.as_slice() {
+                [] | [_] => format!(
                     "aud {} is not this server",
-                    quote(c.aud.first().map(String::as_str).unwrap_or(""))
-                )
+                    quote(c.aud.values.first().map_or("", String::as_str))
+                ),
+                _ => "aud must name only this server".to_owned(),
             };
             return Err(Error::claim(ErrorCode::Audience, "aud", msg));
         }
@@ -371,7 +368,7 @@ impl Verifier {
             ctx.now,
             &TimeLimits::grant(cfg.clock_tolerance, cfg.max_lifetime),
         )
-        .map_err(|f| grant_time_error(f, cfg.max_lifetime))?;
+        .map_err(|f| f.error("grant", cfg.max_lifetime))?;
         // R40: the issuer's pinned tenant.
         trace.push("tenant");
         if let Some(expected) = pinned_tenant {
@@ -603,32 +600,6 @@ pub(crate) const CHECKS: [&str; 18] = [
     "replay",
 ];
 
-/// A grant's time fault as its error (R23–R27). The read defects are `IdJagClaims`'s and
-/// never reach here; they are worded as it words them.
-fn grant_time_error(f: TimeFault, max_lifetime: f64) -> Error {
-    let (code, msg) = match f {
-        TimeFault::Expired => (ErrorCode::Expired, "grant has expired"),
-        TimeFault::NotYetValid(TimeClaim::Iat) => (
-            ErrorCode::NotYetValid,
-            "grant is issued in the future (iat)",
-        ),
-        TimeFault::NotYetValid(_) => (ErrorCode::NotYetValid, "grant is not valid yet (nbf)"),
-        TimeFault::ExpNotAfterIat => (ErrorCode::Lifetime, "exp is not after iat"),
-        TimeFault::NbfAfterExp => (ErrorCode::Lifetime, "nbf is after exp"),
-        TimeFault::TooLong => {
-            return Error::claim(
-                ErrorCode::Lifetime,
-                "exp",
-                format!("lifetime exceeds {} seconds", max_lifetime as i64),
-            );
-        }
-        TimeFault::Missing(_) | TimeFault::Invalid(..) => {
-            return crate::grant::claims::time_claim_error(f);
-        }
-    };
-    Error::claim(code, f.claim().name(), msg)
-}
-
 fn replayed() -> Error {
     Error::claim(ErrorCode::Replay, "jti", "grant was already used")
 }
@@ -644,6 +615,7 @@ mod pipeline_tests;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jose::jwt::check_header;
 
     #[test]
     fn verifier_is_send_and_sync() {

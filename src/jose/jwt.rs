@@ -13,6 +13,8 @@
 
 use crate::error::{Error, ErrorCode, quote};
 use crate::jose::crypto::{Alg, KeyVerifier};
+use crate::jose::jwk::KeySlot;
+use crate::jose::jws::parse_compact;
 use serde_json::{Map, Value};
 
 /// R9: compared as a media type: case-insensitive, `application/` optional.
@@ -116,6 +118,54 @@ pub fn header_kid(h: &Map<String, Value>) -> Result<Option<&str>, Error> {
         Some(Value::String(k)) => Ok(Some(k.as_str())),
         Some(_) => Err(header_err("kid", "kid must be a string")),
     }
+}
+
+/// What a token kind fixes before its signature is checked.
+pub struct JwsRules<'r> {
+    /// R6: the longest token accepted, checked before anything is decoded.
+    pub max_bytes: usize,
+    /// R10: the kind's algorithm allow-list.
+    pub algorithms: &'r [Alg],
+    /// R9 / V2 / R3a: the kind's `typ` rule.
+    pub typ: TypRule<'r>,
+}
+
+/// A compact JWS whose signature verified: its header and its payload (from here on the only
+/// claims a caller may read, R31).
+pub struct VerifiedJws {
+    /// The protected header.
+    pub header: Map<String, Value>,
+    /// The payload, a JSON object.
+    pub payload: Map<String, Value>,
+}
+
+/// The sequence every token kind runs, written once: structure (R6–R8), header (R9–R12),
+/// whose keys (`keys_for`, the kind's choice: it may read the *unverified* payload only to
+/// pick keys, R17), the key by `alg` and `kid` (R13/R14; `jku`/`x5u`/`jwk`/`x5c` are never
+/// consulted, R12), the signature (R15). `trace` records each check's name as it starts
+/// (`structure`, `header`, `typ`, `alg`, `issuer`, `key`, `signature`); `fail` turns this
+/// layer's errors into the kind's.
+pub fn verify_signed<'k, E>(
+    token: &str,
+    rules: &JwsRules,
+    keys_for: impl FnOnce(&Map<String, Value>, Alg) -> Result<(&'k KeySlot, f64), E>,
+    fail: impl Fn(Error) -> E,
+    trace: &mut dyn FnMut(&'static str),
+) -> Result<VerifiedJws, E> {
+    trace("structure");
+    let jws = parse_compact(token, rules.max_bytes).map_err(&fail)?;
+    let alg = check_header(&jws.header, rules.algorithms, rules.typ, trace).map_err(&fail)?;
+    trace("issuer");
+    let (slot, keys_now) = keys_for(&jws.payload, alg)?;
+    trace("key");
+    let kid = header_kid(&jws.header).map_err(&fail)?;
+    let candidates = slot.candidates(alg, kid, keys_now).map_err(&fail)?;
+    trace("signature");
+    verify_with(jws.signing_input, &jws.signature, &candidates).map_err(&fail)?;
+    Ok(VerifiedJws {
+        header: jws.header,
+        payload: jws.payload,
+    })
 }
 
 /// A compact JWS with any payload against a trusted key set, through the same header check,
@@ -226,6 +276,160 @@ impl TimeFault {
             TimeFault::Expired | TimeFault::ExpNotAfterIat | TimeFault::TooLong => TimeClaim::Exp,
             TimeFault::NbfAfterExp => TimeClaim::Nbf,
         }
+    }
+
+    /// The fault as the error every token kind reports, worded once: `token` names the kind
+    /// ("grant", "access token", "client assertion"), `max_lifetime` is the kind's cap (R26).
+    /// Read defects are ERR_CLAIM, as every other claim's (`ClaimDefect`).
+    pub fn error(self, token: &str, max_lifetime: f64) -> Error {
+        let (code, msg) = match self {
+            TimeFault::Missing(_) | TimeFault::Invalid(..) => return self.defect().error,
+            TimeFault::Expired => (ErrorCode::Expired, format!("{token} has expired")),
+            TimeFault::NotYetValid(TimeClaim::Iat) => (
+                ErrorCode::NotYetValid,
+                format!("{token} is issued in the future (iat)"),
+            ),
+            TimeFault::NotYetValid(_) => (
+                ErrorCode::NotYetValid,
+                format!("{token} is not valid yet (nbf)"),
+            ),
+            TimeFault::ExpNotAfterIat => (ErrorCode::Lifetime, "exp is not after iat".to_owned()),
+            TimeFault::NbfAfterExp => (ErrorCode::Lifetime, "nbf is after exp".to_owned()),
+            TimeFault::TooLong => (
+                ErrorCode::Lifetime,
+                format!("lifetime exceeds {} seconds", max_lifetime as i64),
+            ),
+        };
+        Error::claim(code, self.claim().name(), msg)
+    }
+
+    /// A read defect (absent, or not a NumericDate) as a claim defect; a judgement on the
+    /// times is worded as an invalid claim (callers pass read defects only).
+    pub fn defect(self) -> ClaimDefect {
+        match self {
+            TimeFault::Missing(c) => missing(c.name()),
+            TimeFault::Invalid(c, d) => date_defect(c.name(), d),
+            other => date_defect(other.claim().name(), DateDefect::WrongType),
+        }
+    }
+}
+
+// ---- Claims: one reader for every token kind (R19–R22, R28, V4–V6, R3a) ----
+
+/// Why a claim is refused, typed: the claim itself absent, or present and invalid (the linter
+/// tells the two apart from this, never from the message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefectKind {
+    /// The claim is absent.
+    Missing,
+    /// The claim is present with the wrong type or value shape.
+    Invalid,
+}
+
+/// A claim defect: its kind and the ERR_CLAIM error naming the claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimDefect {
+    /// Absent or invalid.
+    pub kind: DefectKind,
+    /// ERR_CLAIM, `claim` set, message `"<claim> <what is wrong>"`.
+    pub error: Error,
+}
+
+/// An invalid claim: `"<name> <what>"`.
+pub fn claim_err(name: &str, what: &str) -> ClaimDefect {
+    ClaimDefect {
+        kind: DefectKind::Invalid,
+        error: Error::claim(ErrorCode::Claim, name, format!("{name} {what}")),
+    }
+}
+
+/// An absent claim: `"<name> is missing"`.
+pub fn missing(name: &str) -> ClaimDefect {
+    ClaimDefect {
+        kind: DefectKind::Missing,
+        ..claim_err(name, "is missing")
+    }
+}
+
+/// NumericDate (RFC 7519 §2): a JSON number, fractions allowed.
+pub fn date_defect(name: &str, d: DateDefect) -> ClaimDefect {
+    match d {
+        DateDefect::NotFinite => claim_err(name, "is not a valid numericdate"),
+        DateDefect::WrongType => claim_err(name, "must be a number (numericdate)"),
+    }
+}
+
+/// A required string claim: present, a string, not empty (`iss`, `sub`, `client_id`, `jti`
+/// of every kind).
+pub fn required_str<'m>(map: &'m Map<String, Value>, name: &str) -> Result<&'m str, ClaimDefect> {
+    match map.get(name) {
+        None => Err(missing(name)),
+        Some(Value::String(s)) if s.is_empty() => Err(claim_err(name, "is empty")),
+        Some(Value::String(s)) => Ok(s),
+        Some(_) => Err(claim_err(name, "must be a string")),
+    }
+}
+
+/// An optional string claim: absent, or a string.
+pub fn optional_str<'m>(
+    map: &'m Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'m str>, ClaimDefect> {
+    match map.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(claim_err(name, "must be a string")),
+    }
+}
+
+/// A JSON array of strings, or `None` if `v` is anything else.
+pub fn string_array(v: &Value) -> Option<Vec<String>> {
+    v.as_array()?
+        .iter()
+        .map(|e| e.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The `aud` claim, read once for every kind (RFC 7519 §4.1.3: a string or an array of
+/// strings); each kind then applies its own rule to the values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audience {
+    /// The values, in order (one for the string form).
+    pub values: Vec<String>,
+    /// The claim was an array (the linter reports a one-element array).
+    pub was_array: bool,
+}
+
+impl Audience {
+    /// Read `aud`: absent, not a string or array, or an array holding a non-string is a defect.
+    pub fn read(map: &Map<String, Value>) -> Result<Audience, ClaimDefect> {
+        match map.get("aud") {
+            None => Err(missing("aud")),
+            Some(Value::String(s)) => Ok(Audience {
+                values: vec![s.clone()],
+                was_array: false,
+            }),
+            Some(v @ Value::Array(_)) => Ok(Audience {
+                values: string_array(v)
+                    .ok_or_else(|| claim_err("aud", "must hold only strings"))?,
+                was_array: true,
+            }),
+            Some(_) => Err(claim_err("aud", "must be a string or an array of strings")),
+        }
+    }
+
+    /// The sole value, when there is exactly one (R20 and R3a: the audience must be ours
+    /// alone).
+    pub fn only(&self) -> Option<&str> {
+        match self.values.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+
+    /// Whether `value` is one of the values (V5: the access token names this resource).
+    pub fn contains(&self, value: &str) -> bool {
+        self.values.iter().any(|v| v == value)
     }
 }
 

@@ -5,10 +5,8 @@ use crate::error::{Error, ErrorCode, KeySource, quote};
 use crate::grant::claims::parse_scope;
 use crate::jose::crypto::Alg;
 use crate::jose::jwk::{KeySet, KeySlot};
-use crate::jose::jws::parse_compact;
 use crate::jose::jwt::{
-    DateDefect, TimeClaims, TimeFault, TimeLimits, TypRule, check_header, check_times, header_kid,
-    verify_with,
+    Audience, JwsRules, TimeClaims, TimeLimits, TypRule, check_times, required_str, verify_signed,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -144,35 +142,22 @@ impl AccessTokenVerifier {
         keys_now: f64,
         required_scopes: &[&str],
     ) -> Result<AccessTokenInfo, Error> {
-        let jws = parse_compact(token, self.max_token_bytes)?;
-        // V2: only at+jwt, so an ID-JAG or an ID token presented as a bearer token is refused (S16).
-        let alg = check_header(
-            &jws.header,
-            &self.algorithms,
-            TypRule::Required(AT_TYP),
+        // V2: only at+jwt, so an ID-JAG or an ID token presented as a bearer token is refused
+        // (S16). V6: keys of the authorization server only; a remote slot asks for fresh ones.
+        let rules = JwsRules {
+            max_bytes: self.max_token_bytes,
+            algorithms: &self.algorithms,
+            typ: TypRule::Required(AT_TYP),
+        };
+        let jws = verify_signed(
+            token,
+            &rules,
+            |_, _| Ok((&self.keys, keys_now)),
+            |e| e,
             &mut |_| {},
         )?;
-        // V6: keys of the authorization server only; a remote slot asks for fresh ones.
-        let candidates = self
-            .keys
-            .candidates(alg, header_kid(&jws.header)?, keys_now)?;
-        verify_with(jws.signing_input, &jws.signature, &candidates)?;
         let c = &jws.payload;
-        let string = |name: &str| -> Result<String, Error> {
-            match c.get(name) {
-                Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-                Some(_) => Err(invalid(
-                    ErrorCode::Claim,
-                    name,
-                    format!("{name} must be a non-empty string"),
-                )),
-                None => Err(invalid(
-                    ErrorCode::Claim,
-                    name,
-                    format!("{name} is missing"),
-                )),
-            }
-        };
+        let string = |name: &str| required_str(c, name).map_err(|d| d.error);
         // V4
         let iss = string("iss")?;
         if iss != self.issuer {
@@ -181,33 +166,29 @@ impl AccessTokenVerifier {
                 "iss",
                 format!(
                     "issuer {} is not this server's authorization server",
-                    quote(&iss)
+                    quote(iss)
                 ),
             ));
         }
-        // V5: aud (string or array) contains this MCP server.
-        let aud_ok = match c.get("aud") {
-            Some(Value::String(s)) => *s == self.resource,
-            Some(Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(self.resource.as_str())),
-            _ => false,
-        };
-        if !aud_ok {
+        // V5: aud (string or array) names this MCP server.
+        if !Audience::read(c).is_ok_and(|aud| aud.contains(&self.resource)) {
             return Err(invalid(
                 ErrorCode::Audience,
                 "aud",
                 "token was not issued for this resource",
             ));
         }
-        let sub = string("sub")?;
-        let client_id = string("client_id")?;
-        let jti = string("jti")?;
+        let sub = string("sub")?.to_owned();
+        let client_id = string("client_id")?.to_owned();
+        let jti = string("jti")?.to_owned();
+        let iss = iss.to_owned();
         // V7
         let exp = check_times(
             &TimeClaims::read(c),
             now,
             &TimeLimits::access_token(self.clock_tolerance),
         )
-        .map_err(time_error)?
+        .map_err(|f| f.error("access token", 0.0))?
         .exp;
         let scopes = match c.get("scope") {
             None => Vec::new(),
@@ -245,22 +226,6 @@ impl AccessTokenVerifier {
             claims: jws.payload.clone(),
         })
     }
-}
-
-/// An access token's time fault as its error (V7).
-fn time_error(f: TimeFault) -> Error {
-    let name = f.claim().name();
-    let (code, msg) = match f {
-        TimeFault::Missing(_) => (ErrorCode::Claim, "is missing"),
-        TimeFault::Invalid(_, DateDefect::WrongType) => (ErrorCode::Claim, "must be a number"),
-        TimeFault::Invalid(_, DateDefect::NotFinite) => {
-            (ErrorCode::Claim, "is not a valid numericdate")
-        }
-        TimeFault::Expired => return invalid(ErrorCode::Expired, name, "token has expired"),
-        // Only `nbf` (`TimeLimits::access_token` checks neither `iat` nor the lifetime).
-        _ => return invalid(ErrorCode::NotYetValid, name, "token is not valid yet"),
-    };
-    invalid(code, name, format!("{name} {msg}"))
 }
 
 #[cfg(feature = "signing")]

@@ -5,18 +5,17 @@
 
 use crate::error::ErrorCode;
 use crate::error::{Error, quote};
-use crate::error::{KeySource, KeysNeededReason};
+use crate::error::{KeySource, KeysNeeded, KeysNeededReason};
 use crate::grant::replay::replay_key;
 use crate::jose::crypto::Alg;
 use crate::jose::jwk::{KeySet, KeySlot};
-use crate::jose::jws::parse_compact;
 use crate::jose::jwt::{
-    DateDefect, TimeClaim, TimeClaims, TimeFault, TimeLimits, TypRule, check_header, check_times,
-    header_kid, parse_alg_list, verify_with,
+    Audience, JwsRules, TimeClaims, TimeLimits, TypRule, check_times, parse_alg_list, required_str,
+    verify_signed,
 };
 use crate::server::token_request::{ClientCredentials, JWT_BEARER, RequestError};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -156,23 +155,11 @@ pub enum AuthFailure {
     },
 }
 
+/// The longest client assertion read (R6 for assertions: a few hundred bytes in practice).
+const MAX_ASSERTION_BYTES: usize = 8192;
+
 /// Client assertions are short-lived (RFC 7523 §3 item 4).
 const MAX_ASSERTION_LIFETIME_SEC: f64 = 600.0;
-
-/// A client assertion's time fault as the refusal's reason (after "client assertion: ").
-fn assertion_time_reason(f: TimeFault) -> String {
-    let what = match f {
-        TimeFault::Missing(_) => "is missing",
-        TimeFault::Invalid(_, DateDefect::WrongType) => "must be a number",
-        TimeFault::Invalid(_, DateDefect::NotFinite) => "is not a valid numericdate",
-        TimeFault::Expired => return "expired".to_owned(),
-        TimeFault::NotYetValid(TimeClaim::Iat) => return "issued in the future".to_owned(),
-        TimeFault::NotYetValid(_) => return "not valid yet".to_owned(),
-        // The lifetime cap (`TimeLimits::client_assertion` checks no order of exp/iat/nbf).
-        _ => return "lifetime is too long".to_owned(),
-    };
-    format!("{} {what}", f.claim().name())
-}
 
 fn refused(reason: impl Into<String>, basic: bool) -> AuthFailure {
     AuthFailure::Refused(RequestError {
@@ -389,6 +376,16 @@ impl ClientRegistry {
         }
     }
 
+    /// The `jwks_uri` of the client whose keys the core asked for, if they are remote.
+    fn jwks_uri_of(&self, needed: Option<&KeysNeeded>) -> Option<&str> {
+        let id = needed?.id.as_str();
+        self.clients
+            .iter()
+            .find(|c| c.client_id == id)?
+            .jwks_uri
+            .as_deref()
+    }
+
     fn find(&self, client_id: &str, basic: bool) -> Result<&Client, AuthFailure> {
         self.clients
             .iter()
@@ -489,62 +486,53 @@ impl ClientRegistry {
         keys_now: f64,
     ) -> Result<(&Client, (String, f64)), AuthFailure> {
         let bad = |why: &str| refused(format!("client assertion: {why}"), false);
-        let jws = parse_compact(assertion, 8192).map_err(|e| bad(e.message()))?;
         // R3a: explicit typing; plain `JWT` (what most clients send) is still accepted.
-        let alg = check_header(
-            &jws.header,
-            &self.algorithms,
-            TypRule::OptionalOrJwt(CLIENT_ASSERTION_TYP),
-            &mut |_| {},
-        )
-        .map_err(|e| bad(e.message()))?;
-        let iss = match jws.payload.get("iss") {
-            Some(Value::String(s)) => s.as_str(),
-            _ => return Err(bad("iss is missing")),
+        let rules = JwsRules {
+            max_bytes: MAX_ASSERTION_BYTES,
+            algorithms: &self.algorithms,
+            typ: TypRule::OptionalOrJwt(CLIENT_ASSERTION_TYP),
         };
-        if client_id.is_some_and(|c| c != iss) {
-            return Err(bad("iss is not the client_id parameter"));
-        }
-        let client = self.find(iss, false)?;
-        if client.method != AuthMethod::PrivateKeyJwt {
-            return Err(refused(
-                format!(
-                    "client is registered for {}, not private_key_jwt",
-                    client.method.as_str()
-                ),
-                false,
-            ));
-        }
-        let slot = client.keys.as_ref().ok_or_else(|| bad("no keys"))?;
-        let kid = header_kid(&jws.header).map_err(|e| bad(e.message()))?;
-        let candidates = slot.candidates(alg, kid, keys_now).map_err(|e| {
-            match (e.needed_keys(), &client.jwks_uri) {
-                // Absent, stale, or a kid the set lacks: the loader fetches and we ask again.
-                (Some(n), Some(uri)) => AuthFailure::KeysNeeded {
-                    client_id: client.client_id.clone(),
-                    jwks_uri: uri.clone(),
-                    kid: n.kid.clone(),
-                    reason: n.reason,
-                },
-                _ => bad(e.message()),
+        let mut chosen = None;
+        // The client is the unverified `iss`, used only to pick its keys (as R17 for grants).
+        let pick_keys = |payload: &Map<String, Value>, _alg| {
+            let iss = required_str(payload, "iss").map_err(|d| bad(d.error.message()))?;
+            if client_id.is_some_and(|c| c != iss) {
+                return Err(bad("iss is not the client_id parameter"));
             }
-        })?;
-        verify_with(jws.signing_input, &jws.signature, &candidates)
-            .map_err(|e| bad(e.message()))?;
+            let client = self.find(iss, false)?;
+            if client.method != AuthMethod::PrivateKeyJwt {
+                return Err(refused(
+                    format!(
+                        "client is registered for {}, not private_key_jwt",
+                        client.method.as_str()
+                    ),
+                    false,
+                ));
+            }
+            let slot = client.keys.as_ref().ok_or_else(|| bad("no keys"))?;
+            chosen = Some(client);
+            Ok((slot, keys_now))
+        };
+        // Absent, stale, or a kid the set lacks: the loader fetches and we ask again.
+        let fail = |e: Error| match (e.needed_keys(), self.jwks_uri_of(e.needed_keys())) {
+            (Some(n), Some(uri)) => AuthFailure::KeysNeeded {
+                client_id: n.id.clone(),
+                jwks_uri: uri.to_owned(),
+                kid: n.kid.clone(),
+                reason: n.reason,
+            },
+            _ => bad(e.message()),
+        };
+        let jws = verify_signed(assertion, &rules, pick_keys, fail, &mut |_| {})?;
+        let client = chosen.ok_or_else(|| bad("no client"))?;
         let c = &jws.payload;
+        let iss = client.client_id.as_str();
         if c.get("sub").and_then(Value::as_str) != Some(iss) {
             return Err(bad("sub must equal iss (the client_id)"));
         }
         // R3a: our issuer as the sole audience (a string, or a one-element array of it).
         let ours = |a: &str| a == self.issuer || self.legacy_audience.as_deref() == Some(a);
-        let aud_ok = match c.get("aud") {
-            Some(Value::String(a)) => ours(a),
-            Some(Value::Array(list)) => {
-                matches!(list.as_slice(), [Value::String(a)] if ours(a))
-            }
-            _ => false,
-        };
-        if !aud_ok {
+        if !Audience::read(c).is_ok_and(|aud| aud.only().is_some_and(ours)) {
             return Err(bad(
                 "aud must be this authorization server's issuer, as its only value",
             ));
@@ -557,12 +545,9 @@ impl ClientRegistry {
             now,
             &TimeLimits::client_assertion(t, MAX_ASSERTION_LIFETIME_SEC),
         )
-        .map_err(|f| bad(&assertion_time_reason(f)))?
+        .map_err(|f| bad(f.error("token", MAX_ASSERTION_LIFETIME_SEC).message()))?
         .exp;
-        let jti = match c.get("jti") {
-            Some(Value::String(j)) if !j.is_empty() => j,
-            _ => return Err(bad("jti is missing")),
-        };
+        let jti = required_str(c, "jti").map_err(|d| bad(d.error.message()))?;
         // Namespaced apart from grants: the "issuer" of a client assertion is the client.
         let key = replay_key(&format!("client-assertion:{iss}"), jti);
         let until = exp + t;
