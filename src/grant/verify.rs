@@ -578,7 +578,7 @@ fn granted_scopes(
 
 /// The names `check_traced` records, in pipeline order (docs/internals.md);
 /// the token endpoint adds `request` and `client_auth` before and `replay` after.
-#[cfg(test)]
+#[cfg(all(test, feature = "signing"))]
 pub(crate) const CHECKS: [&str; 18] = [
     "structure",
     "header",
