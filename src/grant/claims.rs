@@ -163,6 +163,18 @@ pub fn parse_scope(s: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// The `scope` claim of a grant or an access token (RFC 6749 §3.3, RFC 9068 §2.2.3): absent,
+/// or a space-separated string of scope tokens, duplicates dropped.
+pub fn scope_claim(map: &Map<String, Value>) -> Result<Option<Vec<String>>, ClaimDefect> {
+    match map.get("scope") {
+        None => Ok(None),
+        Some(Value::String(s)) => parse_scope(s)
+            .map(Some)
+            .ok_or_else(|| claim_err("scope", "is not a valid scope string")),
+        Some(_) => Err(claim_err("scope", "must be a space-separated string")),
+    }
+}
+
 impl IdJagClaims {
     /// Read and type-check the claims, in a fixed order so the first defect wins.
     pub fn from_payload(map: &Map<String, Value>) -> Result<IdJagClaims, Error> {
@@ -209,13 +221,7 @@ impl IdJagClaims {
                 "must be absolute uris without a fragment",
             ));
         }
-        let scope = match map.get("scope") {
-            None => None,
-            Some(Value::String(s)) => Some(
-                parse_scope(s).ok_or_else(|| claim_err("scope", "is not a valid scope string"))?,
-            ),
-            Some(_) => return Err(claim_err("scope", "must be a space-separated string")),
-        };
+        let scope = scope_claim(map)?;
         let authorization_details = match map.get("authorization_details") {
             None => None,
             Some(Value::Array(items)) => {
@@ -288,8 +294,8 @@ impl IdJagClaims {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use crate::error::ErrorCode;
+    use serde_json::json;
 
     fn base() -> Value {
         json!({"iss":"https://idp","sub":"u1","aud":"https://as","client_id":"c1","jti":"j1","exp":200,"iat":100})

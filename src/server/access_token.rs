@@ -2,7 +2,7 @@
 //! grant verified (A1–A10), checked by the MCP server on every call (V1–V8).
 
 use crate::error::{Error, ErrorCode, KeySource, quote};
-use crate::grant::claims::parse_scope;
+use crate::grant::claims::scope_claim;
 use crate::jose::crypto::Alg;
 use crate::jose::jwk::{KeySet, KeySlot};
 use crate::jose::jwt::{
@@ -190,12 +190,7 @@ impl AccessTokenVerifier {
         )
         .map_err(|f| f.error("access token", 0.0))?
         .exp;
-        let scopes = match c.get("scope") {
-            None => Vec::new(),
-            Some(Value::String(s)) => parse_scope(s)
-                .ok_or_else(|| invalid(ErrorCode::Claim, "scope", "scope is malformed"))?,
-            Some(_) => return Err(invalid(ErrorCode::Claim, "scope", "scope must be a string")),
-        };
+        let scopes = scope_claim(c).map_err(|d| d.error)?.unwrap_or_default();
         // The IdP behind the subject (issue 11 point 1): `sub_id` type-checked as a grant's is
         // (R51); an `iss_sub` one names the IdP.
         let sub_id = match c.get("sub_id") {
