@@ -1,5 +1,6 @@
-//! idjag: Identity Assertion JWT Authorization Grant (ID-JAG) verification, for the Model Context
-//! Protocol's Enterprise-Managed Authorization.
+#![doc = include_str!("../README.md")]
+//!
+//! # The crate
 //!
 //! An MCP client trades the user's SSO identity for an ID-JAG at the enterprise IdP (RFC 8693) and
 //! presents it to the MCP server's authorization server (RFC 7523 jwt-bearer). [`Verifier`] is what
