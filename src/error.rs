@@ -9,25 +9,49 @@ use std::fmt;
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
+    /// ERR_CONFIG: invalid options, keys or policy (constructors and setters; never a token's fault).
     Config,
+    /// ERR_MALFORMED: not a compact JWS of three strict base64url parts, JSON that is not an object,
+    /// duplicate members, too deep, or over `maxTokenBytes` (R6–R8).
     Malformed,
+    /// ERR_HEADER: `crit`, `b64` or another header member the verifier will not honour (R11).
     Header,
+    /// ERR_TYP: `typ` missing or not the token kind's media type (R9, V2, R3a).
     Typ,
+    /// ERR_ALG: `alg` not on the allow-list (`none` and `HS*` never are), or not the key's (R10, R14).
     Alg,
+    /// ERR_ISSUER: `iss` missing, not trusted, or this server's own issuer (R17, R18, V4).
     Issuer,
+    /// ERR_KEY: no usable key for the token's `kid` and `alg` among the source's keys (R13, R14); may
+    /// carry [`KeysNeeded`] for a remote source.
     Key,
+    /// ERR_SIGNATURE: the signature does not verify (R15).
     Signature,
+    /// ERR_CLAIM: a required claim is missing, or a claim has the wrong type or form (R19–R28).
     Claim,
+    /// ERR_AUDIENCE: `aud` is not exactly this server's issuer (R20), or an access token's does not
+    /// name this resource (V5).
     Audience,
+    /// ERR_CLIENT: the grant's `client_id` is not the authenticated client (R21).
     Client,
+    /// ERR_EXPIRED: now ≥ `exp` + tolerance (R23, V7).
     Expired,
+    /// ERR_NOT_YET_VALID: `nbf` or `iat` later than now + tolerance (R24, R25).
     NotYetValid,
+    /// ERR_LIFETIME: `exp` − `iat` above the maximum lifetime, or `exp` ≤ `iat` (R26, R27).
     Lifetime,
+    /// ERR_RESOURCE: `resource` missing while required, or not a registered resource (R36–R38, R50).
     Resource,
+    /// ERR_SCOPE: a requested scope is outside the grant or the policy (R33–R35), or a required
+    /// access-token scope is missing (V8).
     Scope,
+    /// ERR_TENANT: `tenant` missing or not the issuer's pinned tenant (R40).
     Tenant,
+    /// ERR_REPLAY: this (iss, jti) was already accepted, or the replay store could not say (R29).
     Replay,
+    /// ERR_UNSUPPORTED: `cnf` without a proof, `authorization_details` not enabled, a JWE.
     Unsupported,
+    /// ERR_POLICY: refused by an enterprise policy rule, or by the host's subject mapping.
     Policy,
     /// The wasm core trapped: the JS shell refused the call and restarted the core. The Rust
     /// core never returns it; it is listed here so that every code lives in one list
@@ -38,10 +62,15 @@ pub enum ErrorCode {
 /// The OAuth 2.0 error a refusal maps to on the wire (RFC 6749 §5.2, RFC 8707).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OAuthError {
+    /// `invalid_grant`: the grant is refused.
     InvalidGrant,
+    /// `invalid_scope`: a requested scope is refused.
     InvalidScope,
+    /// `invalid_target` (RFC 8707): the requested resource is refused.
     InvalidTarget,
+    /// `invalid_request`: the request itself is malformed.
     InvalidRequest,
+    /// `invalid_client`: client authentication failed (HTTP 401).
     InvalidClient,
     /// RFC 6749 §5.2 has no code for a failure of the server itself; `server_error` is the
     /// authorization-endpoint code (§4.1.2.1) that token endpoints use for it (HTTP 500).
@@ -49,6 +78,7 @@ pub enum OAuthError {
 }
 
 impl OAuthError {
+    /// The wire form, e.g. `invalid_grant`.
     pub fn as_str(self) -> &'static str {
         match self {
             OAuthError::InvalidGrant => "invalid_grant",
@@ -156,6 +186,7 @@ pub enum KeySource {
 }
 
 impl KeySource {
+    /// The form in a keys-needed answer: `issuer`, `client` or `access-token-issuer`.
     pub fn as_str(self) -> &'static str {
         match self {
             KeySource::Issuer => "issuer",
@@ -177,6 +208,7 @@ pub enum KeysNeededReason {
 }
 
 impl KeysNeededReason {
+    /// The form in a keys-needed answer: `absent`, `expired` or `unknown-kid`.
     pub fn as_str(self) -> &'static str {
         match self {
             KeysNeededReason::Absent => "absent",
@@ -189,15 +221,18 @@ impl KeysNeededReason {
 /// What the core needs before it can answer (docs/internals.md "Key layer").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeysNeeded {
+    /// Whose keys: an issuer's, a client's, or the access-token issuer's.
     pub source: KeySource,
     /// The issuer or client_id whose keys are needed.
     pub id: String,
     /// The `kid` the token names, if any.
     pub kid: Option<String>,
+    /// Why they are needed.
     pub reason: KeysNeededReason,
 }
 
 impl Error {
+    /// An error with `code` and a message (lower-case, never the token).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
             code,
@@ -224,6 +259,7 @@ impl Error {
         self
     }
 
+    /// The keys to load before asking again, when the error comes from a remote key source.
     pub fn needed_keys(&self) -> Option<&KeysNeeded> {
         self.keys_needed.as_deref()
     }
@@ -238,22 +274,28 @@ impl Error {
         }
     }
 
+    /// ERR_CONFIG with `message`.
     pub fn config(message: impl Into<String>) -> Self {
         Error::new(ErrorCode::Config, message)
     }
 
+    /// The stable code to switch on.
     pub fn code(&self) -> ErrorCode {
         self.code
     }
 
+    /// What is wrong, for logs and audit events (never the token; at most 64 characters of any
+    /// attacker-supplied value).
     pub fn message(&self) -> &str {
         &self.message
     }
 
+    /// The claim (or header member) at fault, if one is.
     pub fn claim_name(&self) -> Option<&str> {
         self.claim.as_deref()
     }
 
+    /// The OAuth error this refusal maps to on the wire; `None` for ERR_CONFIG.
     pub fn oauth_error(&self) -> Option<OAuthError> {
         self.code.oauth_error()
     }

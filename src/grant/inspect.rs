@@ -23,20 +23,30 @@ const LIMITS: TimeLimits = TimeLimits::grant(TOLERANCE, MAX_LIFETIME);
 /// Inspection decodes larger tokens than the verifier accepts, to show them.
 const MAX_INSPECT_BYTES: usize = 1 << 20;
 
+/// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The verifier would refuse the grant for this.
     Error,
+    /// Accepted, but likely a mistake (or refused by some verifiers).
     Warning,
+    /// Worth knowing; not a defect.
     Info,
 }
 
+/// One thing `inspect` found about a grant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
+    /// A stable identifier of the finding, e.g. `aud-multiple`.
     pub code: &'static str,
+    /// How much it matters.
     pub severity: Severity,
+    /// What is wrong, in a sentence (never the token).
     pub message: String,
+    /// The rule id of docs/rules.md it comes from.
     pub rule: &'static str,
+    /// The claim or header member concerned, if one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claim: Option<String>,
 }
@@ -44,16 +54,25 @@ pub struct Finding {
 /// What the caller expects of the grant (from AS / PRM metadata and its own identity).
 #[derive(Debug, Clone, Default)]
 pub struct Expect<'a> {
+    /// The authorization server's issuer the grant should name as its `aud`.
     pub audience: Option<&'a str>,
+    /// The MCP server (RFC 8707 resource) the grant should be for.
     pub resource: Option<&'a str>,
+    /// The client the grant should be bound to.
     pub client_id: Option<&'a str>,
+    /// The time to judge `exp`, `nbf` and `iat` at (epoch seconds); `None`: no time findings.
     pub now: Option<f64>,
 }
 
+/// What `inspect` says about a token: the decoded header and claims (when they decode) and every
+/// finding, without keys and without verifying the signature.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Inspection {
+    /// The decoded JOSE header, if it decodes.
     pub header: Option<Map<String, Value>>,
+    /// The decoded claims (unverified), if they decode.
     pub claims: Option<Map<String, Value>>,
+    /// Every finding, in the order the checks ran.
     pub findings: Vec<Finding>,
 }
 

@@ -22,18 +22,25 @@ use serde_json::{Map, Value};
 const WILDCARD: &str = "*";
 const MAX_RULES: usize = 1000;
 
+/// What a policy rule does when it matches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {
+    /// Grants the matching scopes.
     Allow,
+    /// Refuses the matching scopes (or the whole request, without a scope list).
     Deny,
 }
 
 /// A list condition: `None` = not constrained.
 type Condition = Option<Vec<String>>;
 
+/// One rule of an enterprise [`GrantPolicy`]: conditions on the issuer, client, subject, groups,
+/// roles and resources, and the scopes it allows or denies.
 #[derive(Debug, Clone)]
 pub struct Rule {
+    /// The rule's id, named in refusals and dropped scopes (`policy:<id>`).
     pub id: String,
+    /// Allow or deny.
     pub effect: Effect,
     issuers: Condition,
     clients: Condition,
@@ -45,6 +52,8 @@ pub struct Rule {
     scopes: Condition,
 }
 
+/// The enterprise policy the verifier applies after every rule of the rulebook (design.md
+/// "policy"): deny rules win, then allow rules grant scopes; a scope no rule allows is dropped.
 #[derive(Debug, Clone)]
 pub struct GrantPolicy {
     groups_claim: String,
@@ -55,10 +64,15 @@ pub struct GrantPolicy {
 /// What the policy needs to know about one token request.
 #[derive(Debug, Clone, Copy)]
 pub struct PolicyInput<'a> {
+    /// The grant's verified `iss`.
     pub issuer: &'a str,
+    /// The authenticated client.
     pub client_id: &'a str,
+    /// The grant's `sub`.
     pub subject: &'a str,
+    /// Every verified claim (groups and roles are read from here).
     pub claims: &'a Map<String, Value>,
+    /// The resources granted so far.
     pub resources: &'a [String],
     /// Scopes after grant ∩ request.
     pub scopes: &'a [String],
@@ -69,14 +83,18 @@ pub struct PolicyInput<'a> {
 /// A scope that was in the grant but is not granted, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DroppedScope {
+    /// The scope.
     pub scope: String,
     /// A rule id of the rulebook (`R35`) or of the policy (`policy:<id>`).
     pub rule: String,
 }
 
+/// The policy's answer: the scopes granted and those dropped, each with its reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyDecision {
+    /// The scopes granted.
     pub scopes: Vec<String>,
+    /// The scopes dropped, with the rule that dropped each.
     pub dropped: Vec<DroppedScope>,
 }
 

@@ -41,6 +41,7 @@ pub fn purge_time(now: f64) -> f64 {
     }
 }
 
+/// What a [`ReplayStore`] answers when asked to consume a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplayOutcome {
     /// First sighting: recorded.
@@ -52,6 +53,7 @@ pub enum ReplayOutcome {
 }
 
 impl ReplayOutcome {
+    /// `fresh`, `replayed` or `full`.
     pub fn as_str(self) -> &'static str {
         match self {
             ReplayOutcome::Fresh => "fresh",
@@ -82,6 +84,7 @@ fn millis(sec: f64) -> i64 {
 }
 
 impl MemoryReplayStore {
+    /// A store holding at most `max_entries` unexpired keys (then it answers `Full`, never evicts).
     pub fn new(max_entries: usize) -> MemoryReplayStore {
         MemoryReplayStore {
             max_entries: max_entries.max(1),
@@ -90,10 +93,12 @@ impl MemoryReplayStore {
         }
     }
 
+    /// The number of keys held.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether no key is held.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -14,14 +14,23 @@ use sha2::{Digest, Sha256, Sha384, Sha512};
 /// The asymmetric JWS algorithms idjag accepts (RFC 7518 §3.3–3.5, RFC 8037).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Alg {
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
     RS256,
+    /// RSASSA-PKCS1-v1_5 with SHA-384.
     RS384,
+    /// RSASSA-PKCS1-v1_5 with SHA-512.
     RS512,
+    /// RSASSA-PSS with SHA-256.
     PS256,
+    /// RSASSA-PSS with SHA-384.
     PS384,
+    /// RSASSA-PSS with SHA-512.
     PS512,
+    /// ECDSA on P-256 with SHA-256.
     ES256,
+    /// ECDSA on P-384 with SHA-384.
     ES384,
+    /// EdDSA on Ed25519 (`EdDSA`, or `Ed25519` of RFC 9864).
     EdDSA,
 }
 
@@ -35,6 +44,7 @@ pub enum KeyFamily {
 }
 
 impl Alg {
+    /// Every algorithm idjag can verify.
     pub const ALL: [Alg; 9] = [
         Alg::RS256,
         Alg::RS384,
@@ -65,6 +75,7 @@ impl Alg {
         Alg::ALL.into_iter().find(|a| a.name() == name)
     }
 
+    /// The JOSE `alg` name.
     pub fn name(self) -> &'static str {
         match self {
             Alg::RS256 => "RS256",
@@ -79,6 +90,7 @@ impl Alg {
         }
     }
 
+    /// The key type this algorithm needs.
     pub fn family(self) -> KeyFamily {
         match self {
             Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512 => {
@@ -90,6 +102,7 @@ impl Alg {
         }
     }
 
+    /// The same algorithm as `jsonwebtoken` names it.
     pub fn to_jsonwebtoken(self) -> Algorithm {
         match self {
             Alg::RS256 => Algorithm::RS256,

@@ -40,17 +40,22 @@ pub struct Jwk {
 pub struct SetAside {
     /// Position in the set's `keys` array.
     pub index: usize,
+    /// The key's `kid`, if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
+    /// Why it was set aside.
     pub reason: String,
 }
 
 /// A usable key, described for reports (no key material).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UsableKey {
+    /// Position in the set's `keys` array.
     pub index: usize,
+    /// The key's `kid`, if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kid: Option<String>,
+    /// The JWK `kty`.
     pub kty: &'static str,
     /// The algorithms this key can verify (its JWK `alg` only, when it names one).
     pub algs: Vec<&'static str>,
@@ -60,11 +65,14 @@ pub struct UsableKey {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeySetReport {
+    /// The keys a token may be verified with.
     pub usable: Vec<UsableKey>,
+    /// The keys set aside, each with its reason.
     pub set_aside: Vec<SetAside>,
 }
 
 impl Jwk {
+    /// The key's `kid`, if it has one.
     pub fn kid(&self) -> Option<&str> {
         self.kid.as_deref()
     }
@@ -312,14 +320,17 @@ impl KeySet {
         KeySet::parse(&Value::Object(value), at)
     }
 
+    /// The number of usable keys.
     pub fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// Whether the set holds no usable key.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
 
+    /// The keys set aside while parsing, each with its reason.
     pub fn set_aside(&self) -> &[SetAside] {
         &self.set_aside
     }

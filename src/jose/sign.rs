@@ -158,10 +158,12 @@ impl SigningKey {
         Ok(SigningKey { alg, kid, key })
     }
 
+    /// The algorithm this key signs with.
     pub fn alg(&self) -> Alg {
         self.alg
     }
 
+    /// The key's `kid`, as published in its JWK.
     pub fn kid(&self) -> &str {
         &self.kid
     }

@@ -5,7 +5,9 @@
 
 use crate::error::quote;
 
+/// The RFC 7523 `grant_type` an ID-JAG is presented with (R1).
 pub const JWT_BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+/// The RFC 7523 §2.2 `client_assertion_type` of private_key_jwt client authentication (R3).
 pub const CLIENT_ASSERTION_JWT: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// Bodies above this are refused before parsing (a grant is ≤ 16 KiB).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -14,15 +16,21 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// (generic, RFC 6749 §5.2); `reason` is the detail for the audit event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestError {
+    /// HTTP status: 400, or 401 for client authentication, 405 for a method other than POST.
     pub status: u16,
+    /// The OAuth error code on the wire (`invalid_request`, `invalid_client`, `unsupported_grant_type`, …).
     pub oauth_error: &'static str,
+    /// The generic `error_description` the client sees.
     pub description: &'static str,
+    /// The detail, for the audit event only.
     pub reason: String,
+    /// The rule id (docs/rules.md) that refused the request.
     pub rule: &'static str,
     /// The client authenticated with HTTP Basic: a 401 carries a Basic challenge.
     pub basic_challenge: bool,
 }
 
+/// A 400 `invalid_request` refusal by `rule`, with `reason` for the audit event.
 pub fn invalid_request(rule: &'static str, reason: impl Into<String>) -> RequestError {
     RequestError {
         status: 400,
@@ -39,38 +47,57 @@ pub fn invalid_request(rule: &'static str, reason: impl Into<String>) -> Request
 pub enum ClientCredentials {
     /// No credentials: only a `client_id` parameter (a public client, R4).
     None {
+        /// The `client_id` parameter, if sent.
         client_id: Option<String>,
     },
+    /// `client_secret_basic`: the `Authorization: Basic` header.
     Basic {
+        /// The client_id from the header.
         client_id: String,
+        /// The client secret from the header.
         secret: String,
     },
+    /// `client_secret_post`: `client_id` and `client_secret` form parameters.
     Post {
+        /// The `client_id` parameter.
         client_id: String,
+        /// The `client_secret` parameter.
         secret: String,
     },
+    /// `private_key_jwt`: a signed client assertion (RFC 7523 §2.2).
     PrivateKeyJwt {
+        /// The `client_id` parameter, if sent (it must then equal the assertion's `iss`).
         client_id: Option<String>,
+        /// The `client_assertion` parameter.
         assertion: String,
     },
 }
 
+/// A parsed jwt-bearer token request (R1, R2, R5a): the grant and the client's credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRequest {
+    /// The `assertion` parameter: the ID-JAG.
     pub assertion: String,
+    /// The `scope` parameter, if sent.
     pub scope: Option<String>,
+    /// The `resource` parameter (RFC 8707), if sent.
     pub resource: Option<String>,
+    /// How the client authenticated.
     pub credentials: ClientCredentials,
 }
 
 /// The parts of the HTTP request the decision needs.
 #[derive(Debug, Clone, Copy)]
 pub struct RawTokenRequest<'a> {
+    /// The HTTP method (only `POST` is accepted).
     pub method: &'a str,
+    /// The `Content-Type` header, if any.
     pub content_type: Option<&'a str>,
     /// The URL's query string without `?` (may be empty).
     pub query: &'a str,
+    /// The request body, read by the host with the [`MAX_BODY_BYTES`] cap.
     pub body: &'a str,
+    /// The `Authorization` header, if any (HTTP Basic client authentication).
     pub authorization: Option<&'a str>,
 }
 

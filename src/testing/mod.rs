@@ -12,11 +12,16 @@ use serde_json::{Map, Value, json};
 
 /// A broken (or valid) variant and the code a default `Verifier` answers.
 pub struct Variant {
+    /// The variant's name, as `MintParams::variant` takes it.
     pub name: &'static str,
+    /// The code a default verifier answers; `None` for a grant it accepts.
     pub code: Option<ErrorCode>,
+    /// What the variant breaks.
     pub description: &'static str,
 }
 
+/// Every grant variant the test issuer can mint: the valid grant and the defects a verifier must
+/// refuse, each with the code it must refuse it with.
 pub const VARIANTS: [Variant; 15] = [
     Variant {
         name: "valid",
@@ -95,30 +100,45 @@ pub const VARIANTS: [Variant; 15] = [
     },
 ];
 
+/// What to mint: the grant's audience, client, subject, resource, scope and times, or a broken
+/// variant. `now_sec` has no default: the test issuer reads no clock either.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MintParams {
+    /// The `aud`: the authorization server's issuer.
     pub audience: String,
+    /// The `client_id` the grant is bound to.
     pub client_id: String,
+    /// The `sub` (default `user-1`).
     #[serde(default)]
     pub subject: Option<String>,
+    /// The `resource`: a string or an array of strings.
     #[serde(default)]
     pub resource: Option<Value>,
+    /// The `scope`, space-separated.
     #[serde(default)]
     pub scope: Option<String>,
+    /// The issue time (`iat`), epoch seconds.
     pub now_sec: f64,
+    /// `exp` − `iat` (default 60 seconds).
     #[serde(default)]
     pub lifetime_sec: Option<f64>,
+    /// The `jti` (default: random).
     #[serde(default)]
     pub jti: Option<String>,
+    /// The `tenant` claim, if any.
     #[serde(default)]
     pub tenant: Option<String>,
+    /// Extra claims, over the ones above.
     #[serde(default)]
     pub claims: Option<Map<String, Value>>,
+    /// A name from [`VARIANTS`]: mint that broken grant instead.
     #[serde(default)]
     pub variant: Option<String>,
 }
 
+/// A test IdP: one signing key, the grants it mints (valid, or any of [`VARIANTS`]) and its JWK Set.
+/// For tests and demos; never a production IdP.
 pub struct TestIssuer {
     issuer: String,
     key: SigningKey,
@@ -130,6 +150,7 @@ fn bad(msg: String) -> Error {
 }
 
 impl TestIssuer {
+    /// An issuer named `issuer` with a new key (`alg`, default ES256; `kid`), or the private JWK given.
     pub fn new(
         issuer: &str,
         alg: Option<Alg>,
@@ -150,14 +171,17 @@ impl TestIssuer {
         })
     }
 
+    /// The `iss` it mints.
     pub fn issuer(&self) -> &str {
         &self.issuer
     }
 
+    /// Its public JWK Set, as a verifier trusts it.
     pub fn jwks(&self) -> Value {
         json!({ "keys": [self.key.public_jwk()] })
     }
 
+    /// Its private JWK (to sign elsewhere, e.g. with `jose` in tests).
     pub fn private_jwk(&self) -> Value {
         self.key.private_jwk()
     }
