@@ -48,6 +48,7 @@ test-clippy: setup
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --no-default-features -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --no-default-features
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 
 # Node ESM + CJS vectors, the JS layer's unit tests, the jose cross-check suite.

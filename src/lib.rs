@@ -72,11 +72,8 @@ pub mod inspect {
     pub use crate::grant::inspect::{Expect, Finding, Inspection, Severity, inspect};
 }
 
-/// The authorization server around the verifier: the token request, client authentication,
-/// the access tokens it issues and checks, and the token endpoint as a sans-I/O state machine.
 pub mod server;
 
-/// A test IdP that mints ID-JAGs (valid ones and the variants a verifier must refuse).
 #[cfg(feature = "signing")]
 pub mod testing;
 
