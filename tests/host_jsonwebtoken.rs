@@ -100,3 +100,50 @@ fn host_hs256_works_after_idjag_verifies_a_grant() {
         .expect_err("HS256 is never accepted");
     assert_eq!(err.code().code(), "ERR_ALG");
 }
+
+/// idjag's own provider, used explicitly through jsonwebtoken's provider interface (never as the
+/// process default): a grant minted by the test issuer verifies through `verifier_factory`, a
+/// tampered signature does not, and HMAC cannot even be asked for (R10).
+#[test]
+fn idjag_provider_is_usable_explicitly() {
+    use jsonwebtoken::jwk::Jwk;
+
+    let mut idp = idjag::testing::TestIssuer::new("https://idp.example", None, None, None)
+        .expect("test issuer");
+    let token = idp
+        .mint(&idjag::testing::MintParams {
+            audience: "https://as.example".into(),
+            client_id: "app".into(),
+            now_sec: 1_800_000_000.0,
+            ..Default::default()
+        })
+        .expect("grant");
+    let (signing_input, signature) = token.rsplit_once('.').expect("three parts");
+    let signature = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(signature)
+            .expect("b64url")
+    };
+    let jwk: Jwk = serde_json::from_value(idp.jwks()["keys"][0].clone()).expect("jwk");
+    let key = DecodingKey::from_jwk(&jwk).expect("decoding key");
+
+    let verifier = (idjag::CRYPTO_PROVIDER.verifier_factory)(&Algorithm::ES256, &key)
+        .map_err(|e| e.to_string())
+        .expect("an ES256 verifier");
+    assert!(
+        verifier
+            .verify(signing_input.as_bytes(), &signature)
+            .is_ok()
+    );
+    let mut tampered = signature.clone();
+    tampered[10] ^= 1;
+    assert!(
+        verifier
+            .verify(signing_input.as_bytes(), &tampered)
+            .is_err()
+    );
+
+    let hmac = DecodingKey::from_secret(b"a shared secret");
+    assert!((idjag::CRYPTO_PROVIDER.verifier_factory)(&Algorithm::HS256, &hmac).is_err());
+}
