@@ -269,6 +269,35 @@ pub(crate) fn key_set(jwks: &JsValue) -> Result<crate::jose::jwk::KeySet, JsValu
 /// The key layer's verdict on a JWK Set (JSON text), without installing it:
 /// `{ usable: [{ index, kid?, kty, algs }], setAside: [{ index, kid?, reason }] }` as JSON
 /// text. Throws ERR_CONFIG when no usable key remains (the message lists why).
+/// T4 for a URL the JS package is about to fetch or publish (pkg/src/urls.js): its WHATWG parts
+/// (`protocol` with its colon) in; why it may not be used out, or undefined.
+#[wasm_bindgen(js_name = urlProblem)]
+pub fn url_problem(
+    protocol: &str,
+    hostname: &str,
+    credentials: bool,
+    fragment: bool,
+    from_https: bool,
+) -> Option<String> {
+    let scheme = protocol.strip_suffix(':').unwrap_or(protocol);
+    crate::fetch_policy::url_problem(scheme, hostname, credentials, fragment, from_https)
+        .map(str::to_owned)
+}
+
+/// R29 on the JS replay store's answer for a verified grant (pkg/src/verifier.js): `kind` is
+/// 'fresh' | 'already-used' | 'store-failed' (with `message`), as the token endpoint's answer
+/// (src/wasm/server.rs); anything else counts as a failed store. Throws ERR_REPLAY unless fresh.
+#[wasm_bindgen(js_name = grantConsumed)]
+pub fn grant_consumed(kind: &str, message: Option<String>) -> Result<(), JsValue> {
+    use crate::grant::replay::Consumed;
+    let answer = match kind {
+        "fresh" => Consumed::Fresh,
+        "already-used" => Consumed::AlreadyUsed,
+        _ => Consumed::Failed(message.unwrap_or_else(|| "replay store failed".to_owned())),
+    };
+    answer.grant_verdict().map_err(|e| to_js_error(&e))
+}
+
 #[wasm_bindgen(js_name = inspectJwks)]
 pub fn inspect_jwks(jwks: JsValue) -> Result<JsValue, JsValue> {
     json_out(&key_set(&jwks)?.report(), "report")
