@@ -3,7 +3,7 @@
 // loads the keys it asks for, keeps verified tokens, and answers the MCP SDK's
 // `OAuthTokenVerifier` interface, so it plugs into `requireBearerAuth` of
 // `@modelcontextprotocol/server` as its `verifier`.
-import { WasmAccessTokenVerifier, requireScopes, requiredScopes as scopeList, tokenDigest, verifierCore } from './core-verifier.js';
+import { WasmAccessTokenVerifier, isScopeToken, requireScopes, tokenDigest, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError } from './errors.js';
 import { JwksCache, checkJwksUri, checkUrlIfReady, loadKeys, loaderNow } from './jwks-cache.js';
@@ -35,10 +35,15 @@ function cacheOptions(cache) {
   return { maxEntries, maxAgeSec };
 }
 
-// A required-scope list as the core checks it (src/server/access_token.rs required_scope_list:
-// scope tokens, else ERR_CONFIG naming `what`), back as the space-separated list `requireScopes`
-// takes. Array.from: a hole of a sparse array is JSON null, which the core refuses.
-const checkedScopes = (list, what) => verifierCore.call(() => scopeList(jsonText(Array.from(list), what), what));
+// A required-scope list, each entry one that the core says is a scope token (RFC 6749 §3.3;
+// src/grant/claims.rs is_scope_token), else ERR_CONFIG; back as the space-separated list the
+// core's `requireScopes` takes. Array.from: a hole of a sparse array is undefined, not a string.
+function checkedScopes(list, what) {
+  const scopes = Array.from(list);
+  const ok = verifierCore.call(() => scopes.every((s) => typeof s === 'string' && isScopeToken(s)));
+  if (!ok) throw configError(`${what} must be an array of scope tokens (RFC 6749 §3.3)`);
+  return scopes.join(' ');
+}
 
 export class AccessTokenVerifier {
   #optionsText;
@@ -164,7 +169,7 @@ export class AccessTokenVerifier {
   /**
    * The core's check without required scopes (`verify` checks them on every call, so a cached
    * verdict serves any scope set). Returns `{ info, usableFrom, usableUntil, keyGen }`: the
-   * window the core says the verdict holds in (usableFrom −∞ when unbounded) and the key
+   * window the core says the verdict holds in (usableFrom null, −∞ here, when unbounded) and the key
    * generation read right after the core accepted (no await in between), or a Promise of it
    * when keys had to be loaded.
    */
@@ -172,8 +177,8 @@ export class AccessTokenVerifier {
     const attempt = () => {
       const keysNowSec = this.#cache ? this.#cache[loaderNow]() / 1000 : undefined;
       const out = verifierCore.call(() => JSON.parse(this.#live().verify(token, nowSec, [], keysNowSec)));
-      const { usableFrom = -Infinity, usableUntil, ...info } = out;
-      return { info, usableFrom, usableUntil, keyGen: this.#keyGen };
+      const { usableFrom, usableUntil, ...info } = out;
+      return { info, usableFrom: usableFrom ?? -Infinity, usableUntil, keyGen: this.#keyGen };
     };
     try {
       return attempt();

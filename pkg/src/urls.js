@@ -11,7 +11,8 @@ import { urlProblem as coreUrlProblem, verifierCore } from './core-verifier.js';
 export function urlProblem(url, from) {
   const credentials = url.username !== '' || url.password !== '';
   const fromHttps = from !== undefined && from.protocol !== 'http:';
-  return verifierCore.call(() => coreUrlProblem(url.protocol, url.hostname, credentials, url.hash !== '', fromHttps)) ?? null;
+  const scheme = url.protocol.slice(0, -1); // WHATWG's protocol ends with its colon
+  return verifierCore.call(() => coreUrlProblem(scheme, url.hostname, credentials, url.hash !== '', fromHttps)) ?? null;
 }
 
 function parse(value, what) {

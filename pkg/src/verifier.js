@@ -134,7 +134,8 @@ export class IdJagVerifier {
     if (!this.#store) return;
     const answer = await storeAnswer(this.#store, replayKey, replayUntil, at);
     try {
-      verifierCore.call(() => grantConsumed(answer.kind, answer.message));
+      const fresh = answer.kind === 'fresh' ? true : answer.kind === 'already-used' ? false : undefined;
+      verifierCore.call(() => grantConsumed(fresh, answer.message ?? ''));
     } catch (e) {
       // The store's own error stays reachable (never on the wire: `cause` is not serialised).
       if (answer.cause !== undefined && e instanceof IdJagError && e.cause === undefined) e.cause = answer.cause;

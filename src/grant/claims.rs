@@ -503,4 +503,24 @@ mod tests {
         assert_eq!(parse_scope(" a"), None);
         assert_eq!(parse_scope("a\\b"), None);
     }
+
+    #[test]
+    fn scope_tokens() {
+        // What pkg/src/access-token-verifier.js accepts as a required scope (wasm isScopeToken).
+        for ok in ["files.read", "a:b", "!", "~", "[x]", "urn:x:y/z"] {
+            assert!(is_scope_token(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "quo\"te",
+            "back\\slash",
+            "tab\t",
+            "nl\n",
+            "del\u{7f}",
+            "é",
+        ] {
+            assert!(!is_scope_token(bad), "{bad:?}");
+        }
+    }
 }

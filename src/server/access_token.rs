@@ -2,7 +2,7 @@
 //! grant verified (A1–A10), checked by the MCP server on every call (V1–V8).
 
 use crate::error::{Error, ErrorCode, KeySource, quote};
-use crate::grant::claims::{is_scope_token, parse_scope};
+use crate::grant::claims::parse_scope;
 use crate::jose::crypto::Alg;
 use crate::jose::jwk::{KeySet, KeySlot};
 use crate::jose::jws::parse_compact;
@@ -38,10 +38,9 @@ pub struct AccessTokenInfo {
     pub idp_issuer: Option<String>,
     pub claims: Map<String, Value>,
     /// The window this verdict holds in, by V7 with the verifier's tolerance, epoch seconds:
-    /// from `nbf − tolerance` (absent: no lower bound) until `exp + tolerance` (excluded). A
+    /// from `nbf − tolerance` (no `nbf`: −∞, JSON `null`) until `exp + tolerance` (excluded). A
     /// cache of verified tokens (pkg/src/token-cache.js) serves the verdict only inside it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub usable_from: Option<f64>,
+    pub usable_from: f64,
     pub usable_until: f64,
 }
 
@@ -259,28 +258,12 @@ impl AccessTokenVerifier {
 /// V7 as a window for a token that passed it: valid while `nbf − tolerance ≤ now < exp +
 /// tolerance` (`check_times` with `TimeLimits::access_token`), so a verdict may be reused at
 /// any `now` inside it and at none outside. `nbf` is a number once V7 passed, when present.
-fn verdict_window(claims: &Map<String, Value>, exp: f64, tolerance: f64) -> (Option<f64>, f64) {
+fn verdict_window(claims: &Map<String, Value>, exp: f64, tolerance: f64) -> (f64, f64) {
     let from = claims
         .get("nbf")
         .and_then(Value::as_f64)
-        .map(|nbf| nbf - tolerance);
+        .map_or(f64::NEG_INFINITY, |nbf| nbf - tolerance);
     (from, exp + tolerance)
-}
-
-/// A required-scope list (an MCP server's tools' scopes, the JS `requiredScopes` option): each
-/// entry one RFC 6749 §3.3 scope token, else ERR_CONFIG naming `what`. Checked once where the
-/// list is given, so V8 (`require_scopes`) compares tokens only.
-pub fn required_scope_list(list: &Value, what: &str) -> Result<Vec<String>, Error> {
-    let tokens = list.as_array().and_then(|a| {
-        a.iter()
-            .map(|v| v.as_str().filter(|s| is_scope_token(s)).map(str::to_owned))
-            .collect::<Option<Vec<String>>>()
-    });
-    tokens.ok_or_else(|| {
-        Error::config(format!(
-            "{what} must be an array of scope tokens (RFC 6749 §3.3)"
-        ))
-    })
 }
 
 /// An access token's time fault as its error (V7).

@@ -10,9 +10,7 @@ pub(crate) mod token_request;
 
 #[cfg(feature = "signing")]
 pub use crate::jose::sign::SigningKey;
-pub use access_token::{
-    AT_TYP, AccessTokenInfo, AccessTokenVerifier, require_scopes, required_scope_list,
-};
+pub use access_token::{AT_TYP, AccessTokenInfo, AccessTokenVerifier, require_scopes};
 #[cfg(feature = "signing")]
 pub use access_token::{AccessTokenIssuer, MintRequest, MintedAccessToken};
 pub use client_auth::{

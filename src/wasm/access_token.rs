@@ -1,8 +1,8 @@
 //! Bindings for the resource server's access-token check (both builds).
 
-use super::{fresh_until, json_arg, json_out, key_set, options_from, to_js_error};
+use super::{fresh_until, json_out, key_set, options_from, to_js_error};
 use crate::error::{Error, ErrorCode};
-use crate::server::access_token::{AccessTokenVerifier, required_scope_list};
+use crate::server::access_token::AccessTokenVerifier;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -97,15 +97,12 @@ pub fn token_digest(token: &str) -> String {
     crate::jose::jws::encode_b64url(&Sha256::digest(token.as_bytes()))
 }
 
-/// The `requiredScopes` of pkg/src/access-token-verifier.js (JSON text of an array) checked as
-/// scope tokens (RFC 6749 §3.3, else ERR_CONFIG naming `what`), back as one space-separated list
-/// for `requireScopes`.
-#[wasm_bindgen(js_name = requiredScopes)]
-pub fn required_scopes(list: JsValue, what: &str) -> Result<String, JsValue> {
-    let value = json_arg(&list, what)?;
-    required_scope_list(&value, what)
-        .map(|l| l.join(" "))
-        .map_err(|e| to_js_error(&e))
+/// Whether `s` is one RFC 6749 §3.3 scope token: pkg/src/access-token-verifier.js refuses a
+/// `requiredScopes` entry the core says is not one (ERR_CONFIG), so `requireScopes` compares
+/// tokens only.
+#[wasm_bindgen(js_name = isScopeToken)]
+pub fn is_scope_token(s: &str) -> bool {
+    crate::grant::claims::is_scope_token(s)
 }
 
 /// V8 for a verified token the JS cache already holds (pkg/src/access-token-verifier.js):

@@ -270,30 +270,29 @@ pub(crate) fn key_set(jwks: &JsValue) -> Result<crate::jose::jwk::KeySet, JsValu
 /// `{ usable: [{ index, kid?, kty, algs }], setAside: [{ index, kid?, reason }] }` as JSON
 /// text. Throws ERR_CONFIG when no usable key remains (the message lists why).
 /// T4 for a URL the JS package is about to fetch or publish (pkg/src/urls.js): its WHATWG parts
-/// (`protocol` with its colon) in; why it may not be used out, or undefined.
+/// in (`scheme`: the `protocol` without its colon); why it may not be used out, or undefined.
 #[wasm_bindgen(js_name = urlProblem)]
 pub fn url_problem(
-    protocol: &str,
+    scheme: &str,
     hostname: &str,
     credentials: bool,
     fragment: bool,
     from_https: bool,
-) -> Option<String> {
-    let scheme = protocol.strip_suffix(':').unwrap_or(protocol);
+) -> JsValue {
     crate::fetch_policy::url_problem(scheme, hostname, credentials, fragment, from_https)
-        .map(str::to_owned)
+        .map_or(JsValue::UNDEFINED, JsValue::from_str)
 }
 
-/// R29 on the JS replay store's answer for a verified grant (pkg/src/verifier.js): `kind` is
-/// 'fresh' | 'already-used' | 'store-failed' (with `message`), as the token endpoint's answer
-/// (src/wasm/server.rs); anything else counts as a failed store. Throws ERR_REPLAY unless fresh.
+/// R29 on the JS replay store's answer for a verified grant (pkg/src/verifier.js): `fresh` true
+/// (first use), false (already used), or undefined (the store failed; `message` says how).
+/// Throws ERR_REPLAY unless fresh.
 #[wasm_bindgen(js_name = grantConsumed)]
-pub fn grant_consumed(kind: &str, message: Option<String>) -> Result<(), JsValue> {
+pub fn grant_consumed(fresh: Option<bool>, message: &str) -> Result<(), JsValue> {
     use crate::grant::replay::Consumed;
-    let answer = match kind {
-        "fresh" => Consumed::Fresh,
-        "already-used" => Consumed::AlreadyUsed,
-        _ => Consumed::Failed(message.unwrap_or_else(|| "replay store failed".to_owned())),
+    let answer = match fresh {
+        Some(true) => Consumed::Fresh,
+        Some(false) => Consumed::AlreadyUsed,
+        None => Consumed::Failed(message.to_owned()),
     };
     answer.grant_verdict().map_err(|e| to_js_error(&e))
 }
