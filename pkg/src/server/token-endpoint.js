@@ -172,8 +172,12 @@ export function createTokenEndpoint(options) {
           if (r.failed !== undefined) throw new Error(r.failed);
           return r.snapshot;
         }, (snap) => liveCore().setIssuerJwks(need.issuer, snap.text, snap.freshUntilMs / 1000));
-      case 'consume-assertion':
-        return consumeIn(assertionStore, need, at, () => ({ kind: 'store-failed', message: 'replay store failed' }));
+      case 'consume-assertion': {
+        // The answer in the core's terms (verifier.js storeAnswer); the core words a failed
+        // store's refusal of the client itself.
+        const { kind } = await storeAnswer(assertionStore, need.key, need.until, at);
+        return kind === 'store-failed' ? { kind, message: 'replay store failed' } : { kind };
+      }
       case 'consume-grant': {
         const store = await verifier[grantStore]();
         if (!store) return { kind: 'fresh' };
@@ -216,19 +220,6 @@ export function createTokenEndpoint(options) {
     installed.set(id, snap);
     return { kind: 'installed', changed: snap.docId !== before?.docId };
   }
-}
-
-async function consumeIn(store, need, at, failed) {
-  let fresh;
-  try {
-    // Epoch seconds, like every time in idjag's API (issue 13).
-    fresh = await store.consume(need.key, need.until, at);
-  } catch (e) {
-    return failed(e);
-  }
-  if (fresh === true) return { kind: 'fresh' };
-  if (fresh === false) return { kind: 'already-used' };
-  return failed(null);
 }
 
 function jsonResponse(status, body) {
