@@ -6,7 +6,8 @@
 import { WasmAccessTokenVerifier, isScopeToken, requireScopes, tokenDigest, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError } from './errors.js';
-import { JwksCache, checkJwksUri, checkUrlIfReady, loadKeys, loaderNow } from './jwks-cache.js';
+import { JwksCache, checkJwksUri, loadKeys, loaderNow } from './jwks-cache.js';
+import { checkUrlIfReady } from './urls.js';
 import { DEFAULT_MAX_AGE_SEC, DEFAULT_MAX_ENTRIES, MAX_TOKEN_CHARS, TokenCache, tokenHasher } from './token-cache.js';
 import { checkOptions, is, member, nowSec as clockSec, readClock } from './options.js';
 

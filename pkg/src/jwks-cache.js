@@ -22,7 +22,7 @@ import { inspectJwks, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { configError } from './errors.js';
 import { BodyTooLargeError, readCapped } from './read-capped.js';
-import { checkUrl, checkUrlIfReady, urlProblem } from './urls.js';
+import { checkUrl, urlProblem } from './urls.js';
 import { checkOptions, is, readClock } from './options.js';
 
 /** Package-internal: `cache[loadKeys](uri, { refresh })` → `{ text, docId, freshUntilMs }`. */
@@ -64,8 +64,6 @@ export function checkIssuerUrl(issuer, what = 'issuer', check = checkUrl) {
   if (url.search) throw configError(`${what} must not have a query to be discovered`);
   return url;
 }
-
-export { checkUrlIfReady };
 
 /** Before a URL is checked in an async path: the wasm core that checks it is there. */
 async function coreReady() {

@@ -5,7 +5,8 @@
 import { WasmVerifier, grantConsumed, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, keyError, malformed } from './errors.js';
-import { JwksCache, checkIssuerUrl, checkJwksUri, checkUrlIfReady, loadKeys, loaderNow, metadataFreshUntil } from './jwks-cache.js';
+import { JwksCache, checkIssuerUrl, checkJwksUri, loadKeys, loaderNow, metadataFreshUntil } from './jwks-cache.js';
+import { checkUrlIfReady } from './urls.js';
 import { MemoryReplayStore } from './replay.js';
 import { checkOptions, is, nowSec, readClock } from './options.js';
 
