@@ -55,11 +55,13 @@
 // ID-JAG and its verifier, `server` is the authorization server around it. The modules are
 // private; what a user names is re-exported below, so moving code never breaks a user.
 mod error;
+mod fetch_policy;
 mod grant;
 mod jose;
 mod options_de;
 
 pub use error::{Error, ErrorCode, KeySource, KeysNeeded, KeysNeededReason, OAuthError};
+pub use fetch_policy::url_problem;
 pub use grant::options::{IssuerOptions, ReplayMode, VerifierOptions};
 pub use grant::policy::{DroppedScope, Effect, GrantPolicy, PolicyDecision, PolicyInput, Rule};
 pub use grant::replay::{MemoryReplayStore, ReplayOutcome, ReplayStore};

@@ -1,11 +1,13 @@
-// AccessTokenVerifier: the MCP server (resource server) side. Checks the RFC 9068 access
-// token of every call (V2–V8 in the Rust core, src/server/access_token.rs) and answers the MCP SDK's
+// AccessTokenVerifier: the MCP server (resource server) side. The Rust core checks the RFC 9068
+// access token of every call (src/server/access_token.rs `verify_at`, `require_scopes`); this class
+// loads the keys it asks for, keeps verified tokens, and answers the MCP SDK's
 // `OAuthTokenVerifier` interface, so it plugs into `requireBearerAuth` of
 // `@modelcontextprotocol/server` as its `verifier`.
-import { WasmAccessTokenVerifier, requireScopes, tokenDigest, verifierCore } from './core-verifier.js';
+import { WasmAccessTokenVerifier, isScopeToken, requireScopes, tokenDigest, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { IdJagError, configError, keyError } from './errors.js';
 import { JwksCache, checkJwksUri, loadKeys, loaderNow } from './jwks-cache.js';
+import { checkUrlIfReady } from './urls.js';
 import { DEFAULT_MAX_AGE_SEC, DEFAULT_MAX_ENTRIES, MAX_TOKEN_CHARS, TokenCache, tokenHasher } from './token-cache.js';
 import { checkOptions, is, member, nowSec as clockSec, readClock } from './options.js';
 
@@ -16,7 +18,6 @@ const WIRE_DESCRIPTIONS = {
 const OWN_OPTIONS = ['jwksUri', 'jwksCache', 'fetch', 'OAuthError', 'requiredScopes', 'cache', 'isRevoked', 'now'];
 // src/wasm/access_token.rs Options: typed by the core, same wording (src/options_de.rs).
 const CORE_OPTIONS = ['issuer', 'audience', 'jwks', 'algorithms', 'clockToleranceSec'];
-const MAX_CLOCK_TOLERANCE_SEC = 3600; // src/grant/options.rs: the core clamps the tolerance to it
 // The core's SHA-256 for the cache key where there is no node:crypto (both wasm builds have it;
 // the shared instance's glue is looked up at each call, src/core-verifier.js).
 const WASM_DIGEST = (token) => verifierCore.call(() => tokenDigest(token));
@@ -35,9 +36,15 @@ function cacheOptions(cache) {
   return { maxEntries, maxAgeSec };
 }
 
-// RFC 6749 §3.3 scope-token = 1*NQCHAR: no space, quote, backslash or control character. The core
-// takes scope lists space-separated (requireScopes), so a token with a space could not be one scope.
-const isScopeToken = (s) => typeof s === 'string' && /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s);
+// A required-scope list, each entry one that the core says is a scope token (RFC 6749 §3.3;
+// src/grant/claims.rs is_scope_token), else ERR_CONFIG; back as the space-separated list the
+// core's `requireScopes` takes. Array.from: a hole of a sparse array is undefined, not a string.
+function checkedScopes(list, what) {
+  const scopes = Array.from(list);
+  const ok = verifierCore.call(() => scopes.every((s) => typeof s === 'string' && isScopeToken(s)));
+  if (!ok) throw configError(`${what} must be an array of scope tokens (RFC 6749 §3.3)`);
+  return scopes.join(' ');
+}
 
 export class AccessTokenVerifier {
   #optionsText;
@@ -47,12 +54,12 @@ export class AccessTokenVerifier {
   #cache = null;
   #installed = null; // the loader's snapshot the core holds (jwksUri only)
   #OAuthError;
-  #requiredScopes;
+  #requiredScopes; // the option as given, until the core checked it
+  #required = null; // the core-checked list, space-separated
   #resource;
   #tokens = null; // TokenCache of verified tokens (issue 14), null when off
   #hasher = null;
   #keyGen = 0; // bumped when the installed key set changes: cached verdicts of older keys are void
-  #tolerance;
   #isRevoked;
   #now;
 
@@ -74,13 +81,11 @@ export class AccessTokenVerifier {
     const cacheOpts = cacheOptions(cache);
     if ((core.jwks === undefined) === (jwksUri === undefined)) throw configError('options: give exactly one of jwks or jwksUri');
     if (OAuthError !== undefined && typeof OAuthError !== 'function') throw configError('OAuthError must be the OAuthError class of @modelcontextprotocol/server');
-    // Array.from: `some` skips the holes of a sparse array, and a hole must never reach the
-    // wasm marshalling of string arrays (it throws inside the instance).
-    if (!Array.isArray(requiredScopes) || !Array.from(requiredScopes).every(isScopeToken)) throw configError('requiredScopes must be an array of scope tokens (RFC 6749 §3.3)');
+    if (!Array.isArray(requiredScopes)) throw configError('requiredScopes must be an array of scope tokens (RFC 6749 §3.3)');
     if (jwksCache !== undefined && !(jwksCache instanceof JwksCache)) throw configError('jwksCache must be a JwksCache');
     if (jwksUri !== undefined) {
       try {
-        this.#jwksUri = checkJwksUri(jwksUri).href;
+        this.#jwksUri = checkJwksUri(jwksUri, 'jwksUri', checkUrlIfReady).href;
       } catch (e) {
         throw configError(e.message);
       }
@@ -89,13 +94,14 @@ export class AccessTokenVerifier {
     this.#optionsText = jsonText(core, 'options');
     // In a browser the wasm may still be loading (src/core.js): the core checks the options
     // at the first verify() then.
-    if (verifierCore.available()) this.#live();
+    this.#requiredScopes = Array.from(requiredScopes);
+    if (verifierCore.available()) {
+      this.#live();
+      this.#required = checkedScopes(this.#requiredScopes, 'requiredScopes');
+    }
     this.#OAuthError = OAuthError;
-    this.#requiredScopes = [...requiredScopes];
     this.#resource = core.audience;
     this.#isRevoked = isRevoked;
-    const tol = core.clockToleranceSec ?? 60;
-    this.#tolerance = Math.min(typeof tol === 'number' ? tol : 60, MAX_CLOCK_TOLERANCE_SEC);
     this.#hasher = cacheOpts ? tokenHasher({ wasmDigest: WASM_DIGEST }) : null;
     if (this.#hasher) this.#tokens = new TokenCache(cacheOpts);
   }
@@ -111,27 +117,28 @@ export class AccessTokenVerifier {
   }
 
   /**
-   * V2–V8. Resolves to what the token says; rejects with IdJagError (ERR_SCOPE when a
-   * required scope is missing, which maps to 403 insufficient_scope; any other code is 401).
+   * The core's access-token check. Resolves to what the token says; rejects with IdJagError
+   * (ERR_SCOPE when a required scope is missing, which maps to 403 insufficient_scope; any other
+   * code is 401).
    * @param {string} token
    * @param {{ now?: () => number, requiredScopes?: string[] }} [options] `now`: epoch seconds, over the constructor's
    */
   async verify(token, options) {
     if (typeof token !== 'string') throw new IdJagError('ERR_MALFORMED', 'token is not a string', { oauthError: 'invalid_grant' });
     checkOptions(options, 'options', 'AccessTokenVerifier.verify()', { now: is.clock, requiredScopes: is.stringArray }, { optional: true });
-    // Array.from: a hole of a sparse array must never reach the wasm marshalling.
-    const required = Array.from(options?.requiredScopes ?? this.#requiredScopes);
-    if (!required.every(isScopeToken)) throw configError('options.requiredScopes must be an array of scope tokens (RFC 6749 §3.3)');
     const nowSec = clockSec(options?.now, 'options.now', this.#now, 'options.now');
     if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
+    this.#required ??= checkedScopes(this.#requiredScopes, 'requiredScopes');
+    const required = options?.requiredScopes === undefined ? this.#required : checkedScopes(options.requiredScopes, 'options.requiredScopes');
     const tokens = this.#tokens;
     let info;
     if (tokens === null || token.length > MAX_TOKEN_CHARS) {
       info = (await this.#fromCore(token, nowSec)).info;
     } else {
       // A cached verdict is reused only under the same keys, still fresh on the loader's clock
-      // (else the core would ask for them again: a removed key must stop verifying), and while
-      // the token itself is valid at this `now` (exp/nbf with the same tolerance as V7).
+      // (else the core would ask for them again: a removed key must stop verifying), and inside
+      // the window the core gave with it (usableFrom ≤ now < usableUntil: where its time check
+      // passes, src/server/access_token.rs verdict_window).
       let key = this.#hasher.digest(token);
       if (typeof key !== 'string') key = await key;
       const snap = this.#installed;
@@ -140,41 +147,39 @@ export class AccessTokenVerifier {
       if (!keysFresh) tokens.misses += 1;
       if (entry === undefined) {
         const r = await this.#fromCore(token, nowSec);
-        const nbf = r.info.claims.nbf;
-        entry = tokens.set(key, r.info, {
-          nowSec, keyGen: r.keyGen,
-          until: r.info.expiresAt + this.#tolerance,
-          from: typeof nbf === 'number' ? nbf - this.#tolerance : -Infinity,
-        });
+        entry = tokens.set(key, r.info, { nowSec, keyGen: r.keyGen, until: r.usableUntil, from: r.usableFrom });
       }
       info = entry.info;
     }
-    // Checked on every call, hit or miss: revocation (the hook), then V8 with this call's scopes.
+    // Checked on every call, hit or miss: revocation (the hook), then the core's scope check with
+    // this call's scopes.
     if (this.#isRevoked) {
       let revoked = this.#isRevoked(info.claims);
       if (revoked !== null && typeof revoked?.then === 'function') revoked = await revoked;
       if (revoked) throw new IdJagError('ERR_POLICY', 'the access token was revoked', { oauthError: 'invalid_grant' });
     }
-    // V8 (every required scope granted, else ERR_SCOPE) is the core's rule, applied to this
-    // call's scopes whether the verdict is fresh or cached (src/server/access_token.rs require_scopes).
-    if (required.length > 0) {
+    // Every required scope granted, else ERR_SCOPE: the core's check (src/server/access_token.rs
+    // require_scopes), applied to this call's scopes whether the verdict is fresh or cached.
+    if (required !== '') {
       const granted = info.scopes.join(' ');
-      const wanted = required.join(' ');
-      verifierCore.call(() => requireScopes(granted, wanted));
+      verifierCore.call(() => requireScopes(granted, required));
     }
     return info;
   }
 
   /**
-   * V2–V7 in the core (V8 is checked by `verify` on every call, so a cached verdict serves any
-   * scope set). Returns `{ info, keyGen }`, the key generation read right after the core
-   * accepted (no await in between), or a Promise of it when keys had to be loaded.
+   * The core's check without required scopes (`verify` checks them on every call, so a cached
+   * verdict serves any scope set). Returns `{ info, usableFrom, usableUntil, keyGen }`: the
+   * window the core says the verdict holds in (usableFrom null, −∞ here, when unbounded) and the key
+   * generation read right after the core accepted (no await in between), or a Promise of it
+   * when keys had to be loaded.
    */
   #fromCore(token, nowSec) {
     const attempt = () => {
       const keysNowSec = this.#cache ? this.#cache[loaderNow]() / 1000 : undefined;
-      const info = verifierCore.call(() => JSON.parse(this.#live().verify(token, nowSec, [], keysNowSec)));
-      return { info, keyGen: this.#keyGen };
+      const out = verifierCore.call(() => JSON.parse(this.#live().verify(token, nowSec, [], keysNowSec)));
+      const { usableFrom, usableUntil, ...info } = out;
+      return { info, usableFrom: usableFrom ?? -Infinity, usableUntil, keyGen: this.#keyGen };
     };
     try {
       return attempt();
@@ -248,7 +253,7 @@ export class AccessTokenVerifier {
       info = await this.verify(token);
     } catch (e) {
       if (!this.#OAuthError || !(e instanceof IdJagError)) throw e;
-      // V8: a missing scope is 403 insufficient_scope; everything else is 401 invalid_token.
+      // A missing scope (ERR_SCOPE) is 403 insufficient_scope; everything else is 401 invalid_token.
       // The description goes on the wire, so it is generic; the reason stays in `cause`.
       const code = e.code === 'ERR_SCOPE' ? 'insufficient_scope' : 'invalid_token';
       const err = new this.#OAuthError(code, WIRE_DESCRIPTIONS[code]);

@@ -5,12 +5,12 @@
 //   exchangeIdJag(options)   RFC 7523 jwt-bearer at the MCP authorization server → access token
 //   clientMetadata(options)  RFC 7591 / CIMD client metadata of an ID-JAG client (C13)
 //
-// I/O only: the grant is looked at with inspect() (the Rust core), never verified here (C12).
-// Every URL must be https, or http on a loopback host (T4). Tokens, secrets and assertions
-// never appear in an error message (C10).
+// The grant is looked at with inspect() (the Rust core), never verified here: the MCP
+// authorization server does that. Which URLs may be used is the core's answer (urls.js: https,
+// or http on a loopback host). Tokens, secrets and assertions never appear in an error message.
 import { brandErrorClass, configError } from './errors.js';
 import { checkOptions, is, member } from './options.js';
-import { checkUrl, urlProblem } from './urls.js';
+import { checkUrl, checkUrlReady, urlProblem } from './urls.js';
 import { inspect } from './inspect.js';
 import { verifierCore } from './core-verifier.js';
 import { BodyTooLargeError, readCappedText } from './read-capped.js';
@@ -158,7 +158,7 @@ async function fetchMetadata(fetchImpl, url, signal) {
  */
 export async function discover(mcpServerUrl, options = {}) {
   knownOnly(options, 'discover', ['fetch', 'signal', 'resourceMetadataUrl']);
-  const serverUrl = checkUrl(mcpServerUrl, 'mcpServerUrl');
+  const serverUrl = await checkUrlReady(mcpServerUrl, 'mcpServerUrl');
   const resourceId = String(mcpServerUrl);
   const fetchImpl = pickFetch(options.fetch);
 
@@ -302,7 +302,7 @@ function checkExpiresIn(body, status, rule) {
 /**
  * RFC 8693 token exchange at the IdP for an ID-JAG (spec/rules.md §4). Checks the response
  * (C1–C5, C7) and returns the grant with its inspect() findings. The grant is not verified
- * (C12): the MCP authorization server does that.
+ * here: the MCP authorization server does that.
  *
  * @param {object} options see index.d.ts (RequestIdJagOptions)
  */
@@ -311,7 +311,7 @@ export async function requestIdJag(options) {
     'tokenEndpoint', 'audience', 'resource', 'scope', 'subjectToken', 'subjectTokenType', 'clientId', 'clientSecret',
     'clientIdInBody', 'clientAssertion', 'grantClientId', 'fetch', 'signal',
   ]);
-  const tokenEndpoint = checkUrl(options.tokenEndpoint, 'tokenEndpoint');
+  const tokenEndpoint = await checkUrlReady(options.tokenEndpoint, 'tokenEndpoint');
   const audience = requireString(options, 'audience');
   const resource = requireString(options, 'resource', { optional: true });
   const scope = requireString(options, 'scope', { optional: true });
@@ -387,7 +387,7 @@ export async function exchangeIdJag(options) {
   knownOnly(options, 'exchangeIdJag', [
     'tokenEndpoint', 'grant', 'clientId', 'clientSecret', 'authMethod', 'clientIdInBody', 'scope', 'resource', 'fetch', 'signal',
   ]);
-  const tokenEndpoint = checkUrl(options.tokenEndpoint, 'tokenEndpoint');
+  const tokenEndpoint = await checkUrlReady(options.tokenEndpoint, 'tokenEndpoint');
   const grant = requireString(options, 'grant');
   const clientId = requireString(options, 'clientId');
   const authMethod = options.authMethod ?? 'client_secret_basic';
@@ -412,7 +412,7 @@ export async function exchangeIdJag(options) {
     // so Basic stays the one authentication method of the request (§2.3.1). Servers that look
     // the client up from the body before checking the Basic header (the MCP Python SDK's
     // authorization server: 401 "Missing client_id" without it) need it; servers that accept
-    // both insist they agree (idjag's token endpoint: R3).
+    // both insist they agree (idjag's token endpoint: src/server/client_auth.rs).
     if (clientIdInBody) form.set('client_id', clientId);
   } else {
     form.set('client_id', clientId);
@@ -450,7 +450,8 @@ const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'priva
  * lists `urn:ietf:params:oauth:grant-profile:id-jag`, and `grant_types` lists both the token
  * exchange (at the IdP) and jwt-bearer (at the MCP authorization server), as §8 requires of a
  * client that lists the profile. For a registration request body (RFC 7591 §2) or, with
- * `clientId` = the document's own https URL, a Client ID Metadata Document.
+ * `clientId` = the document's own https URL, a Client ID Metadata Document. Its URLs are checked
+ * by the wasm core: in a browser, `await ready()` first (like the other synchronous calls).
  *
  * @param {object} [options] see index.d.ts (ClientMetadataOptions)
  */

@@ -10,3 +10,4 @@ export const WasmTestIssuer = glueClass(fullCore, 'WasmTestIssuer');
 export const WasmAccessTokenIssuer = glueClass(fullCore, 'WasmAccessTokenIssuer');
 export const WasmTokenEndpoint = glueClass(fullCore, 'WasmTokenEndpoint');
 export const testVariants = glueFunction(fullCore, 'testVariants');
+export const maxBodyBytes = glueFunction(fullCore, 'maxBodyBytes');

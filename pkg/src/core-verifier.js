@@ -21,3 +21,6 @@ export const inspect = glueFunction(verifierCore, 'inspect');
 export const inspectJwks = glueFunction(verifierCore, 'inspectJwks');
 export const tokenDigest = glueFunction(verifierCore, 'tokenDigest');
 export const requireScopes = glueFunction(verifierCore, 'requireScopes');
+export const isScopeToken = glueFunction(verifierCore, 'isScopeToken');
+export const urlProblem = glueFunction(verifierCore, 'urlProblem');
+export const grantConsumed = glueFunction(verifierCore, 'grantConsumed');

@@ -1,6 +1,6 @@
 // inspect(): decode a grant WITHOUT verifying it, and lint it (src/grant/inspect.rs via the wasm
-// `inspect`). For clients and people who want to look at a grant before exchanging it (C12);
-// the verdict that counts is IdJagVerifier.verify at the authorization server.
+// `inspect`). For clients and people who want to look at a grant before exchanging it (a client
+// need not verify it); the verdict that counts is IdJagVerifier.verify at the authorization server.
 import { jsonText } from './core.js';
 import { inspect as wasmInspect, inspectJwks as wasmInspectJwks, verifierCore } from './core-verifier.js';
 import { checkOptions, is, nowSec } from './options.js';

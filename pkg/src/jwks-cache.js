@@ -10,8 +10,10 @@
 //   discover(iss)   jwks_uri from RFC 8414 / OpenID Connect metadata (issuer checked, RFC 8414 §3.3)
 //   export/import   the state as JSON, so short-lived isolates can keep it in KV
 //
-// Rules (docs/rules.md T4, R12): https only (http on loopback), no credentials, no redirects,
-// 5 s timeout, 64 KiB body read while streaming, at most 100 keys. TTL from Cache-Control
+// Which URLs may be fetched is the core's answer (src/fetch_policy.rs url_problem, through
+// urls.js): https only (http on loopback), no credentials, no fragment; an https issuer's
+// metadata may not name a plain-http jwks_uri. The fetch itself: no redirects, 5 s timeout,
+// 64 KiB body read while streaming (the core takes at most 100 keys). TTL from Cache-Control
 // clamped to [1 min, 24 h], default 10 min. When a fetch fails the last good keys are served
 // until 1 h past their expiry. The core is told how long it may use a set (`freshUntilMs`):
 // the TTL, or while stale the next retry (30 s); past it, the core asks the loader again, so
@@ -20,7 +22,7 @@ import { inspectJwks, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
 import { configError } from './errors.js';
 import { BodyTooLargeError, readCapped } from './read-capped.js';
-import { checkUrl } from './urls.js';
+import { checkUrl, urlProblem } from './urls.js';
 import { checkOptions, is, readClock } from './options.js';
 
 /** Package-internal: `cache[loadKeys](uri, { refresh })` → `{ text, docId, freshUntilMs }`. */
@@ -47,19 +49,25 @@ const EXPORT_VERSION = 2;
 // URLs
 
 /**
- * Parses and checks a JWKS URL: absolute, https (http on a loopback host), no credentials, no
- * fragment. Returns the URL; throws IdJagError ERR_CONFIG saying why (`what` names it).
+ * Parses a JWKS URL and asks the core whether it may be fetched (urls.js). Returns the URL;
+ * throws IdJagError ERR_CONFIG saying why (`what` names it). `check`: `checkUrlIfReady` in
+ * constructors (a browser still loading the wasm: the core checks where the URL is fetched).
  */
-export function checkJwksUri(value, what = 'jwksUri') {
-  return checkUrl(value, what);
+export function checkJwksUri(value, what = 'jwksUri', check = checkUrl) {
+  return check(value, what);
 }
 
 /** An issuer to discover: a JWKS-style URL without a query either (RFC 8414 §2). */
-export function checkIssuerUrl(issuer, what = 'issuer') {
+export function checkIssuerUrl(issuer, what = 'issuer', check = checkUrl) {
   if (typeof issuer !== 'string') throw configError(`${what} must be a url string`);
-  const url = checkJwksUri(issuer, what);
+  const url = checkJwksUri(issuer, what, check);
   if (url.search) throw configError(`${what} must not have a query to be discovered`);
   return url;
+}
+
+/** Before a URL is checked in an async path: the wasm core that checks it is there. */
+async function coreReady() {
+  if (!verifierCore.available()) await verifierCore.ready();
 }
 
 /** RFC 8414 §3.1: the well-known suffix goes between the host and the issuer's path. */
@@ -137,10 +145,10 @@ function validateMetadata(doc, issuer, issuerUrl, at) {
   }
   if (typeof doc.jwks_uri !== 'string') throw new Error(`metadata at ${where(at)} has no jwks_uri`);
   const jwksUrl = checkJwksUri(doc.jwks_uri, 'the metadata jwks_uri');
-  // T4: an https issuer may not point us at a plain-http loopback service.
-  if (jwksUrl.protocol === 'http:' && issuerUrl.protocol !== 'http:') {
-    throw new Error(`metadata jwks_uri ${quote(doc.jwks_uri)} must use https`);
-  }
+  // Named by the issuer's metadata: the core decides with the issuer's URL too (an https issuer
+  // may not send us to a plain-http loopback service).
+  const problem = urlProblem(jwksUrl, issuerUrl);
+  if (problem) throw new Error(`metadata jwks_uri ${quote(doc.jwks_uri)} ${problem}`);
   return deepFreeze({ issuer, jwksUri: jwksUrl.href });
 }
 
@@ -237,6 +245,7 @@ export class JwksCache {
    * one request). Rejects with an Error saying why when no usable keys can be had.
    */
   async get(uri) {
+    await coreReady();
     const url = checkJwksUri(uri, 'jwks uri');
     return (await this.#obtain(`jwks ${url.href}`, () => this.#fetchJwks(url), false)).keys;
   }
@@ -247,6 +256,7 @@ export class JwksCache {
    * ('unknown-kid', …) is informational: every refresh obeys the 30 s limit.
    */
   async refresh(uri, _options = {}) {
+    await coreReady();
     const url = checkJwksUri(uri, 'jwks uri');
     return (await this.#obtain(`jwks ${url.href}`, () => this.#fetchJwks(url), true)).keys;
   }
@@ -268,6 +278,7 @@ export class JwksCache {
   }
 
   async [loadKeys](uri, { refresh = false } = {}) {
+    await coreReady();
     const url = checkJwksUri(uri, 'jwks uri');
     const key = `jwks ${url.href}`;
     const doc = await this.#obtain(key, () => this.#fetchJwks(url), refresh);
@@ -288,6 +299,7 @@ export class JwksCache {
    * OpenID Connect discovery. The metadata's `issuer` must equal `issuer` exactly.
    */
   async discover(issuer) {
+    await coreReady();
     const issuerUrl = checkIssuerUrl(issuer);
     const doc = await this.#obtain(`meta ${issuer}`, () => this.#fetchMetadata(issuer, issuerUrl), false);
     return doc.jwksUri;

@@ -1,6 +1,7 @@
 // RedisReplayStore: a ReplayStore shared by every instance that talks to one Redis, so a
-// grant redeemed at one instance is a replay at all the others (R29). One atomic command per
-// grant, `SET <key> 1 NX PXAT <deadline>` (R29: consume atomically): Redis decides who was first;
+// grant redeemed at one instance is a replay at all the others (the core's replay verdict,
+// src/grant/replay.rs, is only as good as a store that never answers "first use" twice). One
+// atomic command per grant, `SET <key> 1 NX PXAT <deadline>`: Redis decides who was first;
 // nobody reads then writes.
 //
 // The store imports no Redis library: the caller passes a connected client (node-redis ≥ 5,

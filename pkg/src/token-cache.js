@@ -1,12 +1,14 @@
 // The resource server's cache of verified access tokens (issue 14): the MCP steady state is one
 // access token, many tool calls; a repeat costs a hash and a map lookup instead of a signature.
 //
-// What makes a cached verdict safe to reuse (AccessTokenVerifier decides, this module only keeps):
+// What makes a cached verdict safe to reuse (the core decides, AccessTokenVerifier asks, this
+// module only keeps):
 //   - the key is SHA-256 of the token, never the token: a colliding key would accept a forged
 //     token, so the hash is collision-resistant; only verified tokens enter, so a flood of
 //     forged tokens cannot churn the cache;
-//   - an entry records the key generation it was verified under and when it stops being usable
-//     (exp + tolerance, capped at maxAgeSec after its verification);
+//   - an entry records the key generation it was verified under and the window the core gave
+//     with the verdict (src/server/access_token.rs verdict_window: usableFrom, usableUntil),
+//     its end capped at maxAgeSec after its verification;
 //   - LRU-bounded (a Map in insertion order, a hit moves the entry to the end).
 //
 // Where the hash comes from, measured on Node 20 (bench/reverify.mjs prints it): node:crypto's
@@ -104,8 +106,8 @@ export class TokenCache {
 
   /**
    * Keeps `info` (frozen: every hit hands out the same object) verified at `nowSec`.
-   * `until`: the first second it is no longer usable (exp + tolerance); `from`: the first
-   * second it is (nbf − tolerance, or −∞).
+   * `until`: the first second it is no longer usable; `from`: the first second it is (or −∞):
+   * the core's window for the verdict, compared here, never computed.
    */
   set(key, info, { nowSec, until, from, keyGen }) {
     const entry = { info: deepFreeze(info), keyGen, until: Math.min(until, nowSec + this.#maxAge), from };

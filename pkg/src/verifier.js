@@ -2,16 +2,38 @@
 // class converts arguments, maps errors to IdJagError and does the I/O the core cannot:
 // loading the keys the core asks for (its `keysNeeded` answer) through the one loader
 // (JwksCache), and consuming the jti in a possibly remote replay store.
-import { WasmVerifier, verifierCore } from './core-verifier.js';
+import { WasmVerifier, grantConsumed, verifierCore } from './core-verifier.js';
 import { jsonText } from './core.js';
-import { IdJagError, keyError, malformed, replayError } from './errors.js';
+import { IdJagError, keyError, malformed } from './errors.js';
 import { JwksCache, checkIssuerUrl, checkJwksUri, loadKeys, loaderNow, metadataFreshUntil } from './jwks-cache.js';
+import { checkUrlIfReady } from './urls.js';
 import { MemoryReplayStore } from './replay.js';
 import { checkOptions, is, nowSec, readClock } from './options.js';
 
 /** Package-internal steps of verify(), used by the token endpoint. */
 export const verifyUnconsumed = Symbol('idjag.verifyUnconsumed');
 export const consumeGrant = Symbol('idjag.consumeGrant');
+
+/**
+ * A replay store's answer (`ReplayStore.consume`, docs/internals.md) in the core's terms:
+ * `{ kind: 'fresh' | 'already-used' | 'store-failed', message?, cause? }`. true is a first use,
+ * false a key already recorded; a throw, a rejection or anything else is a failed store (an
+ * ERR_REPLAY a store threw, e.g. MemoryReplayStore full, keeps its message). I/O glue: the
+ * verdict is the core's (grantConsumed; the token endpoint's exchange).
+ */
+export async function storeAnswer(store, key, until, at) {
+  let fresh;
+  try {
+    // Epoch seconds, like every time in idjag's API (issue 13).
+    fresh = await store.consume(key, until, at);
+  } catch (e) {
+    const own = e instanceof IdJagError && e.code === 'ERR_REPLAY';
+    return { kind: 'store-failed', message: own ? e.message : 'replay store failed; grant refused', cause: e };
+  }
+  if (fresh === true) return { kind: 'fresh' };
+  if (fresh === false) return { kind: 'already-used' };
+  return { kind: 'store-failed', message: 'replay store failed; consume() must return a boolean' };
+}
 /** Package-internal (the token endpoint): a remote issuer's keys from the loader, and the grants' replay store. */
 export const issuerKeys = Symbol('idjag.issuerKeys');
 export const grantStore = Symbol('idjag.grantStore');
@@ -106,19 +128,20 @@ export class IdJagVerifier {
     return { grant, replayKey, replayUntil, checks: checks ?? [], nowSec: at };
   }
 
-  // R29: the jti is consumed only now, after every other check passed.
+  // The store is asked only now, after the core accepted everything else; what its answer means
+  // for the grant is the core's (src/grant/replay.rs Consumed::grant_verdict, wasm `grantConsumed`,
+  // the same the token endpoint applies).
   async [consumeGrant]({ replayKey, replayUntil }, at) {
     if (!this.#store) return;
-    let fresh;
+    const answer = await storeAnswer(this.#store, replayKey, replayUntil, at);
     try {
-      // Epoch seconds, like every time in idjag's API (issue 13).
-      fresh = await this.#store.consume(replayKey, replayUntil, at);
+      const fresh = answer.kind === 'fresh' ? true : answer.kind === 'already-used' ? false : undefined;
+      verifierCore.call(() => grantConsumed(fresh, answer.message ?? ''));
     } catch (e) {
-      if (e instanceof IdJagError && e.code === 'ERR_REPLAY') throw e; // e.g. MemoryReplayStore full
-      throw replayError('replay store failed; grant refused', e);
+      // The store's own error stays reachable (never on the wire: `cause` is not serialised).
+      if (answer.cause !== undefined && e instanceof IdJagError && e.cause === undefined) e.cause = answer.cause;
+      throw e;
     }
-    if (fresh === false) throw replayError('grant already used');
-    if (fresh !== true) throw replayError('replay store failed; consume() must return a boolean');
   }
 
   /** The core object of the current wasm instance, rebuilt (keys reinstalled) after a restart. */
@@ -173,7 +196,7 @@ export class IdJagVerifier {
     }
   }
 
-  /** The store the grants' (iss, jti) are consumed in (R29); null when grants are reusable. */
+  /** The store the grants' (iss, jti) are consumed in (the core's replay key); null when grants are reusable. */
   async [grantStore]() {
     if (this.#store === undefined) {
       await verifierCore.ready();
@@ -228,10 +251,10 @@ function remoteIssuers(issuers) {
   for (const [i, opt] of (Array.isArray(issuers) ? issuers : []).entries()) {
     if (!opt || opt.jwks !== undefined) continue;
     if (typeof opt.jwksUri === 'string') {
-      const url = checkJwksUri(opt.jwksUri, `issuers[${i}].jwksUri`);
+      const url = checkJwksUri(opt.jwksUri, `issuers[${i}].jwksUri`, checkUrlIfReady);
       remote.set(opt.issuer, { issuer: opt.issuer, uri: url.href, installed: null });
     } else if (opt.discover === true) {
-      checkIssuerUrl(opt.issuer, `issuers[${i}].issuer`);
+      checkIssuerUrl(opt.issuer, `issuers[${i}].issuer`, checkUrlIfReady);
       remote.set(opt.issuer, { issuer: opt.issuer, uri: null, installed: null });
     }
   }

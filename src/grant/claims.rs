@@ -142,18 +142,23 @@ pub fn is_resource_uri(s: &str) -> bool {
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// RFC 6749 §3.3: `scope-token *( SP scope-token )`, tokens of %x21 / %x23-5B / %x5D-7E.
+/// RFC 6749 §3.3: `scope-token = 1*NQCHAR`, bytes %x21 / %x23-5B / %x5D-7E (no space, `"`,
+/// `\` or control character).
+pub fn is_scope_token(token: &str) -> bool {
+    !token.is_empty()
+        && token
+            .bytes()
+            .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
+}
+
+/// RFC 6749 §3.3: `scope-token *( SP scope-token )`, duplicates dropped.
 pub fn parse_scope(s: &str) -> Option<Vec<String>> {
     if s.is_empty() {
         return None;
     }
     let mut out: Vec<String> = Vec::new();
     for token in s.split(' ') {
-        let ok = !token.is_empty()
-            && token
-                .bytes()
-                .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b));
-        if !ok {
+        if !is_scope_token(token) {
             return None;
         }
         if !out.iter().any(|t| t == token) {
@@ -429,5 +434,25 @@ mod tests {
         assert_eq!(parse_scope(""), None);
         assert_eq!(parse_scope(" a"), None);
         assert_eq!(parse_scope("a\\b"), None);
+    }
+
+    #[test]
+    fn scope_tokens() {
+        // What pkg/src/access-token-verifier.js accepts as a required scope (wasm isScopeToken).
+        for ok in ["files.read", "a:b", "!", "~", "[x]", "urn:x:y/z"] {
+            assert!(is_scope_token(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "quo\"te",
+            "back\\slash",
+            "tab\t",
+            "nl\n",
+            "del\u{7f}",
+            "é",
+        ] {
+            assert!(!is_scope_token(bad), "{bad:?}");
+        }
     }
 }

@@ -3,12 +3,37 @@
 //! The store never evicts an unexpired entry: when it is full it answers
 //! `Full` and the verifier refuses (fail closed) rather than let a replay through.
 
+use crate::error::{Error, ErrorCode};
 use crate::jose::jws::encode_b64url;
 use sha2::{Digest, Sha256};
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 
 pub const DEFAULT_MAX_ENTRIES: usize = 100_000;
+
+/// A replay store's answer to "consume this key" (the token endpoint's `Need::ConsumeGrant` and
+/// `Need::ConsumeAssertion`, the JS verifier's `replayStore`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Consumed {
+    /// First use: recorded.
+    Fresh,
+    /// Seen before: refused.
+    AlreadyUsed,
+    /// The store failed (fail closed). The message goes to the audit event.
+    Failed(String),
+}
+
+impl Consumed {
+    /// R29 for a grant that passed every other check: only a first use is accepted; a replay,
+    /// and a store that could not say (fail closed), are ERR_REPLAY.
+    pub fn grant_verdict(self) -> Result<(), Error> {
+        match self {
+            Consumed::Fresh => Ok(()),
+            Consumed::AlreadyUsed => Err(Error::new(ErrorCode::Replay, "grant already used")),
+            Consumed::Failed(m) => Err(Error::new(ErrorCode::Replay, m)),
+        }
+    }
+}
 
 /// The replay key of (iss, jti): `b64url(sha256(iss))[..22] "." b64url(sha256(jti))`.
 /// Fixed length whatever the attacker sends, safe as a Redis key, and its

@@ -35,6 +35,11 @@ pub struct AccessTokenInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_issuer: Option<String>,
     pub claims: Map<String, Value>,
+    /// The window this verdict holds in, by V7 with the verifier's tolerance, epoch seconds:
+    /// from `nbf − tolerance` (no `nbf`: −∞, JSON `null`) until `exp + tolerance` (excluded). A
+    /// cache of verified tokens (pkg/src/token-cache.js) serves the verdict only inside it.
+    pub usable_from: f64,
+    pub usable_until: f64,
 }
 
 /// Checks an access token for one MCP server (resource).
@@ -208,6 +213,7 @@ impl AccessTokenVerifier {
             .and_then(Value::as_str)
             .map(str::to_owned);
         require_scopes(&scopes, required_scopes)?;
+        let (usable_from, usable_until) = verdict_window(c, exp, self.clock_tolerance);
         Ok(AccessTokenInfo {
             issuer: iss,
             subject: sub,
@@ -219,8 +225,21 @@ impl AccessTokenVerifier {
             sub_id,
             idp_issuer,
             claims: jws.payload.clone(),
+            usable_from,
+            usable_until,
         })
     }
+}
+
+/// V7 as a window for a token that passed it: valid while `nbf − tolerance ≤ now < exp +
+/// tolerance` (`check_times` with `TimeLimits::access_token`), so a verdict may be reused at
+/// any `now` inside it and at none outside. `nbf` is a number once V7 passed, when present.
+fn verdict_window(claims: &Map<String, Value>, exp: f64, tolerance: f64) -> (f64, f64) {
+    let from = claims
+        .get("nbf")
+        .and_then(Value::as_f64)
+        .map_or(f64::NEG_INFINITY, |nbf| nbf - tolerance);
+    (from, exp + tolerance)
 }
 
 #[cfg(feature = "signing")]

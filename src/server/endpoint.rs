@@ -234,16 +234,9 @@ pub enum KeysAnswer {
     Refused(String),
 }
 
-/// The replay store's answer ([`Need::ConsumeAssertion`], [`Need::ConsumeGrant`]).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Consumed {
-    /// First use: recorded.
-    Fresh,
-    /// Seen before: refused.
-    AlreadyUsed,
-    /// The store failed (fail closed). The message goes to the audit event.
-    Failed(String),
-}
+/// The replay store's answer ([`Need::ConsumeAssertion`], [`Need::ConsumeGrant`]); defined
+/// with the replay rules (src/grant/replay.rs), which the verifier alone uses too.
+pub use crate::grant::replay::Consumed;
 
 /// The host's subject mapping ([`Need::MapSubject`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -571,25 +564,19 @@ impl Exchange {
                     );
                 }
             },
-            (State::GrantConsume, Need::ConsumeGrant { .. }, Answer::Consumed(c)) => match c {
-                Consumed::Fresh => self.mint(endpoint),
-                Consumed::AlreadyUsed => self.fail(
-                    400,
-                    "invalid_grant",
-                    grant_description("invalid_grant"),
-                    Some("ERR_REPLAY"),
-                    "grant already used",
-                    None,
-                ),
-                Consumed::Failed(m) => self.fail(
-                    400,
-                    "invalid_grant",
-                    grant_description("invalid_grant"),
-                    Some("ERR_REPLAY"),
-                    &m,
-                    None,
-                ),
-            },
+            (State::GrantConsume, Need::ConsumeGrant { .. }, Answer::Consumed(c)) => {
+                match c.grant_verdict() {
+                    Ok(()) => self.mint(endpoint),
+                    Err(e) => self.fail(
+                        400,
+                        "invalid_grant",
+                        grant_description("invalid_grant"),
+                        Some("ERR_REPLAY"),
+                        e.message(),
+                        None,
+                    ),
+                }
+            }
             _ => self.lost(),
         }
     }

@@ -97,9 +97,17 @@ pub fn token_digest(token: &str) -> String {
     crate::jose::jws::encode_b64url(&Sha256::digest(token.as_bytes()))
 }
 
+/// Whether `s` is one RFC 6749 §3.3 scope token: pkg/src/access-token-verifier.js refuses a
+/// `requiredScopes` entry the core says is not one (ERR_CONFIG), so `requireScopes` compares
+/// tokens only.
+#[wasm_bindgen(js_name = isScopeToken)]
+pub fn is_scope_token(s: &str) -> bool {
+    crate::grant::claims::is_scope_token(s)
+}
+
 /// V8 for a verified token the JS cache already holds (pkg/src/access-token-verifier.js):
 /// `granted` and `required` are space-separated scope lists (RFC 6749 §3.3: a scope token has
-/// no space; the JS side refuses required scopes that do). Throws ERR_SCOPE as `verify` does.
+/// no space; `requiredScopes` checked the required ones). Throws ERR_SCOPE as `verify` does.
 #[wasm_bindgen(js_name = requireScopes)]
 pub fn require_scopes(granted: &str, required: &str) -> Result<(), JsValue> {
     let granted: Vec<&str> = granted.split(' ').filter(|s| !s.is_empty()).collect();

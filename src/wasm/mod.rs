@@ -269,6 +269,34 @@ pub(crate) fn key_set(jwks: &JsValue) -> Result<crate::jose::jwk::KeySet, JsValu
 /// The key layer's verdict on a JWK Set (JSON text), without installing it:
 /// `{ usable: [{ index, kid?, kty, algs }], setAside: [{ index, kid?, reason }] }` as JSON
 /// text. Throws ERR_CONFIG when no usable key remains (the message lists why).
+/// T4 for a URL the JS package is about to fetch or publish (pkg/src/urls.js): its WHATWG parts
+/// in (`scheme`: the `protocol` without its colon); why it may not be used out, or undefined.
+#[wasm_bindgen(js_name = urlProblem)]
+pub fn url_problem(
+    scheme: &str,
+    hostname: &str,
+    credentials: bool,
+    fragment: bool,
+    from_https: bool,
+) -> JsValue {
+    crate::fetch_policy::url_problem(scheme, hostname, credentials, fragment, from_https)
+        .map_or(JsValue::UNDEFINED, JsValue::from_str)
+}
+
+/// R29 on the JS replay store's answer for a verified grant (pkg/src/verifier.js): `fresh` true
+/// (first use), false (already used), or undefined (the store failed; `message` says how).
+/// Throws ERR_REPLAY unless fresh.
+#[wasm_bindgen(js_name = grantConsumed)]
+pub fn grant_consumed(fresh: Option<bool>, message: &str) -> Result<(), JsValue> {
+    use crate::grant::replay::Consumed;
+    let answer = match fresh {
+        Some(true) => Consumed::Fresh,
+        Some(false) => Consumed::AlreadyUsed,
+        None => Consumed::Failed(message.to_owned()),
+    };
+    answer.grant_verdict().map_err(|e| to_js_error(&e))
+}
+
 #[wasm_bindgen(js_name = inspectJwks)]
 pub fn inspect_jwks(jwks: JsValue) -> Result<JsValue, JsValue> {
     json_out(&key_set(&jwks)?.report(), "report")

@@ -366,3 +366,10 @@ impl WasmExchange {
         self.inner.answer(answer).map_err(|e| to_js_error(&e))
     }
 }
+
+/// The token endpoint's body cap (src/server/token_request.rs `MAX_BODY_BYTES`): the JS layer
+/// reads at most one byte more, so the core sees, and refuses, a larger body itself.
+#[wasm_bindgen(js_name = maxBodyBytes)]
+pub fn max_body_bytes() -> u32 {
+    crate::server::token_request::MAX_BODY_BYTES as u32
+}

@@ -3,7 +3,8 @@
 // body first (`c.req.parseBody()`, `c.req.text()`, a validator): the stream is then used and the
 // endpoint would fail with a 500 and no audit event. The body is then taken back from Hono's
 // body cache: the bytes as they came when Hono kept them (parseBody, text, arrayBuffer, json),
-// else the cached FormData re-encoded as a form, every repetition kept (RFC 6749 §3.2, R2).
+// else the cached FormData re-encoded as a form, every repetition kept (RFC 6749 §3.2), so the
+// core still sees, and refuses, a repeated parameter (src/server/token_request.rs parse_form).
 import { configError } from '../errors.js';
 
 /**

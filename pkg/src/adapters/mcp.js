@@ -2,7 +2,7 @@
 // `requireBearerAuth` answers 401 / 403 only for the SDK's own OAuth error classes and turns
 // anything else (idjag's IdJagError) into a 500 server_error. These adapters import the SDK's
 // classes themselves, from the same SDK package as its `requireBearerAuth`, so the mapping
-// always holds: V2–V7 failures → 401 invalid_token, V8 (ERR_SCOPE) → 403 insufficient_scope,
+// always holds: the core's refusals → 401 invalid_token, a missing scope (ERR_SCOPE) → 403 insufficient_scope,
 // both with the SDK's WWW-Authenticate challenge; the description on the wire is generic and
 // the IdJagError with the reason is the error's `cause` (and goes to `onRefusal`).
 //
@@ -87,7 +87,7 @@ function adapt(verifier, error, onRefusal) {
         // A verifier built with the `OAuthError` option already wrapped it: take the reason back.
         const cause = isIdJagError(thrown) ? thrown : isIdJagError(thrown?.cause) ? thrown.cause : null;
         if (cause === null) throw thrown; // not a verdict (a bug, a TypeError): the SDK's 500
-        // V8: a missing scope is 403 insufficient_scope; a failed core (ERR_INTERNAL) is a 500;
+        // A missing scope (ERR_SCOPE) is 403 insufficient_scope; a failed core (ERR_INTERNAL) is a 500;
         // every other refusal is 401 invalid_token.
         const code = cause.code === 'ERR_SCOPE' ? 'insufficient_scope' : cause.code === 'ERR_INTERNAL' ? 'server_error' : 'invalid_token';
         if (onRefusal) {

@@ -7,15 +7,20 @@
 // either hands the endpoint an empty body or fails with a 500 before the endpoint decided
 // anything (no audit event).
 // Here the body comes from wherever it is: a parsed body is re-encoded as the form it came
-// from, an unread stream is read with the endpoint's own 64 KiB cap (R5a), and the endpoint
+// from, an unread stream is read with the endpoint's own 64 KiB cap (the core's MAX_BODY_BYTES,
+// src/server/token_request.rs, which refuses a larger body), and the endpoint
 // answers every request itself, so every request gets its real answer and its audit event.
 //
 // Web APIs only (no node: imports): it loads in every runtime `idjag/server` loads in.
 import { configError } from '../errors.js';
 import { checkOptions, is } from '../options.js';
 
-/** The token endpoint's body cap (R5a, src/server/token-endpoint.js MAX_BODY_BYTES). */
-const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * The token endpoint's body cap: the core's MAX_BODY_BYTES (src/server/token_request.rs; the full
+ * build's `maxBodyBytes()`, which tests/js/js-enforces-no-rule.test.mjs holds this equal to).
+ * Written out, not asked: this module loads no WebAssembly (adapters/index.js).
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
 // Hop-by-hop headers and those describing the bytes on the wire, which the re-built request
 // does not have (its body is already decoded, its length is its own).
 const DROPPED_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'content-length', 'content-encoding', 'te', 'trailer', 'proxy-connection']);
@@ -111,7 +116,7 @@ async function bodyOf(req, message, cap) {
 }
 
 // A parsed body is held to the same cap as a streamed one: at most cap + 1 bytes go on, and
-// more than cap is the endpoint's own "too large" refusal (R5a), with its audit event.
+// more than cap is the endpoint's own "too large" refusal (the core's), with its audit event.
 const capped = (bytes, cap) =>
   bytes.byteLength > cap ? { bytes: bytes.subarray(0, cap + 1), overflow: true } : { bytes, overflow: false };
 
@@ -130,8 +135,8 @@ const MAX_FORM_DEPTH = 32;
 /**
  * An object from a urlencoded (or JSON) body parser, back to `application/x-www-form-urlencoded`.
  * Faithful where it matters to the endpoint: an array of two or more values was a parameter sent
- * more than once, and goes back as that many repetitions, so the endpoint still refuses a
- * repeated parameter (RFC 6749 §3.2, R2). A one-element array or a nested object can only come
+ * more than once, and goes back as that many repetitions, so the endpoint still sees, and refuses,
+ * a repeated parameter (RFC 6749 §3.2; src/server/token_request.rs parse_form). A one-element array or a nested object can only come
  * from qs's bracket syntax (`assertion[]=…`, `a[b]=…`): it goes back in that syntax, never as the
  * plain parameter it is not.
  */
@@ -224,7 +229,7 @@ function headersOf(message) {
   return headers;
 }
 
-// The URL the endpoint sees: it reads only the query (R5a: nothing secret in it). Express's
+// The URL the endpoint sees: the core reads only its query (and refuses a secret in it). Express's
 // `originalUrl` is the path before a mount point was stripped.
 function urlOf(message, req) {
   const path = typeof req.originalUrl === 'string' ? req.originalUrl : String(message.url ?? '/');

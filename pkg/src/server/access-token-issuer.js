@@ -1,5 +1,5 @@
 // AccessTokenIssuer: mints the RFC 9068 access tokens of the authorization server (src/server/access_token.rs
-// via the signing wasm build): `typ: at+jwt`, `aud` = the grant's resource (R50), `jti` from
+// via the signing wasm build, which decides every claim): `typ: at+jwt`, `aud` = the grant's resource, `jti` from
 // getrandom, ES256 by default (EdDSA generated too; RS256 with an imported private JWK).
 import { WasmAccessTokenIssuer, fullCore } from '../core-full.js';
 import { jsonText } from '../core.js';
@@ -50,7 +50,7 @@ export class AccessTokenIssuer {
     return fullCore.call(() => this.#live().issuer());
   }
 
-  /** The public JWK Set to publish at `jwks_uri` (A10). */
+  /** The public JWK Set to publish at `jwks_uri` (the core's, public members only). */
   jwks() {
     return fullCore.call(() => this.#live().jwks());
   }

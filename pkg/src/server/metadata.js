@@ -136,7 +136,7 @@ export function protectedResourceMetadata(options) {
     ...extra,
     resource,
     authorization_servers: stringList(authorizationServers, 'authorizationServers'),
-    bearer_methods_supported: ['header'], // V1: never the query string
+    bearer_methods_supported: ['header'], // what the bearer gates read (adapters/mcp.js): never the query string
     scopes_supported: scopesSupported === undefined ? [] : stringList(scopesSupported, 'scopesSupported'),
     ...(resourceName ? { resource_name: resourceName } : {}),
   });

@@ -7,17 +7,15 @@
 // is the I/O around that state machine: it reads the request (with a size cap), answers what
 // the machine asks for (keys from the loader, the replay stores, the host's mapSubject hook),
 // emits the audit event to `onDecision` and writes the response.
-import { WasmTokenEndpoint, fullCore } from '../core-full.js';
+import { WasmTokenEndpoint, fullCore, maxBodyBytes as coreMaxBodyBytes } from '../core-full.js';
 import { jsonText } from '../core.js';
 import { IdJagError } from '../errors.js';
 import { JwksCache, loadKeys, loaderNow } from '../jwks-cache.js';
 import { MemoryReplayStore } from '../replay.js';
 import { readCapped } from '../read-capped.js';
-import { IdJagVerifier, grantStore, issuerKeys, optionsPath } from '../verifier.js';
+import { IdJagVerifier, grantStore, issuerKeys, optionsPath, storeAnswer } from '../verifier.js';
 import { checkOptions, is, nowSec, readClock } from '../options.js';
 import { AccessTokenIssuer, issuerOptionsText } from './access-token-issuer.js';
-
-const MAX_BODY_BYTES = 64 * 1024; // src/server/token_request.rs MAX_BODY_BYTES
 
 /** How many needs one request may ask at most (keys twice per source, two stores, mapSubject). */
 const MAX_STEPS = 16;
@@ -96,6 +94,9 @@ export function createTokenEndpoint(options) {
     return c;
   };
   liveCore();
+  // The body cap is the core's (src/server/token_request.rs MAX_BODY_BYTES): at most one byte
+  // more is read, so the core sees a larger body as such and refuses it itself.
+  const maxBodyBytes = fullCore.call(() => coreMaxBodyBytes());
 
   const emit = (event) => {
     if (!onDecision) return;
@@ -131,7 +132,7 @@ export function createTokenEndpoint(options) {
   };
 
   async function handle(request, at) {
-    const body = await readBody(request);
+    const body = await readBody(request, maxBodyBytes);
     const url = new URL(request.url);
     const raw = {
       method: request.method,
@@ -171,15 +172,18 @@ export function createTokenEndpoint(options) {
           if (r.failed !== undefined) throw new Error(r.failed);
           return r.snapshot;
         }, (snap) => liveCore().setIssuerJwks(need.issuer, snap.text, snap.freshUntilMs / 1000));
-      case 'consume-assertion':
-        return consumeIn(assertionStore, need, at, () => ({ kind: 'store-failed', message: 'replay store failed' }));
+      case 'consume-assertion': {
+        // The answer in the core's terms (verifier.js storeAnswer); the core words a failed
+        // store's refusal of the client itself.
+        const { kind } = await storeAnswer(assertionStore, need.key, need.until, at);
+        return kind === 'store-failed' ? { kind, message: 'replay store failed' } : { kind };
+      }
       case 'consume-grant': {
         const store = await verifier[grantStore]();
         if (!store) return { kind: 'fresh' };
-        return consumeIn(store, need, at, (e) => ({
-          kind: 'store-failed',
-          message: e instanceof IdJagError && e.code === 'ERR_REPLAY' ? e.message : 'replay store failed; grant refused',
-        }), 'replay store failed; consume() must return a boolean');
+        // The answer in the core's terms, as IdJagVerifier asks it (verifier.js storeAnswer).
+        const { kind, message } = await storeAnswer(store, need.key, need.until, at);
+        return message === undefined ? { kind } : { kind, message };
       }
       case 'map-subject': {
         const { replayKey: _k, replayUntil: _u, ...grant } = need.grant;
@@ -218,19 +222,6 @@ export function createTokenEndpoint(options) {
   }
 }
 
-async function consumeIn(store, need, at, failed, notBoolean) {
-  let fresh;
-  try {
-    // Epoch seconds, like every time in idjag's API (issue 13).
-    fresh = await store.consume(need.key, need.until, at);
-  } catch (e) {
-    return failed(e);
-  }
-  if (fresh === true) return { kind: 'fresh' };
-  if (fresh === false) return { kind: 'already-used' };
-  return notBoolean ? { kind: 'store-failed', message: notBoolean } : failed(null);
-}
-
 function jsonResponse(status, body) {
   return new Response(JSON.stringify(body), {
     status,
@@ -238,12 +229,12 @@ function jsonResponse(status, body) {
   });
 }
 
-// The body as text, or null when it is larger than MAX_BODY_BYTES, unreadable or not UTF-8
-// (the core refuses that request, R5a). The declared length is checked first; a chunked body
-// is read with a running cap (read-capped.js).
-async function readBody(request) {
+// The body as text, or null when it is larger than the core's cap, unreadable or not UTF-8
+// (the core then refuses the request: src/server/token_request.rs). The declared length is
+// checked first; a chunked body is read with a running cap (read-capped.js).
+async function readBody(request, cap) {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(await readCapped(request, MAX_BODY_BYTES));
+    return new TextDecoder('utf-8', { fatal: true }).decode(await readCapped(request, cap));
   } catch {
     return null;
   }
