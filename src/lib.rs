@@ -64,7 +64,7 @@ pub use error::{Error, ErrorCode, KeySource, KeysNeeded, KeysNeededReason, OAuth
 pub use fetch_policy::url_problem;
 pub use grant::options::{IssuerOptions, ReplayMode, VerifierOptions};
 pub use grant::policy::{DroppedScope, Effect, GrantPolicy, PolicyDecision, PolicyInput, Rule};
-pub use grant::replay::{MemoryReplayStore, ReplayOutcome, ReplayStore};
+pub use grant::replay::{Consumed, MemoryReplayStore, ReplayOutcome, ReplayStore};
 pub use grant::verify::{ID_JAG_TYP, VerifiedGrant, Verifier, VerifyContext};
 pub use jose::crypto::{Alg, PROVIDER as CRYPTO_PROVIDER};
 pub use jose::jwk::{Jwk, KeySet, KeySetReport, SetAside};

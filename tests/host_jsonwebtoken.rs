@@ -104,6 +104,7 @@ fn host_hs256_works_after_idjag_verifies_a_grant() {
 /// idjag's own provider, used explicitly through jsonwebtoken's provider interface (never as the
 /// process default): a grant minted by the test issuer verifies through `verifier_factory`, a
 /// tampered signature does not, and HMAC cannot even be asked for (R10).
+#[cfg(feature = "signing")]
 #[test]
 fn idjag_provider_is_usable_explicitly() {
     use jsonwebtoken::jwk::Jwk;

@@ -366,8 +366,11 @@ impl KeyVerifier {
                 k.verify(message, signature).then_some(()).ok_or(())
             }
             (PublicKey::P384(k), Alg::ES384) => {
+                use p384::ecdsa::signature::hazmat::PrehashVerifier;
                 let sig = p384::ecdsa::Signature::from_slice(signature).map_err(|_| ())?;
-                signature3::Verifier::verify(k, message, &sig).map_err(|_| ())
+                // Our SHA-384 (sha2 0.10, the one ed25519-dalek links too), not p384's own.
+                k.verify_prehash(&Sha384::digest(message), &sig)
+                    .map_err(|_| ())
             }
             (PublicKey::Ed25519(k), Alg::EdDSA) => {
                 let sig = ed25519_dalek::Signature::from_slice(signature).map_err(|_| ())?;

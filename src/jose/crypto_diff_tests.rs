@@ -181,7 +181,8 @@ use rsa::traits::{PublicKeyParts, SignatureScheme};
 use rsa::{
     BoxedUint, Pkcs1v15Sign, PrivateKey as RsaPrivateKey, PublicKey as RsaPublicKey, pss::Pss,
 };
-use sha2::{Sha384, Sha512};
+// rsa 0.10 (the reference) takes digest-0.11 hashes; our code takes sha2 0.10 (Cargo.toml).
+use sha2_signing as rsa_sha;
 
 fn strip(b: &[u8]) -> &[u8] {
     let i = b.iter().position(|x| *x != 0).unwrap_or(b.len());
@@ -289,20 +290,26 @@ enum Scheme {
 
 fn hash(bits: usize, msg: &[u8]) -> Vec<u8> {
     match bits {
-        256 => Sha256::digest(msg).to_vec(),
-        384 => Sha384::digest(msg).to_vec(),
-        _ => Sha512::digest(msg).to_vec(),
+        256 => sha2::Sha256::digest(msg).to_vec(),
+        384 => sha2::Sha384::digest(msg).to_vec(),
+        _ => sha2::Sha512::digest(msg).to_vec(),
     }
 }
 
 fn theirs_verify(k: &RsaPublicKey, scheme: Scheme, hashed: &[u8], sig: &[u8]) -> bool {
     match scheme {
-        Scheme::Rs(256) => Pkcs1v15Sign::new::<Sha256>().verify(k, hashed, sig).is_ok(),
-        Scheme::Rs(384) => Pkcs1v15Sign::new::<Sha384>().verify(k, hashed, sig).is_ok(),
-        Scheme::Rs(_) => Pkcs1v15Sign::new::<Sha512>().verify(k, hashed, sig).is_ok(),
-        Scheme::Ps(256) => Pss::<Sha256>::new().verify(k, hashed, sig).is_ok(),
-        Scheme::Ps(384) => Pss::<Sha384>::new().verify(k, hashed, sig).is_ok(),
-        Scheme::Ps(_) => Pss::<Sha512>::new().verify(k, hashed, sig).is_ok(),
+        Scheme::Rs(256) => Pkcs1v15Sign::new::<rsa_sha::Sha256>()
+            .verify(k, hashed, sig)
+            .is_ok(),
+        Scheme::Rs(384) => Pkcs1v15Sign::new::<rsa_sha::Sha384>()
+            .verify(k, hashed, sig)
+            .is_ok(),
+        Scheme::Rs(_) => Pkcs1v15Sign::new::<rsa_sha::Sha512>()
+            .verify(k, hashed, sig)
+            .is_ok(),
+        Scheme::Ps(256) => Pss::<rsa_sha::Sha256>::new().verify(k, hashed, sig).is_ok(),
+        Scheme::Ps(384) => Pss::<rsa_sha::Sha384>::new().verify(k, hashed, sig).is_ok(),
+        Scheme::Ps(_) => Pss::<rsa_sha::Sha512>::new().verify(k, hashed, sig).is_ok(),
     }
 }
 
@@ -311,21 +318,21 @@ fn ours_verify(k: &RsaKey, scheme: Scheme, hashed: &[u8], sig: &[u8]) -> bool {
         Scheme::Rs(256) => k.verify_pkcs1v15(&DIGEST_INFO_SHA256, hashed, sig),
         Scheme::Rs(384) => k.verify_pkcs1v15(&DIGEST_INFO_SHA384, hashed, sig),
         Scheme::Rs(_) => k.verify_pkcs1v15(&DIGEST_INFO_SHA512, hashed, sig),
-        Scheme::Ps(256) => k.verify_pss::<Sha256>(hashed, sig),
-        Scheme::Ps(384) => k.verify_pss::<Sha384>(hashed, sig),
-        Scheme::Ps(_) => k.verify_pss::<Sha512>(hashed, sig),
+        Scheme::Ps(256) => k.verify_pss::<sha2::Sha256>(hashed, sig),
+        Scheme::Ps(384) => k.verify_pss::<sha2::Sha384>(hashed, sig),
+        Scheme::Ps(_) => k.verify_pss::<sha2::Sha512>(hashed, sig),
     }
 }
 
 fn sign(k: &RsaPrivateKey, scheme: Scheme, hashed: &[u8]) -> Vec<u8> {
     let rng = &mut getrandom::SysRng;
     match scheme {
-        Scheme::Rs(256) => k.sign_with_rng(rng, Pkcs1v15Sign::new::<Sha256>(), hashed),
-        Scheme::Rs(384) => k.sign_with_rng(rng, Pkcs1v15Sign::new::<Sha384>(), hashed),
-        Scheme::Rs(_) => k.sign_with_rng(rng, Pkcs1v15Sign::new::<Sha512>(), hashed),
-        Scheme::Ps(256) => k.sign_with_rng(rng, Pss::<Sha256>::new(), hashed),
-        Scheme::Ps(384) => k.sign_with_rng(rng, Pss::<Sha384>::new(), hashed),
-        Scheme::Ps(_) => k.sign_with_rng(rng, Pss::<Sha512>::new(), hashed),
+        Scheme::Rs(256) => k.sign_with_rng(rng, Pkcs1v15Sign::new::<rsa_sha::Sha256>(), hashed),
+        Scheme::Rs(384) => k.sign_with_rng(rng, Pkcs1v15Sign::new::<rsa_sha::Sha384>(), hashed),
+        Scheme::Rs(_) => k.sign_with_rng(rng, Pkcs1v15Sign::new::<rsa_sha::Sha512>(), hashed),
+        Scheme::Ps(256) => k.sign_with_rng(rng, Pss::<rsa_sha::Sha256>::new(), hashed),
+        Scheme::Ps(384) => k.sign_with_rng(rng, Pss::<rsa_sha::Sha384>::new(), hashed),
+        Scheme::Ps(_) => k.sign_with_rng(rng, Pss::<rsa_sha::Sha512>::new(), hashed),
     }
     .unwrap()
 }

@@ -156,7 +156,8 @@ impl P256Key {
         let Ok(sig) = p256::ecdsa::Signature::from_slice(signature) else {
             return false;
         };
-        self.verify_prehash(&Sha256::digest(message), &sig)
+        let digest: [u8; 32] = Sha256::digest(message).into();
+        self.verify_prehash(&FieldBytes::from(digest), &sig)
     }
 
     /// `ecdsa::hazmat::verify_prehashed` for a 32-byte digest, with the tables.
@@ -748,7 +749,7 @@ mod tests {
     /// Deterministic "random" scalars: SHA-256 of a counter, reduced.
     fn scalars() -> impl Iterator<Item = Scalar> {
         (0u32..).map(|i| {
-            let d: FieldBytes = Sha256::digest(i.to_be_bytes());
+            let d = FieldBytes::from(<[u8; 32]>::from(Sha256::digest(i.to_be_bytes())));
             <Scalar as Reduce<FieldBytes>>::reduce(&d)
         })
     }

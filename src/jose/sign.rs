@@ -11,7 +11,7 @@ use jsonwebtoken::crypto::JwtSigner;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BoxedUint, Pkcs1v15Sign, PrivateKey as RsaPrivateKey, pss::Pss};
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256, Sha384, Sha512};
+use sha2_signing::{Digest, Sha256, Sha384, Sha512};
 
 /// A private signing key bound to one algorithm and a `kid`.
 #[derive(Clone)]

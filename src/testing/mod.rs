@@ -344,7 +344,7 @@ impl TestIssuer {
                 let header = json!({"alg":"HS256","typ":typ,"kid":self.key.kid()});
                 let input = format!("{}.{}", b64_json(&header), b64_json(&Value::Object(c)));
                 let secret = self.key.public_jwk().to_string();
-                let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+                let mut mac = hmac::Hmac::<sha2_signing::Sha256>::new_from_slice(secret.as_bytes())
                     .map_err(|_| bad("hmac key".into()))?;
                 mac.update(input.as_bytes());
                 format!("{input}.{}", encode_b64url(&mac.finalize().into_bytes()))
