@@ -59,7 +59,10 @@ mod jose;
 mod options_de;
 
 pub use error::{Error, ErrorCode, KeySource, KeysNeeded, KeysNeededReason, OAuthError};
-pub use grant::options::{IssuerOptions, ReplayMode, VerifierOptions};
+pub use grant::builder::{TrustedIssuer, VerifierBuilder};
+pub use grant::options::{
+    IssuerOptions, ReplayMode, ScopeRequestMode, SubIdFormat, VerifierOptions,
+};
 pub use grant::policy::{DroppedScope, Effect, GrantPolicy, PolicyDecision, PolicyInput, Rule};
 pub use grant::replay::{MemoryReplayStore, ReplayOutcome, ReplayStore};
 pub use grant::verify::{ID_JAG_TYP, VerifiedGrant, Verifier, VerifyContext};
