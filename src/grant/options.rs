@@ -2,8 +2,8 @@
 //! into a `Config`: trusted issuers, audience, resources, tenants, algorithms.
 
 use crate::error::KeySource;
-use crate::grant::builder::{TrustedIssuer, VerifierBuilder};
 use crate::error::{Error, quote};
+use crate::grant::builder::{TrustedIssuer, VerifierBuilder};
 use crate::jose::crypto::Alg;
 use crate::jose::jwk::{KeySet, KeySlot};
 use serde::Deserialize;

@@ -474,7 +474,12 @@ impl KeySlot {
     /// (a writer panicked: only an allocation failure could) still holds a whole snapshot,
     /// since a write is a single assignment, so it is used rather than refused.
     fn snapshot(&self) -> Arc<Installed> {
-        Arc::clone(&self.installed.read().unwrap_or_else(PoisonError::into_inner))
+        Arc::clone(
+            &self
+                .installed
+                .read()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
     }
 
     /// The installed set, if any (a cheap clone of the current snapshot's set).
