@@ -64,6 +64,9 @@ fn from_json(v: Value) -> Result<Verifier, Error> {
     VerifierOptions::from_value(v).and_then(Verifier::new)
 }
 
+/// A change to the default mint parameters.
+type Tweak = fn(&mut MintParams);
+
 /// A builder with one issuer (inline keys) and the registered resource; tests add the rest.
 fn builder(idp: &TestIssuer) -> VerifierBuilder {
     Verifier::builder(AS)
@@ -121,7 +124,7 @@ fn builder_and_json_document_give_the_same_verdicts() {
             (v.name.to_owned(), g)
         })
         .collect();
-    let edges: [(&str, fn(&mut MintParams)); 7] = [
+    let edges: [(&str, Tweak); 7] = [
         ("expired 20 s ago (inside the tolerance)", |p| {
             p.now_sec = NOW - 80.0
         }),
@@ -487,7 +490,7 @@ fn remote_issuer_keys_are_installed_by_the_caller() {
         .resources([MCP])
         .build()
         .unwrap();
-    let e = verifier.check(&grant, &ctx()).err().expect("no keys yet");
+    let e = verifier.check(&grant, &ctx()).expect_err("no keys yet");
     let needed = e.needed_keys().expect("which keys");
     assert_eq!(
         (needed.id.as_str(), needed.kid.as_deref()),
