@@ -1,10 +1,15 @@
 //! The native way to configure a [`Verifier`]: typed values and a builder instead of the JSON
-//! document of the JS contract. Both end in `Config::validate` (src/grant/options.rs), so a
-//! builder and a JSON document saying the same thing give the same `Config`, and a mistake gets
-//! the same ERR_CONFIG message either way.
+//! document of the JS contract. The builder writes the document a JSON user would (enums by
+//! their JSON names, durations as whole seconds) and carries beside it what JSON cannot hold,
+//! already parsed (key sets, a policy); `Config::validate` (src/grant/options.rs) checks both
+//! paths. So a builder and a JSON document saying the same thing give the same `Config`, a
+//! mistake gets the same ERR_CONFIG message either way, and the wasm build (which never names
+//! the builder) does not grow.
 
 use crate::error::Error;
-use crate::grant::options::{Config, ReplayMode, ScopeRequestMode, SubIdFormat};
+use crate::grant::options::{
+    Carried, Config, IssuerOptions, ReplayMode, ScopeRequestMode, SubIdFormat, VerifierOptions,
+};
 use crate::grant::policy::GrantPolicy;
 use crate::grant::verify::Verifier;
 use crate::jose::crypto::Alg;
@@ -18,16 +23,10 @@ use std::time::Duration;
 /// With a remote source (`jwks_uri`, `discover`) the verifier holds no keys at first: a
 /// verification answers an error whose [`Error::needed_keys`] says which issuer and `kid` it
 /// needs; fetch them, install them with [`Verifier::set_issuer_keys`] and verify again.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct TrustedIssuer {
-    pub(crate) issuer: String,
-    pub(crate) keys: Option<KeySet>,
-    pub(crate) jwks_uri: Option<String>,
-    pub(crate) discover: bool,
-    pub(crate) algorithms: Option<Vec<Alg>>,
-    pub(crate) tenant: Option<String>,
-    pub(crate) sub_id_issuers: Vec<String>,
-    pub(crate) required_sub_id: Option<SubIdFormat>,
+    options: IssuerOptions,
+    keys: Option<KeySet>,
 }
 
 impl TrustedIssuer {
@@ -35,14 +34,11 @@ impl TrustedIssuer {
     /// no normalisation). JSON: `issuers[].issuer`.
     pub fn new(issuer: impl Into<String>) -> TrustedIssuer {
         TrustedIssuer {
-            issuer: issuer.into(),
+            options: IssuerOptions {
+                issuer: issuer.into(),
+                ..IssuerOptions::default()
+            },
             keys: None,
-            jwks_uri: None,
-            discover: false,
-            algorithms: None,
-            tenant: None,
-            sub_id_issuers: Vec::new(),
-            required_sub_id: None,
         }
     }
 
@@ -57,27 +53,27 @@ impl TrustedIssuer {
     /// The issuer's `jwks_uri` (JSON: `jwksUri`): the keys are remote, and you install what
     /// you fetch from it with [`Verifier::set_issuer_keys`]. idjag does no I/O.
     pub fn jwks_uri(mut self, uri: impl Into<String>) -> TrustedIssuer {
-        self.jwks_uri = Some(uri.into());
+        self.options.jwks_uri = Some(uri.into());
         self
     }
 
     /// The keys are remote, found through the issuer's RFC 8414 / OIDC metadata
     /// (JSON: `discover: true`); install them with [`Verifier::set_issuer_keys`].
     pub fn discover(mut self) -> TrustedIssuer {
-        self.discover = true;
+        self.options.discover = Some(true);
         self
     }
 
     /// Narrow the verifier's algorithms for this issuer (JSON: `issuers[].algorithms`); each
     /// must be among [`VerifierBuilder::algorithms`].
     pub fn algorithms(mut self, algorithms: impl IntoIterator<Item = Alg>) -> TrustedIssuer {
-        self.algorithms = Some(algorithms.into_iter().collect());
+        self.options.algorithms = Some(names(algorithms));
         self
     }
 
     /// R40: the grant's `tenant` claim must equal `tenant` (JSON: `issuers[].tenant`).
     pub fn tenant(mut self, tenant: impl Into<String>) -> TrustedIssuer {
-        self.tenant = Some(tenant.into());
+        self.options.tenant = Some(tenant.into());
         self
     }
 
@@ -88,14 +84,14 @@ impl TrustedIssuer {
         mut self,
         issuers: impl IntoIterator<Item = S>,
     ) -> TrustedIssuer {
-        self.sub_id_issuers = issuers.into_iter().map(Into::into).collect();
+        self.options.sub_id_issuers = Some(issuers.into_iter().map(Into::into).collect());
         self
     }
 
     /// R54: this issuer's grants must carry a `sub_id` of `format` (JSON: `requireSubId`);
     /// needs [`TrustedIssuer::sub_id_issuers`].
     pub fn require_sub_id(mut self, format: SubIdFormat) -> TrustedIssuer {
-        self.required_sub_id = Some(format);
+        self.options.require_sub_id = Some(format.as_str().to_owned());
         self
     }
 }
@@ -132,23 +128,27 @@ impl TrustedIssuer {
 /// assert!(e.message().starts_with("resources must list"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct VerifierBuilder {
-    pub(crate) audience: String,
-    pub(crate) issuers: Vec<TrustedIssuer>,
-    pub(crate) resources: Option<Vec<String>>,
-    pub(crate) require_resource: Option<bool>,
-    pub(crate) algorithms: Option<Vec<Alg>>,
-    pub(crate) clock_tolerance: Option<Duration>,
-    pub(crate) max_lifetime: Option<Duration>,
-    pub(crate) max_token_bytes: Option<u64>,
-    pub(crate) replay: Option<ReplayMode>,
-    pub(crate) allow_authorization_details: Option<bool>,
-    pub(crate) scope_request: Option<ScopeRequestMode>,
-    pub(crate) policy: Option<GrantPolicy>,
-    pub(crate) tenant: Option<String>,
-    pub(crate) aud_tenant: Option<String>,
-    pub(crate) aud_sub: Option<String>,
+    options: VerifierOptions,
+    carried: CarriedValues,
+    clock_tolerance: Option<Duration>,
+    max_lifetime: Option<Duration>,
+}
+
+/// `Carried`, kept `Clone` and `Debug` for the builder.
+#[derive(Clone, Debug, Default)]
+struct CarriedValues {
+    issuer_keys: Vec<Option<KeySet>>,
+    policy: Option<GrantPolicy>,
+}
+
+/// Algorithms by their JSON names (`Alg::name`, which `algorithms` parses back).
+fn names(algorithms: impl IntoIterator<Item = Alg>) -> Vec<String> {
+    algorithms
+        .into_iter()
+        .map(|a| a.name().to_owned())
+        .collect()
 }
 
 impl VerifierBuilder {
@@ -156,27 +156,20 @@ impl VerifierBuilder {
     /// grant's `aud` must equal it). Same as [`Verifier::builder`].
     pub fn new(audience: impl Into<String>) -> VerifierBuilder {
         VerifierBuilder {
-            audience: audience.into(),
-            issuers: Vec::new(),
-            resources: None,
-            require_resource: None,
-            algorithms: None,
+            options: VerifierOptions {
+                audience: audience.into(),
+                ..VerifierOptions::default()
+            },
+            carried: CarriedValues::default(),
             clock_tolerance: None,
             max_lifetime: None,
-            max_token_bytes: None,
-            replay: None,
-            allow_authorization_details: None,
-            scope_request: None,
-            policy: None,
-            tenant: None,
-            aud_tenant: None,
-            aud_sub: None,
         }
     }
 
     /// Trust one more IdP (JSON: an entry of `issuers`; at least one is required).
     pub fn issuer(mut self, issuer: TrustedIssuer) -> VerifierBuilder {
-        self.issuers.push(issuer);
+        self.options.issuers.push(issuer.options);
+        self.carried.issuer_keys.push(issuer.keys);
         self
     }
 
@@ -186,7 +179,8 @@ impl VerifierBuilder {
         mut self,
         resources: impl IntoIterator<Item = S>,
     ) -> VerifierBuilder {
-        self.resources
+        self.options
+            .resources
             .get_or_insert_with(Vec::new)
             .extend(resources.into_iter().map(Into::into));
         self
@@ -195,14 +189,14 @@ impl VerifierBuilder {
     /// Whether a grant must name a registered resource (JSON: `requireResource`; default
     /// true, as EMA requires). `false` allows a verifier without `resources`.
     pub fn require_resource(mut self, required: bool) -> VerifierBuilder {
-        self.require_resource = Some(required);
+        self.options.require_resource = Some(required);
         self
     }
 
     /// The accepted signature algorithms (JSON: `algorithms`; default RS256, PS256, ES256,
     /// ES384, EdDSA). `none` and HMAC are not [`Alg`]s: they cannot be configured (R10).
     pub fn algorithms(mut self, algorithms: impl IntoIterator<Item = Alg>) -> VerifierBuilder {
-        self.algorithms = Some(algorithms.into_iter().collect());
+        self.options.algorithms = Some(names(algorithms));
         self
     }
 
@@ -223,61 +217,80 @@ impl VerifierBuilder {
     /// The largest grant accepted, in bytes (JSON: `maxTokenBytes`; default 16384, from 256
     /// to 1 MiB).
     pub fn max_token_bytes(mut self, bytes: usize) -> VerifierBuilder {
-        self.max_token_bytes = Some(u64::try_from(bytes).unwrap_or(u64::MAX));
+        self.options.max_token_bytes = Some(u64::try_from(bytes).unwrap_or(u64::MAX));
         self
     }
 
     /// What a second presentation of a grant gets (JSON: `replay`; default
     /// [`ReplayMode::SingleUse`]).
     pub fn replay(mut self, mode: ReplayMode) -> VerifierBuilder {
-        self.replay = Some(mode);
+        self.options.replay = Some(mode.as_str().to_owned());
         self
     }
 
     /// R36: accept grants carrying `authorization_details` (JSON:
     /// `allowAuthorizationDetails`; default false: refused).
     pub fn allow_authorization_details(mut self, allow: bool) -> VerifierBuilder {
-        self.allow_authorization_details = Some(allow);
+        self.options.allow_authorization_details = Some(allow);
         self
     }
 
     /// R35: requested scopes outside the grant (JSON: `scopeRequest`; default
     /// [`ScopeRequestMode::Strict`]).
     pub fn scope_request(mut self, mode: ScopeRequestMode) -> VerifierBuilder {
-        self.scope_request = Some(mode);
+        self.options.scope_request = Some(mode.as_str().to_owned());
         self
     }
 
     /// The enterprise policy (JSON: `policy`); build it with [`GrantPolicy::from_value`].
     pub fn policy(mut self, policy: GrantPolicy) -> VerifierBuilder {
-        self.policy = Some(policy);
+        self.carried.policy = Some(policy);
         self
     }
 
     /// R18a: this authorization server's own tenant (JSON: `tenant`).
     pub fn tenant(mut self, tenant: impl Into<String>) -> VerifierBuilder {
-        self.tenant = Some(tenant.into());
+        self.options.tenant = Some(tenant.into());
         self
     }
 
     /// The grant's `aud_tenant` must be present and equal (JSON: `audTenant`; else
     /// ERR_TENANT).
     pub fn aud_tenant(mut self, aud_tenant: impl Into<String>) -> VerifierBuilder {
-        self.aud_tenant = Some(aud_tenant.into());
+        self.options.aud_tenant = Some(aud_tenant.into());
         self
     }
 
     /// The grant's `aud_sub` must be present and equal (JSON: `audSub`; else ERR_AUDIENCE).
     pub fn aud_sub(mut self, aud_sub: impl Into<String>) -> VerifierBuilder {
-        self.aud_sub = Some(aud_sub.into());
+        self.options.aud_sub = Some(aud_sub.into());
         self
     }
 
     /// Validate and build. ERR_CONFIG, with the message the same JSON document would get,
     /// when the configuration is inconsistent (no issuer, an issuer with no or two key
     /// sources, an algorithm outside the global list, no resources while they are required, a
-    /// duration out of bounds or not whole seconds, …).
-    pub fn build(self) -> Result<Verifier, Error> {
-        Config::validate(self).map(Verifier::from_config)
+    /// duration out of bounds, …), or when a duration is not whole seconds (the JSON takes
+    /// integers; a fraction is refused rather than rounded).
+    pub fn build(mut self) -> Result<Verifier, Error> {
+        self.options.clock_tolerance_sec =
+            whole_seconds(self.clock_tolerance, "clockToleranceSec")?;
+        self.options.max_lifetime_sec = whole_seconds(self.max_lifetime, "maxLifetimeSec")?;
+        let carried = Carried {
+            issuer_keys: self.carried.issuer_keys,
+            policy: self.carried.policy,
+        };
+        Config::validate(self.options, carried).map(Verifier::from_config)
+    }
+}
+
+/// A duration as the JSON's whole seconds (`name` is the JSON member, for the message).
+fn whole_seconds(duration: Option<Duration>, name: &str) -> Result<Option<u64>, Error> {
+    match duration {
+        Some(d) if d.subsec_nanos() != 0 => Err(Error::config(format!(
+            "{name} must be a whole number of seconds"
+        ))),
+        Some(d) => Ok(Some(d.as_secs())),
+        None => Ok(None),
     }
 }

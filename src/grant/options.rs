@@ -3,13 +3,11 @@
 
 use crate::error::KeySource;
 use crate::error::{Error, quote};
-use crate::grant::builder::{TrustedIssuer, VerifierBuilder};
 use crate::jose::crypto::Alg;
 use crate::jose::jwk::{KeySet, KeySlot};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::Value;
-use std::time::Duration;
 
 pub const DEFAULT_CLOCK_TOLERANCE_SEC: u64 = 60;
 pub const DEFAULT_MAX_LIFETIME_SEC: u64 = 300;
@@ -155,6 +153,16 @@ pub enum ScopeRequestMode {
     Intersect,
 }
 
+impl ScopeRequestMode {
+    /// The JSON/JS spelling: `"strict"` or `"intersect"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeRequestMode::Strict => "strict",
+            ScopeRequestMode::Intersect => "intersect",
+        }
+    }
+}
+
 /// R54: the Subject Identifier format (RFC 9493) an issuer's grants must carry in `sub_id`
 /// (JSON: `requireSubId`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +170,26 @@ pub enum SubIdFormat {
     /// `saml-nameid`, from one of the issuer's associated SAML issuers (`sub_id_issuers`, R55).
     /// (JSON: `'saml-nameid'`.)
     SamlNameId,
+}
+
+impl SubIdFormat {
+    /// The JSON/JS spelling: `"saml-nameid"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubIdFormat::SamlNameId => crate::grant::claims::SAML_NAMEID,
+        }
+    }
+}
+
+/// What the builder (src/grant/builder.rs) hands `Config::validate` beside the options
+/// document it wrote: the values a JSON document cannot carry, already parsed. Empty on the
+/// JSON path.
+#[derive(Default)]
+pub(crate) struct Carried {
+    /// Per issuer, in order: its parsed key set (`TrustedIssuer::keys`), a key source like
+    /// `jwks`.
+    pub issuer_keys: Vec<Option<KeySet>>,
+    pub policy: Option<crate::grant::policy::GrantPolicy>,
 }
 
 #[derive(Clone)]
@@ -203,9 +231,8 @@ pub struct Config {
 }
 
 fn parse_algs(list: &[String], at: &str) -> Result<Vec<Alg>, Error> {
-    // R10: none and HMAC are not representable; say so plainly. An empty list is
-    // `Config::validate`'s to refuse (the builder can give one too).
-    crate::jose::jwt::parse_alg_list(list, None, &|name| {
+    // R10: none and HMAC are not representable; say so plainly.
+    crate::jose::jwt::parse_alg_list(list, Some(&format!("{at} must not be empty")), &|name| {
         format!(
             "{at}: {name} is not an accepted algorithm (use RS256/384/512, PS256/384/512, ES256, ES384, EdDSA or Ed25519)"
         )
@@ -222,139 +249,23 @@ fn bounded(value: Option<u64>, default: u64, min: u64, max: u64, name: &str) -> 
     Ok(v)
 }
 
-impl VerifierBuilder {
-    /// The JSON document's typed form: what only a string or a JSON value can get wrong
-    /// (an algorithm name, a `replay` or `scopeRequest` spelling, a JWK Set, a policy
-    /// document) is refused here; every other check is `Config::validate`'s, shared with the
-    /// builder.
-    pub(crate) fn from_options(o: VerifierOptions) -> Result<VerifierBuilder, Error> {
-        let algorithms = o
-            .algorithms
-            .as_deref()
-            .map(|list| parse_algs(list, "algorithms"))
-            .transpose()?;
-        let mut issuers = Vec::with_capacity(o.issuers.len());
-        for (i, io) in o.issuers.into_iter().enumerate() {
-            let at = format!("issuers[{i}]");
-            let keys = match &io.jwks {
-                Some(jwks) => Some(KeySet::parse(jwks, &format!("{at}.jwks"))?),
-                None => None,
-            };
-            let algorithms = io
-                .algorithms
-                .as_deref()
-                .map(|list| parse_algs(list, &format!("{at}.algorithms")))
-                .transpose()?;
-            let required_sub_id = match io.require_sub_id.as_deref() {
-                None => None,
-                Some(crate::grant::claims::SAML_NAMEID) => Some(SubIdFormat::SamlNameId),
-                Some(other) => {
-                    return Err(Error::config(format!(
-                        "{at}.requireSubId must be 'saml-nameid', not {}",
-                        quote(other)
-                    )));
-                }
-            };
-            issuers.push(TrustedIssuer {
-                issuer: io.issuer,
-                keys,
-                jwks_uri: io.jwks_uri,
-                discover: io.discover.unwrap_or(false),
-                algorithms,
-                tenant: io.tenant,
-                sub_id_issuers: io.sub_id_issuers.unwrap_or_default(),
-                required_sub_id,
-            });
-        }
-        let replay = match o.replay.as_deref() {
-            None => None,
-            Some("single-use") => Some(ReplayMode::SingleUse),
-            Some("reusable") => Some(ReplayMode::Reusable),
-            Some(other) => {
-                return Err(Error::config(format!(
-                    "replay must be 'single-use' or 'reusable', not {}",
-                    quote(other)
-                )));
-            }
-        };
-        let policy = o
-            .policy
-            .as_ref()
-            .map(crate::grant::policy::GrantPolicy::from_value)
-            .transpose()?;
-        let scope_request = match o.scope_request.as_deref() {
-            None => None,
-            Some("strict") => Some(ScopeRequestMode::Strict),
-            Some("intersect") => Some(ScopeRequestMode::Intersect),
-            Some(other) => {
-                return Err(Error::config(format!(
-                    "scopeRequest must be 'strict' or 'intersect', not {}",
-                    quote(other)
-                )));
-            }
-        };
-        Ok(VerifierBuilder {
-            audience: o.audience,
-            issuers,
-            resources: o.resources,
-            require_resource: o.require_resource,
-            algorithms,
-            clock_tolerance: o.clock_tolerance_sec.map(Duration::from_secs),
-            max_lifetime: o.max_lifetime_sec.map(Duration::from_secs),
-            max_token_bytes: o.max_token_bytes,
-            replay,
-            allow_authorization_details: o.allow_authorization_details,
-            scope_request,
-            policy,
-            tenant: o.tenant,
-            aud_tenant: o.aud_tenant,
-            aud_sub: o.aud_sub,
-        })
-    }
-}
-
-/// A duration option in whole seconds, bounded (`name` is its JSON name).
-fn bounded_secs(
-    value: Option<Duration>,
-    default: u64,
-    min: u64,
-    max: u64,
-    name: &str,
-) -> Result<u64, Error> {
-    let secs = match value {
-        // Only the builder can express a fraction of a second; the JSON takes integers.
-        Some(d) if d.subsec_nanos() != 0 => {
-            return Err(Error::config(format!(
-                "{name} must be a whole number of seconds, not {d:?}"
-            )));
-        }
-        Some(d) => Some(d.as_secs()),
-        None => None,
-    };
-    bounded(secs, default, min, max, name)
-}
-
 impl Config {
-    /// The JSON path: [`VerifierOptions`] → its typed form → [`Config::validate`].
+    /// The JSON path.
     pub fn from_options(o: VerifierOptions) -> Result<Config, Error> {
-        Config::validate(VerifierBuilder::from_options(o)?)
+        Config::validate(o, Carried::default())
     }
 
     /// Every check of a verifier configuration, for the JSON document and the builder alike
-    /// (one function, so the two cannot drift apart): the same `Config`, the same ERR_CONFIG
-    /// messages (they name the JSON members, `issuers[0].tenant`, which the builder's rustdoc
-    /// maps to its methods).
-    pub fn validate(o: VerifierBuilder) -> Result<Config, Error> {
+    /// (the builder writes the document a JSON user would, plus `carried`): one function, so
+    /// the two cannot drift apart, and the same ERR_CONFIG messages in the same order.
+    pub(crate) fn validate(o: VerifierOptions, mut carried: Carried) -> Result<Config, Error> {
         if o.audience.is_empty() {
             return Err(Error::config(
                 "audience must be this authorization server's issuer identifier",
             ));
         }
-        let algorithms = match o.algorithms {
-            Some(list) if list.is_empty() => {
-                return Err(Error::config("algorithms must not be empty"));
-            }
-            Some(list) => list,
+        let algorithms = match &o.algorithms {
+            Some(list) => parse_algs(list, "algorithms")?,
             None => Alg::DEFAULT_ALLOWED.to_vec(),
         };
         if o.issuers.is_empty() {
@@ -401,19 +312,24 @@ impl Config {
             if issuers.iter().any(|c| c.issuer == io.issuer) {
                 return Err(Error::config(format!("{at}.issuer is listed twice")));
             }
-            let sources = usize::from(io.keys.is_some())
+            let keys = match &io.jwks {
+                Some(jwks) => Some(KeySet::parse(jwks, &format!("{at}.jwks"))?),
+                None => None,
+            };
+            let carried_keys = carried.issuer_keys.get_mut(i).and_then(Option::take);
+            let discover = io.discover.unwrap_or(false);
+            let sources = usize::from(keys.is_some())
+                + usize::from(carried_keys.is_some())
                 + usize::from(io.jwks_uri.is_some())
-                + usize::from(io.discover);
+                + usize::from(discover);
             if sources != 1 {
                 return Err(Error::config(format!(
                     "{at} needs exactly one of jwks, jwksUri or discover: true"
                 )));
             }
-            let issuer_algs = match io.algorithms {
-                Some(own) if own.is_empty() => {
-                    return Err(Error::config(format!("{at}.algorithms must not be empty")));
-                }
-                Some(own) => {
+            let issuer_algs = match &io.algorithms {
+                Some(list) => {
+                    let own = parse_algs(list, &format!("{at}.algorithms"))?;
                     if let Some(outside) = own.iter().find(|a| !algorithms.contains(a)) {
                         return Err(Error::config(format!(
                             "{at}.algorithms: {} is not in the global algorithms",
@@ -429,22 +345,28 @@ impl Config {
             {
                 return Err(Error::config(format!("{at}.tenant must not be empty")));
             }
-            let sub_id_issuers = io.sub_id_issuers;
+            let sub_id_issuers = io.sub_id_issuers.unwrap_or_default();
             if sub_id_issuers.iter().any(String::is_empty) {
                 return Err(Error::config(format!(
                     "{at}.subIdIssuers must not hold an empty string"
                 )));
             }
-            let require_sub_id = match io.required_sub_id {
+            let require_sub_id = match io.require_sub_id.as_deref() {
                 None => false,
-                Some(SubIdFormat::SamlNameId) if !sub_id_issuers.is_empty() => true,
-                Some(SubIdFormat::SamlNameId) => {
+                Some(crate::grant::claims::SAML_NAMEID) if !sub_id_issuers.is_empty() => true,
+                Some(crate::grant::claims::SAML_NAMEID) => {
                     return Err(Error::config(format!(
                         "{at}.requireSubId needs subIdIssuers (the saml issuers associated with this issuer, R55)"
                     )));
                 }
+                Some(other) => {
+                    return Err(Error::config(format!(
+                        "{at}.requireSubId must be 'saml-nameid', not {}",
+                        quote(other)
+                    )));
+                }
             };
-            let keys = match io.keys {
+            let keys = match keys.or(carried_keys) {
                 Some(set) => KeySlot::inline(KeySource::Issuer, &io.issuer, set),
                 None => KeySlot::remote(KeySource::Issuer, &io.issuer),
             };
@@ -473,10 +395,37 @@ impl Config {
                 "resources must list the registered mcp server resources (or set requireResource: false)",
             ));
         }
+        let replay = match o.replay.as_deref() {
+            None | Some("single-use") => ReplayMode::SingleUse,
+            Some("reusable") => ReplayMode::Reusable,
+            Some(other) => {
+                return Err(Error::config(format!(
+                    "replay must be 'single-use' or 'reusable', not {}",
+                    quote(other)
+                )));
+            }
+        };
+        let policy = match carried.policy {
+            Some(policy) => Some(policy),
+            None => o
+                .policy
+                .as_ref()
+                .map(crate::grant::policy::GrantPolicy::from_value)
+                .transpose()?,
+        };
+        let intersect_requested_scopes = match o.scope_request.as_deref() {
+            None | Some("strict") => false,
+            Some("intersect") => true,
+            Some(other) => {
+                return Err(Error::config(format!(
+                    "scopeRequest must be 'strict' or 'intersect', not {}",
+                    quote(other)
+                )));
+            }
+        };
         Ok(Config {
-            policy: o.policy,
-            intersect_requested_scopes: o.scope_request.unwrap_or_default()
-                == ScopeRequestMode::Intersect,
+            policy,
+            intersect_requested_scopes,
             tenant: o.tenant,
             aud_tenant: o.aud_tenant,
             aud_sub: o.aud_sub,
@@ -485,15 +434,15 @@ impl Config {
             resources,
             require_resource,
             algorithms,
-            clock_tolerance: bounded_secs(
-                o.clock_tolerance,
+            clock_tolerance: bounded(
+                o.clock_tolerance_sec,
                 DEFAULT_CLOCK_TOLERANCE_SEC,
                 0,
                 MAX_CLOCK_TOLERANCE_SEC,
                 "clockToleranceSec",
             )? as f64,
-            max_lifetime: bounded_secs(
-                o.max_lifetime,
+            max_lifetime: bounded(
+                o.max_lifetime_sec,
                 DEFAULT_MAX_LIFETIME_SEC,
                 1,
                 MAX_MAX_LIFETIME_SEC,
@@ -506,7 +455,7 @@ impl Config {
                 MAX_MAX_TOKEN_BYTES,
                 "maxTokenBytes",
             )? as usize,
-            replay: o.replay.unwrap_or_default(),
+            replay,
             allow_authorization_details: o.allow_authorization_details.unwrap_or(false),
         })
     }

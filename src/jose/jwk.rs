@@ -229,6 +229,17 @@ pub struct KeySet {
     set_aside: Arc<[SetAside]>,
 }
 
+/// The usable keys' `kid`s and how many keys were set aside (no key material).
+impl std::fmt::Debug for KeySet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kids: Vec<Option<&str>> = self.keys.iter().map(Jwk::kid).collect();
+        f.debug_struct("KeySet")
+            .field("kids", &kids)
+            .field("set_aside", &self.set_aside.len())
+            .finish()
+    }
+}
+
 /// How `KeySet::candidates` failed.
 enum Lookup {
     /// The token's `kid` is not in the set (possibly a rotation), or no key fits `alg`.
@@ -610,9 +621,7 @@ mod tests {
     fn a_set_with_only_unusable_keys_is_refused() {
         for m in PRIVATE_MEMBERS {
             let k = with(ec_key(), m, json!("AAAA"));
-            let e = KeySet::parse(&json!({"keys":[k]}), "jwks")
-                .err()
-                .expect("refused");
+            let e = KeySet::parse(&json!({"keys":[k]}), "jwks").expect_err("refused");
             assert_eq!(e.code(), ErrorCode::Config, "{m}");
             assert!(e.message().contains("no usable key"), "{}", e.message());
         }
@@ -678,16 +687,13 @@ mod tests {
             "y",
             json!("x_FEzRu8m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"),
         );
-        let e = KeySet::parse(&json!({"keys":[bad]}), "jwks")
-            .err()
-            .expect("refused");
+        let e = KeySet::parse(&json!({"keys":[bad]}), "jwks").expect_err("refused");
         assert!(e.message().contains("not a point"), "{}", e.message());
         let e = KeySet::parse(
             &json!({"keys":[with(ec_key(), "alg", json!("RS256"))]}),
             "jwks",
         )
-        .err()
-        .expect("alg of another family");
+        .expect_err("alg of another family");
         assert!(
             e.message().contains("does not match kty"),
             "{}",
