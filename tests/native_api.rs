@@ -628,3 +628,39 @@ fn the_verifier_and_its_builder_are_send_and_sync() {
     send_sync::<VerifierBuilder>();
     send_sync::<TrustedIssuer>();
 }
+
+// The resource server's verifier rotates the same way: `set_jwks` through `&self` on an `Arc`.
+#[test]
+fn access_token_keys_rotate_under_an_arc() {
+    use idjag::server::{AccessTokenIssuer, AccessTokenVerifier, SigningKey};
+    let mut idp = idp("k1");
+    let grant = builder(&idp)
+        .build()
+        .unwrap()
+        .verify(&mint(&mut idp, |_| {}), &ctx())
+        .unwrap();
+    let as_key = |kid: &str| SigningKey::generate(Alg::ES256, Some(kid.into())).unwrap();
+    let old_as = AccessTokenIssuer::new(AS, as_key("at-old"), 300).unwrap();
+    let new_as = AccessTokenIssuer::new(AS, as_key("at-new"), 300).unwrap();
+    let (old_at, new_at) = (
+        old_as.mint(&grant, NOW).unwrap().access_token,
+        new_as.mint(&grant, NOW).unwrap().access_token,
+    );
+    let rs = Arc::new(AccessTokenVerifier::new(AS, MCP, &old_as.jwks(), None, 60).unwrap());
+    assert!(rs.verify(&old_at, NOW + 1.0, &[]).is_ok());
+    assert_eq!(
+        code(rs.verify(&new_at, NOW + 1.0, &[])),
+        Some(ErrorCode::Key)
+    );
+    let rotator = {
+        let rs = Arc::clone(&rs);
+        let jwks = new_as.jwks();
+        std::thread::spawn(move || rs.set_jwks(&jwks))
+    };
+    rotator.join().expect("no panic").expect("installed");
+    assert!(rs.verify(&new_at, NOW + 1.0, &[]).is_ok());
+    assert_eq!(
+        code(rs.verify(&old_at, NOW + 1.0, &[])),
+        Some(ErrorCode::Key)
+    );
+}
