@@ -131,16 +131,9 @@ impl TrustedIssuer {
 #[derive(Clone, Debug)]
 pub struct VerifierBuilder {
     options: VerifierOptions,
-    carried: CarriedValues,
+    carried: Carried,
     clock_tolerance: Option<Duration>,
     max_lifetime: Option<Duration>,
-}
-
-/// `Carried`, kept `Clone` and `Debug` for the builder.
-#[derive(Clone, Debug, Default)]
-struct CarriedValues {
-    issuer_keys: Vec<Option<KeySet>>,
-    policy: Option<GrantPolicy>,
 }
 
 /// Algorithms by their JSON names (`Alg::name`, which `algorithms` parses back).
@@ -160,7 +153,7 @@ impl VerifierBuilder {
                 audience: audience.into(),
                 ..VerifierOptions::default()
             },
-            carried: CarriedValues::default(),
+            carried: Carried::default(),
             clock_tolerance: None,
             max_lifetime: None,
         }
@@ -276,11 +269,7 @@ impl VerifierBuilder {
         self.options.clock_tolerance_sec =
             whole_seconds(self.clock_tolerance, "clockToleranceSec")?;
         self.options.max_lifetime_sec = whole_seconds(self.max_lifetime, "maxLifetimeSec")?;
-        let carried = Carried {
-            issuer_keys: self.carried.issuer_keys,
-            policy: self.carried.policy,
-        };
-        Config::validate(self.options, carried).map(Verifier::from_config)
+        Config::validate(self.options, self.carried).map(Verifier::from_config)
     }
 }
 

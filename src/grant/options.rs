@@ -184,7 +184,7 @@ impl SubIdFormat {
 /// What the builder (src/grant/builder.rs) hands `Config::validate` beside the options
 /// document it wrote: the values a JSON document cannot carry, already parsed. Empty on the
 /// JSON path.
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Carried {
     /// Per issuer, in order: its parsed key set (`TrustedIssuer::keys`), a key source like
     /// `jwks`.
