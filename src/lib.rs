@@ -12,16 +12,18 @@
 //! ```
 //! # #[cfg(feature = "signing")] {
 //! use idjag::testing::{MintParams, TestIssuer};
-//! use idjag::{ErrorCode, Verifier, VerifierOptions, VerifyContext};
+//! use idjag::{ErrorCode, KeySet, ReplayMode, TrustedIssuer, Verifier, VerifyContext};
+//! use std::time::Duration;
 //!
 //! // A test IdP (feature `signing`); in production its keys come from its jwks_uri.
 //! let mut idp = TestIssuer::new("https://idp.example.com", None, None, None)?;
-//! let options = serde_json::json!({
-//!     "audience": "https://as.example.com",                     // this authorization server
-//!     "issuers": [{ "issuer": "https://idp.example.com", "jwks": idp.jwks() }],
-//!     "resources": ["https://mcp.example.com/mcp"],             // the MCP servers it serves
-//! });
-//! let verifier = Verifier::new(VerifierOptions::from_value(options)?)?;
+//! let idp_keys = KeySet::parse(&idp.jwks(), "idp jwks")?;
+//! let verifier = Verifier::builder("https://as.example.com") // this authorization server
+//!     .issuer(TrustedIssuer::new("https://idp.example.com").keys(idp_keys))
+//!     .resources(["https://mcp.example.com/mcp"]) // the MCP servers it serves
+//!     .replay(ReplayMode::SingleUse) // the default (R29), said out loud
+//!     .clock_tolerance(Duration::from_secs(30))
+//!     .build()?;
 //!
 //! let now = 1_767_225_600.0; // seconds since the epoch: your clock, never a default
 //! let grant = idp.mint(&MintParams {
@@ -41,6 +43,11 @@
 //! # }
 //! # Ok::<(), idjag::Error>(())
 //! ```
+//!
+//! The builder ([`VerifierBuilder`]) takes typed values; the JSON options document of the JS API
+//! works natively too ([`VerifierOptions::from_json`], [`Verifier::new`]), and both go through
+//! the same validation. Keys rotate through `&self` ([`Verifier::set_issuer_keys`]), so a
+//! verifier shared in an `Arc` needs no lock of yours.
 #![cfg_attr(
     test,
     allow(
@@ -62,7 +69,10 @@ mod options_de;
 
 pub use error::{Error, ErrorCode, KeySource, KeysNeeded, KeysNeededReason, OAuthError};
 pub use fetch_policy::url_problem;
-pub use grant::options::{IssuerOptions, ReplayMode, VerifierOptions};
+pub use grant::builder::{TrustedIssuer, VerifierBuilder};
+pub use grant::options::{
+    IssuerOptions, ReplayMode, ScopeRequestMode, SubIdFormat, VerifierOptions,
+};
 pub use grant::policy::{DroppedScope, Effect, GrantPolicy, PolicyDecision, PolicyInput, Rule};
 pub use grant::replay::{Consumed, MemoryReplayStore, ReplayOutcome, ReplayStore};
 pub use grant::verify::{ID_JAG_TYP, VerifiedGrant, Verifier, VerifyContext};

@@ -2,6 +2,7 @@
 //! pipeline, the single-use (`jti`) store, and `inspect` (what a grant says and what is wrong
 //! with it, without keys).
 
+pub(crate) mod builder;
 pub(crate) mod claims;
 pub(crate) mod inspect;
 pub(crate) mod options;

@@ -120,21 +120,76 @@ impl VerifierOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a second presentation of the same grant gets (JSON: `replay`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ReplayMode {
-    /// R29 (EMA): each (iss, jti) accepted once.
+    /// R29 (EMA): each (iss, jti) accepted once; a second presentation is ERR_REPLAY.
+    /// The default. (JSON: `'single-use'`.)
+    #[default]
     SingleUse,
-    /// JAG §4.4.3: the client may re-present the grant until it expires.
+    /// JAG §4.4.3: the client may re-present the grant until it expires. (JSON: `'reusable'`.)
     Reusable,
 }
 
 impl ReplayMode {
+    /// The JSON/JS spelling: `"single-use"` or `"reusable"`.
     pub fn as_str(self) -> &'static str {
         match self {
             ReplayMode::SingleUse => "single-use",
             ReplayMode::Reusable => "reusable",
         }
     }
+}
+
+/// R35: what happens to the scopes a token request asks for that the grant does not carry
+/// (JSON: `scopeRequest`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScopeRequestMode {
+    /// A requested scope outside the grant refuses the request with ERR_SCOPE. The default.
+    /// (JSON: `'strict'`.)
+    #[default]
+    Strict,
+    /// Granted = requested ∩ grant; the rest is dropped (RFC 6749 §3.3). (JSON: `'intersect'`.)
+    Intersect,
+}
+
+impl ScopeRequestMode {
+    /// The JSON/JS spelling: `"strict"` or `"intersect"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeRequestMode::Strict => "strict",
+            ScopeRequestMode::Intersect => "intersect",
+        }
+    }
+}
+
+/// R54: the Subject Identifier format (RFC 9493) an issuer's grants must carry in `sub_id`
+/// (JSON: `requireSubId`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubIdFormat {
+    /// `saml-nameid`, from one of the issuer's associated SAML issuers (`sub_id_issuers`, R55).
+    /// (JSON: `'saml-nameid'`.)
+    SamlNameId,
+}
+
+impl SubIdFormat {
+    /// The JSON/JS spelling: `"saml-nameid"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubIdFormat::SamlNameId => crate::grant::claims::SAML_NAMEID,
+        }
+    }
+}
+
+/// What the builder (src/grant/builder.rs) hands `Config::validate` beside the options
+/// document it wrote: the values a JSON document cannot carry, already parsed. Empty on the
+/// JSON path.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Carried {
+    /// Per issuer, in order: its parsed key set (`TrustedIssuer::keys`), a key source like
+    /// `jwks`.
+    pub issuer_keys: Vec<Option<KeySet>>,
+    pub policy: Option<crate::grant::policy::GrantPolicy>,
 }
 
 #[derive(Clone)]
@@ -195,7 +250,15 @@ fn bounded(value: Option<u64>, default: u64, min: u64, max: u64, name: &str) -> 
 }
 
 impl Config {
+    /// The JSON path.
     pub fn from_options(o: VerifierOptions) -> Result<Config, Error> {
+        Config::validate(o, Carried::default())
+    }
+
+    /// Every check of a verifier configuration, for the JSON document and the builder alike
+    /// (the builder writes the document a JSON user would, plus `carried`): one function, so
+    /// the two cannot drift apart, and the same ERR_CONFIG messages in the same order.
+    pub(crate) fn validate(o: VerifierOptions, mut carried: Carried) -> Result<Config, Error> {
         if o.audience.is_empty() {
             return Err(Error::config(
                 "audience must be this authorization server's issuer identifier",
@@ -253,8 +316,10 @@ impl Config {
                 Some(jwks) => Some(KeySet::parse(jwks, &format!("{at}.jwks"))?),
                 None => None,
             };
+            let carried_keys = carried.issuer_keys.get_mut(i).and_then(Option::take);
             let discover = io.discover.unwrap_or(false);
             let sources = usize::from(keys.is_some())
+                + usize::from(carried_keys.is_some())
                 + usize::from(io.jwks_uri.is_some())
                 + usize::from(discover);
             if sources != 1 {
@@ -301,7 +366,7 @@ impl Config {
                     )));
                 }
             };
-            let keys = match keys {
+            let keys = match keys.or(carried_keys) {
                 Some(set) => KeySlot::inline(KeySource::Issuer, &io.issuer, set),
                 None => KeySlot::remote(KeySource::Issuer, &io.issuer),
             };
@@ -340,11 +405,14 @@ impl Config {
                 )));
             }
         };
-        let policy = o
-            .policy
-            .as_ref()
-            .map(crate::grant::policy::GrantPolicy::parse)
-            .transpose()?;
+        let policy = match carried.policy {
+            Some(policy) => Some(policy),
+            None => o
+                .policy
+                .as_ref()
+                .map(crate::grant::policy::GrantPolicy::from_value)
+                .transpose()?,
+        };
         let intersect_requested_scopes = match o.scope_request.as_deref() {
             None | Some("strict") => false,
             Some("intersect") => true,

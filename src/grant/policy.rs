@@ -223,8 +223,10 @@ fn parse_rule(v: &Value, i: usize) -> Result<Rule, Error> {
 }
 
 impl GrantPolicy {
-    /// Validate a policy document; every error names the path of the bad field.
-    pub fn parse(doc: &Value) -> Result<GrantPolicy, Error> {
+    /// Validate a policy document (the JSON `policy` of the options, shown in this module's
+    /// documentation); every ERR_CONFIG names the path of the bad field
+    /// (`policy.rules[2].effect`). Give the result to [`crate::VerifierBuilder::policy`].
+    pub fn from_value(doc: &Value) -> Result<GrantPolicy, Error> {
         let Value::Object(doc) = doc else {
             return Err(cfg_err("policy", "must be an object"));
         };
@@ -260,6 +262,11 @@ impl GrantPolicy {
             roles_claim,
             rules,
         })
+    }
+
+    /// The same as [`GrantPolicy::from_value`] (its earlier name).
+    pub fn parse(doc: &Value) -> Result<GrantPolicy, Error> {
+        GrantPolicy::from_value(doc)
     }
 
     /// Deny overrides allow. Errors: ERR_POLICY when no allow rule matches or a

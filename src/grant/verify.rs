@@ -5,6 +5,7 @@
 //! built-in store — only after everything else passed (R29).
 
 use crate::error::{Error, ErrorCode, quote};
+use crate::grant::builder::VerifierBuilder;
 use crate::grant::claims::{IdJagClaims, parse_scope};
 use crate::grant::options::IssuerConfig;
 use crate::grant::options::{Config, ReplayMode, VerifierOptions};
@@ -110,23 +111,41 @@ pub struct Verifier {
 }
 
 impl Verifier {
+    /// A verifier from the JSON options document of the JS contract
+    /// ([`VerifierOptions::from_value`]). Natively, [`Verifier::builder`] takes typed values.
+    /// ERR_CONFIG when the options are inconsistent.
     pub fn new(options: VerifierOptions) -> Result<Verifier, Error> {
-        let config = Config::from_options(options)?;
-        Ok(Verifier {
-            config,
-            replay_store: Mutex::new(MemoryReplayStore::default()),
-        })
+        Config::from_options(options).map(Verifier::from_config)
     }
 
-    /// Replace an issuer's keys (e.g. after the JS layer fetched its `jwksUri`).
-    pub fn set_issuer_jwks(&mut self, issuer: &str, jwks: &Value) -> Result<(), Error> {
+    /// Configure a verifier with typed values, for the authorization server whose issuer
+    /// identifier is `audience`; see [`VerifierBuilder`] for an example.
+    pub fn builder(audience: impl Into<String>) -> VerifierBuilder {
+        VerifierBuilder::new(audience)
+    }
+
+    pub(crate) fn from_config(config: Config) -> Verifier {
+        Verifier {
+            config,
+            replay_store: Mutex::new(MemoryReplayStore::default()),
+        }
+    }
+
+    /// Replace an issuer's keys with a JWK Set document (e.g. after the JS layer fetched its
+    /// `jwksUri`); usable until replaced. Takes `&self`: see [`Verifier::set_issuer_keys`].
+    pub fn set_issuer_jwks(&self, issuer: &str, jwks: &Value) -> Result<(), Error> {
         self.set_issuer_keys(issuer, KeySet::parse(jwks, "jwks")?, None)
     }
 
     /// Install an issuer's parsed keys, usable until `fresh_until` (seconds since the
     /// epoch; `None`: until replaced). Past it, `check` answers `KeysNeeded` (Expired).
+    ///
+    /// Takes `&self`: a verifier shared in an `Arc` rotates keys while other threads verify,
+    /// with no lock of the caller's. A verification in flight finishes with the set it
+    /// started with; every later one sees the new set. ERR_CONFIG when `issuer` is not a
+    /// configured issuer.
     pub fn set_issuer_keys(
-        &mut self,
+        &self,
         issuer: &str,
         keys: KeySet,
         fresh_until: Option<f64>,
@@ -134,7 +153,7 @@ impl Verifier {
         let entry = self
             .config
             .issuers
-            .iter_mut()
+            .iter()
             .find(|i| i.issuer == issuer)
             .ok_or_else(|| {
                 Error::config(format!("{} is not a configured issuer", quote(issuer)))

@@ -17,7 +17,7 @@ use crate::jose::jws::decode_b64url;
 use jsonwebtoken::DecodingKey;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 /// Most keys accepted in one JWK Set.
 pub const MAX_KEYS: usize = 100;
@@ -237,6 +237,17 @@ pub struct KeySet {
     set_aside: Arc<[SetAside]>,
 }
 
+/// The usable keys' `kid`s and how many keys were set aside (no key material).
+impl std::fmt::Debug for KeySet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kids: Vec<Option<&str>> = self.keys.iter().map(Jwk::kid).collect();
+        f.debug_struct("KeySet")
+            .field("kids", &kids)
+            .field("set_aside", &self.set_aside.len())
+            .finish()
+    }
+}
+
 /// How `KeySet::candidates` failed.
 enum Lookup {
     /// The token's `kid` is not in the set (possibly a rotation), or no key fits `alg`.
@@ -420,16 +431,38 @@ impl KeySet {
 /// inline and imported sets get some room for comments-free pretty printing).
 pub const MAX_JWKS_BYTES: usize = 256 * 1024;
 
-/// One source's keys: inline (fixed) or remote (installed by the JS loader with how long
-/// they may be used before the loader must be asked again).
-#[derive(Clone)]
+/// One source's keys: inline (fixed) or remote (installed by the JS loader, or a native
+/// caller, with how long they may be used before the loader must be asked again).
+///
+/// The installed set is a snapshot behind a short-lived lock: a reader clones the `Arc` under
+/// the read lock and verifies without holding it, a writer swaps in a new snapshot. So keys
+/// rotate through `&self` (a verifier shared in an `Arc` needs no lock of its caller's), and a
+/// verification in flight finishes with the set it started with.
 pub struct KeySlot {
     source: KeySource,
     id: String,
-    keys: Option<KeySet>,
-    /// Seconds since the epoch; `None` for inline keys (never stale).
-    fresh_until: Option<f64>,
+    installed: RwLock<Arc<Installed>>,
     remote: bool,
+}
+
+/// One installed set and how long it may be used.
+#[derive(Default)]
+struct Installed {
+    keys: Option<KeySet>,
+    /// Seconds since the epoch; `None` for inline keys (never stale) or "until replaced".
+    fresh_until: Option<f64>,
+}
+
+impl Clone for KeySlot {
+    /// An independent slot holding the same snapshot (later installs do not cross over).
+    fn clone(&self) -> KeySlot {
+        KeySlot {
+            source: self.source,
+            id: self.id.clone(),
+            installed: RwLock::new(self.snapshot()),
+            remote: self.remote,
+        }
+    }
 }
 
 impl KeySlot {
@@ -437,8 +470,10 @@ impl KeySlot {
         KeySlot {
             source,
             id: id.to_owned(),
-            keys: Some(keys),
-            fresh_until: None,
+            installed: RwLock::new(Arc::new(Installed {
+                keys: Some(keys),
+                fresh_until: None,
+            })),
             remote: false,
         }
     }
@@ -448,8 +483,7 @@ impl KeySlot {
         KeySlot {
             source,
             id: id.to_owned(),
-            keys: None,
-            fresh_until: None,
+            installed: RwLock::new(Arc::default()),
             remote: true,
         }
     }
@@ -458,15 +492,39 @@ impl KeySlot {
         self.remote
     }
 
-    pub fn keys(&self) -> Option<&KeySet> {
-        self.keys.as_ref()
+    /// The current snapshot. The read lock is held only for the `Arc` clone. A poisoned lock
+    /// (a writer panicked: only an allocation failure could) still holds a whole snapshot,
+    /// since a write is a single assignment, so it is used rather than refused.
+    fn snapshot(&self) -> Arc<Installed> {
+        Arc::clone(
+            &self
+                .installed
+                .read()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+    }
+
+    /// The installed set, if any (a cheap clone of the current snapshot's set).
+    pub fn keys(&self) -> Option<KeySet> {
+        self.snapshot().keys.clone()
     }
 
     /// Install a set the loader vouches for until `fresh_until` (seconds since the epoch;
-    /// `None`: until replaced).
-    pub fn install(&mut self, keys: KeySet, fresh_until: Option<f64>) {
-        self.keys = Some(keys);
-        self.fresh_until = fresh_until;
+    /// `None`: until replaced). Verifications already holding the previous snapshot finish
+    /// with it; every later one sees the new set.
+    pub fn install(&self, keys: KeySet, fresh_until: Option<f64>) {
+        let next = Arc::new(Installed {
+            keys: Some(keys),
+            fresh_until,
+        });
+        // The old snapshot is dropped after the guard (its last reader may be elsewhere).
+        let _old = std::mem::replace(
+            &mut *self
+                .installed
+                .write()
+                .unwrap_or_else(PoisonError::into_inner),
+            next,
+        );
     }
 
     fn needed(&self, kid: Option<&str>, reason: KeysNeededReason, message: String) -> Error {
@@ -495,7 +553,8 @@ impl KeySlot {
         now: f64,
     ) -> Result<Vec<KeyVerifier>, Error> {
         let who = format!("{} {}", self.source.as_str(), quote(&self.id));
-        let Some(keys) = &self.keys else {
+        let installed = self.snapshot();
+        let Some(keys) = &installed.keys else {
             return Err(if self.remote {
                 self.needed(
                     kid,
@@ -507,7 +566,7 @@ impl KeySlot {
             });
         };
         if self.remote
-            && let Some(until) = self.fresh_until
+            && let Some(until) = installed.fresh_until
             && now.partial_cmp(&until) != Some(std::cmp::Ordering::Less)
         {
             return Err(self.needed(
@@ -573,9 +632,7 @@ mod tests {
     fn a_set_with_only_unusable_keys_is_refused() {
         for m in PRIVATE_MEMBERS {
             let k = with(ec_key(), m, json!("AAAA"));
-            let e = KeySet::parse(&json!({"keys":[k]}), "jwks")
-                .err()
-                .expect("refused");
+            let e = KeySet::parse(&json!({"keys":[k]}), "jwks").expect_err("refused");
             assert_eq!(e.code(), ErrorCode::Config, "{m}");
             assert!(e.message().contains("no usable key"), "{}", e.message());
         }
@@ -641,16 +698,13 @@ mod tests {
             "y",
             json!("x_FEzRu8m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"),
         );
-        let e = KeySet::parse(&json!({"keys":[bad]}), "jwks")
-            .err()
-            .expect("refused");
+        let e = KeySet::parse(&json!({"keys":[bad]}), "jwks").expect_err("refused");
         assert!(e.message().contains("not a point"), "{}", e.message());
         let e = KeySet::parse(
             &json!({"keys":[with(ec_key(), "alg", json!("RS256"))]}),
             "jwks",
         )
-        .err()
-        .expect("alg of another family");
+        .expect_err("alg of another family");
         assert!(
             e.message().contains("does not match kty"),
             "{}",
@@ -660,7 +714,7 @@ mod tests {
 
     #[test]
     fn remote_slots_ask_for_keys() {
-        let mut slot = KeySlot::remote(KeySource::Issuer, "https://idp");
+        let slot = KeySlot::remote(KeySource::Issuer, "https://idp");
         let e = slot
             .candidates(Alg::ES256, Some("ec1"), 100.0)
             .err()

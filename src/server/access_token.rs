@@ -117,15 +117,16 @@ impl AccessTokenVerifier {
     }
 
     /// Replace the authorization server's keys (key rotation, a fetched `jwks_uri`).
-    pub fn set_jwks(&mut self, jwks: &Value) -> Result<(), Error> {
+    pub fn set_jwks(&self, jwks: &Value) -> Result<(), Error> {
         self.set_keys(KeySet::parse(jwks, "jwks")?, None);
         Ok(())
     }
 
     /// Install parsed keys, usable until `fresh_until` (seconds; `None`: until replaced).
     /// Past it, `verify` answers `KeysNeeded` (Expired): a key the AS removed stops
-    /// working once the cache lifetime has passed (issue 10 point 3).
-    pub fn set_keys(&mut self, keys: KeySet, fresh_until: Option<f64>) {
+    /// working once the cache lifetime has passed (issue 10 point 3). Takes `&self`: the
+    /// verifier may be shared (`Arc`) by the threads that verify while keys rotate.
+    pub fn set_keys(&self, keys: KeySet, fresh_until: Option<f64>) {
         self.keys.install(keys, fresh_until);
     }
 

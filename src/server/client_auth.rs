@@ -345,26 +345,29 @@ impl ClientRegistry {
         ))
     }
 
-    pub fn set_client_jwks(&mut self, client_id: &str, jwks: &Value) -> Result<(), Error> {
+    /// Replace a private_key_jwt client's keys with a JWK Set document (usable until
+    /// replaced). Takes `&self`, as [`ClientRegistry::set_client_keys`].
+    pub fn set_client_jwks(&self, client_id: &str, jwks: &Value) -> Result<(), Error> {
         self.set_client_keys(client_id, KeySet::parse(jwks, "jwks")?, None)
     }
 
     /// Install a private_key_jwt client's parsed keys (from its `jwksUri`), usable until
-    /// `fresh_until` (seconds since the epoch; `None`: until replaced).
+    /// `fresh_until` (seconds since the epoch; `None`: until replaced). Takes `&self`: a
+    /// registry shared by threads rotates a client's keys without a lock of the caller's.
     pub fn set_client_keys(
-        &mut self,
+        &self,
         client_id: &str,
         keys: KeySet,
         fresh_until: Option<f64>,
     ) -> Result<(), Error> {
         let client = self
             .clients
-            .iter_mut()
+            .iter()
             .find(|c| c.client_id == client_id)
             .ok_or_else(|| {
                 Error::config(format!("{} is not a registered client", quote(client_id)))
             })?;
-        match &mut client.keys {
+        match &client.keys {
             Some(slot) if slot.is_remote() => {
                 slot.install(keys, fresh_until);
                 Ok(())

@@ -105,9 +105,10 @@ impl TokenEndpoint {
     }
 
     /// Install a private_key_jwt client's keys (answering [`Need::ClientKeys`]), usable
-    /// until `fresh_until` (seconds since the epoch; `None`: until replaced).
+    /// until `fresh_until` (seconds since the epoch; `None`: until replaced). Takes `&self`:
+    /// an endpoint shared by threads installs keys without a lock of the caller's.
     pub fn set_client_keys(
-        &mut self,
+        &self,
         client_id: &str,
         keys: KeySet,
         fresh_until: Option<f64>,
@@ -115,9 +116,10 @@ impl TokenEndpoint {
         self.registry.set_client_keys(client_id, keys, fresh_until)
     }
 
-    /// Install a grant issuer's keys (answering [`Need::IssuerKeys`]).
+    /// Install a grant issuer's keys (answering [`Need::IssuerKeys`]), usable until
+    /// `fresh_until`. Takes `&self`, as [`Verifier::set_issuer_keys`].
     pub fn set_issuer_keys(
-        &mut self,
+        &self,
         issuer: &str,
         keys: KeySet,
         fresh_until: Option<f64>,
