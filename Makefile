@@ -50,6 +50,7 @@ test-clippy: setup
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
 	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --no-default-features
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 
 # Node ESM + CJS vectors, the JS layer's unit tests, the jose cross-check suite.
 test-js: build

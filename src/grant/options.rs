@@ -22,13 +22,18 @@ pub const MIN_MAX_TOKEN_BYTES: u64 = 256;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IssuerOptions {
+    /// The IdP's issuer identifier, compared exactly with the grant's `iss` (R17).
     pub issuer: String,
+    /// Its public keys, inline (a JWK Set).
     #[serde(default)]
     pub jwks: Option<Value>,
+    /// Where its keys are fetched (by the host; natively, install them with `Verifier::set_issuer_keys`).
     #[serde(default)]
     pub jwks_uri: Option<String>,
+    /// This issuer's algorithms (within the verifier's allow-list).
     #[serde(default)]
     pub algorithms: Option<Vec<String>>,
+    /// R40: the tenant this issuer's grants must name.
     #[serde(default)]
     pub tenant: Option<String>,
     /// Find `jwks_uri` in the issuer's RFC 8414 / OIDC metadata (fetched by the JS layer).
@@ -50,20 +55,29 @@ pub struct IssuerOptions {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VerifierOptions {
+    /// R20: this authorization server's issuer identifier, the grant's `aud` exactly.
     pub audience: String,
+    /// R17: the trusted IdPs.
     pub issuers: Vec<IssuerOptions>,
+    /// R37: the MCP servers (RFC 8707 resources) this authorization server issues tokens for.
     #[serde(default)]
     pub resources: Option<Vec<String>>,
+    /// R36: a grant without `resource` is refused when true.
     #[serde(default)]
     pub require_resource: Option<bool>,
+    /// R10: the algorithm allow-list (default RS256, PS256, ES256, EdDSA).
     #[serde(default)]
     pub algorithms: Option<Vec<String>>,
+    /// R23–R25: clock skew allowed on `exp`, `nbf` and `iat`, seconds (default 60, at most 3600).
     #[serde(default)]
     pub clock_tolerance_sec: Option<u64>,
+    /// R26: the longest `exp − iat` accepted, seconds (default 300).
     #[serde(default)]
     pub max_lifetime_sec: Option<u64>,
+    /// R6: the longest grant accepted, bytes (default 16384).
     #[serde(default)]
     pub max_token_bytes: Option<u64>,
+    /// R29: `single-use` (default) or `reusable`.
     #[serde(default)]
     pub replay: Option<String>,
     /// R36: `authorization_details` is refused unless this is true.
@@ -91,10 +105,13 @@ pub struct VerifierOptions {
     /// JS-layer only (the store object itself never reaches Rust).
     #[serde(default, skip_serializing)]
     pub replay_store: Option<IgnoredAny>,
+    /// JS-layer only: the `fetch` used for remote keys.
     #[serde(default, skip_serializing)]
     pub fetch: Option<IgnoredAny>,
+    /// JS-layer only: a shared key loader.
     #[serde(default, skip_serializing)]
     pub jwks_cache: Option<IgnoredAny>,
+    /// JS-layer only: the token endpoint's audit sink.
     #[serde(default, skip_serializing)]
     pub on_decision: Option<IgnoredAny>,
 }
@@ -197,7 +214,6 @@ pub struct IssuerConfig {
     pub issuer: String,
     /// Inline `jwks`, or a remote slot (`jwksUri` / `discover`) the JS loader fills.
     pub keys: KeySlot,
-    pub jwks_uri: Option<String>,
     /// Effective allow-list for this issuer (already intersected with the global one).
     pub algorithms: Vec<Alg>,
     pub tenant: Option<String>,
@@ -373,7 +389,6 @@ impl Config {
             issuers.push(IssuerConfig {
                 issuer: io.issuer,
                 keys,
-                jwks_uri: io.jwks_uri,
                 algorithms: issuer_algs,
                 tenant: io.tenant,
                 sub_id_issuers,
@@ -467,6 +482,7 @@ impl Config {
 
     /// More than one issuer is trusted: access-token subjects must then be qualified by
     /// the issuer (`MintRequest::qualify_subject`) so two IdPs' `sub`s cannot collide.
+    #[cfg(feature = "signing")]
     pub fn trusts_several_issuers(&self) -> bool {
         self.issuers.len() > 1
     }

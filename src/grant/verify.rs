@@ -77,17 +77,25 @@ impl<'a> VerifyContext<'a> {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifiedGrant {
+    /// The grant's `iss`: a trusted IdP.
     pub issuer: String,
+    /// The grant's `sub`: the user at that IdP.
     pub subject: String,
+    /// The grant's `client_id`: the authenticated client (R21).
     pub client_id: String,
+    /// This authorization server (the grant's `aud`).
     pub audience: String,
+    /// The resources granted (R36–R38).
     pub resources: Vec<String>,
+    /// The scopes granted (R33–R35, then the policy).
     pub scopes: Vec<String>,
     /// The grant's scopes that were not granted, with the rule that dropped each.
     pub dropped_scopes: Vec<DroppedScope>,
+    /// The grant's `jti`.
     pub jti: String,
     /// The `exp` claim, seconds since the epoch.
     pub expires_at: f64,
+    /// The grant's `tenant`, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
     /// R51/R52: the grant's `sub_id` (RFC 9493 Subject Identifier), type-checked.
@@ -97,7 +105,9 @@ pub struct VerifiedGrant {
     /// associates with the validated `iss` (`subIdIssuers`). Otherwise the `sub_id` is
     /// informative and must not be used to resolve the subject.
     pub sub_id_trusted: bool,
+    /// The verified JOSE header.
     pub header: Map<String, Value>,
+    /// Every verified claim, as sent (R30: unknown claims kept, never interpreted).
     pub claims: Map<String, Value>,
     /// Opaque key for the replay store, derived from (iss, jti).
     pub replay_key: String,
@@ -105,6 +115,9 @@ pub struct VerifiedGrant {
     pub replay_until: f64,
 }
 
+/// The ID-JAG verifier of an authorization server: the trusted issuers and their keys, the rules,
+/// and the single-use store. Build it once ([`Verifier::builder`] or [`Verifier::new`] from the
+/// JSON options) and share it (`Send + Sync`; keys rotate through `&self`).
 pub struct Verifier {
     config: Config,
     replay_store: Mutex<MemoryReplayStore>,
@@ -162,10 +175,12 @@ impl Verifier {
         Ok(())
     }
 
-    pub fn config(&self) -> &Config {
+    #[cfg(any(feature = "signing", target_arch = "wasm32"))]
+    pub(crate) fn config(&self) -> &Config {
         &self.config
     }
 
+    /// Whether grants are single-use (R29) or reusable until they expire.
     pub fn replay_mode(&self) -> ReplayMode {
         self.config.replay
     }

@@ -504,11 +504,6 @@ impl KeySlot {
         )
     }
 
-    /// The installed set, if any (a cheap clone of the current snapshot's set).
-    pub fn keys(&self) -> Option<KeySet> {
-        self.snapshot().keys.clone()
-    }
-
     /// Install a set the loader vouches for until `fresh_until` (seconds since the epoch;
     /// `None`: until replaced). Verifications already holding the previous snapshot finish
     /// with it; every later one sees the new set.

@@ -18,14 +18,19 @@ pub const AT_TYP: &str = "at+jwt";
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessTokenInfo {
+    /// The authorization server that issued the token (V4).
     pub issuer: String,
+    /// The token's `sub`.
     pub subject: String,
+    /// The client the token was issued to.
     pub client_id: String,
     /// The resource (MCP server) the token is for.
     pub resource: String,
+    /// The token's scopes.
     pub scopes: Vec<String>,
     /// `exp`, seconds since the epoch.
     pub expires_at: f64,
+    /// The token's `jti`.
     pub jti: String,
     /// The token's RFC 9493 `sub_id`: idjag mints `{"format":"iss_sub","iss":<IdP>,"sub":<IdP sub>}`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,11 +39,13 @@ pub struct AccessTokenInfo {
     /// MCP server can tell users of different IdPs apart.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_issuer: Option<String>,
+    /// Every verified claim.
     pub claims: Map<String, Value>,
     /// The window this verdict holds in, by V7 with the verifier's tolerance, epoch seconds:
     /// from `nbf − tolerance` (no `nbf`: −∞, JSON `null`) until `exp + tolerance` (excluded). A
     /// cache of verified tokens (pkg/src/token-cache.js) serves the verdict only inside it.
     pub usable_from: f64,
+    /// The end of that window (excluded): `exp` + tolerance.
     pub usable_until: f64,
 }
 
@@ -262,13 +269,19 @@ mod issuer {
         lifetime: f64,
     }
 
+    /// A minted access token and the facts of the token response.
     #[derive(Debug, Clone, PartialEq, Serialize)]
     #[serde(rename_all = "camelCase")]
     pub struct MintedAccessToken {
+        /// The compact JWS (`at+jwt`).
         pub access_token: String,
+        /// Its lifetime, seconds.
         pub expires_in: f64,
+        /// Its scopes, space-separated.
         pub scope: String,
+        /// The one resource it is for (its `aud`, R50).
         pub resource: String,
+        /// Its `jti`.
         pub jti: String,
         /// The token's `sub` (for the audit event).
         pub subject: String,
@@ -288,10 +301,15 @@ mod issuer {
     #[derive(Debug, Clone, Default, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct MintRequest {
+        /// The IdP's `sub` of the user.
         pub subject: String,
+        /// The client the token is issued to.
         pub client_id: String,
+        /// The granted resources; exactly one is required (R50).
         pub resources: Vec<String>,
+        /// The granted scopes.
         pub scopes: Vec<String>,
+        /// The grant's verified claims (`iss`, `act` are carried).
         #[serde(default)]
         pub claims: Map<String, Value>,
         /// The grant's `iss` (the IdP). When absent, `claims.iss`; one of them is required.
@@ -357,6 +375,8 @@ mod issuer {
     }
 
     impl AccessTokenIssuer {
+        /// An issuer named `issuer` (the authorization server) signing with `key`, tokens valid for
+        /// `lifetime_sec` seconds.
         pub fn new(issuer: &str, key: SigningKey, lifetime_sec: u64) -> Result<Self, Error> {
             if issuer.is_empty() || lifetime_sec == 0 {
                 return Err(Error::config("issuer and a positive lifetime are required"));
@@ -378,10 +398,12 @@ mod issuer {
             self.mint_for(&MintRequest::from(grant), now)
         }
 
+        /// The authorization server's issuer identifier (the tokens' `iss`).
         pub fn issuer(&self) -> &str {
             &self.issuer
         }
 
+        /// The signing key as a private JWK, to persist it across restarts.
         pub fn private_jwk(&self) -> Value {
             self.key.private_jwk()
         }

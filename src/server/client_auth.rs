@@ -26,15 +26,21 @@ pub const CLIENT_ASSERTION_TYP: &str = "client-authentication+jwt";
 pub const DEFAULT_MAX_ASSERTIONS_PER_CLIENT: u64 = 1000;
 const MAX_MAX_ASSERTIONS_PER_CLIENT: u64 = 100_000;
 
+/// How a client authenticates at the token endpoint (RFC 7591 `token_endpoint_auth_method`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthMethod {
+    /// A shared secret in the `Authorization: Basic` header.
     ClientSecretBasic,
+    /// A shared secret as the `client_secret` form parameter.
     ClientSecretPost,
+    /// A client assertion signed with the client's key (RFC 7523 §2.2).
     PrivateKeyJwt,
+    /// A public client: no authentication (refused unless allowed, R4).
     None,
 }
 
 impl AuthMethod {
+    /// The RFC 7591 name, e.g. `client_secret_basic`.
     pub fn as_str(self) -> &'static str {
         match self {
             AuthMethod::ClientSecretBasic => "client_secret_basic",
@@ -56,15 +62,21 @@ impl AuthMethod {
     }
 }
 
+/// One registered client.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientOptions {
+    /// Its `client_id`.
     pub client_id: String,
+    /// How it authenticates: `client_secret_basic`, `client_secret_post`, `private_key_jwt` or `none`.
     pub token_endpoint_auth_method: String,
+    /// Its secret (the `client_secret_*` methods; kept only as a SHA-256 digest).
     #[serde(default)]
     pub client_secret: Option<String>,
+    /// Its public keys, inline (`private_key_jwt`).
     #[serde(default)]
     pub jwks: Option<Value>,
+    /// Where its keys are fetched (`private_key_jwt`).
     #[serde(default)]
     pub jwks_uri: Option<String>,
     /// R5: grant types this client may use (default: jwt-bearer).
@@ -96,12 +108,15 @@ pub struct ClientRegistryOptions {
     /// (default 1000), so one private_key_jwt client cannot fill the shared store.
     #[serde(default)]
     pub max_assertions_per_client: Option<u64>,
+    /// The registered clients.
     pub clients: Vec<ClientOptions>,
     /// R4: clients registered with method `none` are refused unless this is true.
     #[serde(default)]
     pub allow_public_clients: Option<bool>,
+    /// R10 for client assertions: their algorithm allow-list.
     #[serde(default)]
     pub client_assertion_algorithms: Option<Vec<String>>,
+    /// Clock skew allowed on client assertions' times, seconds.
     #[serde(default)]
     pub clock_tolerance_sec: Option<u64>,
 }
@@ -135,8 +150,11 @@ pub struct ClientRegistry {
 /// consumed by the caller (single use, RFC 7523 §3 item 7) before the grant is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthenticatedClient {
+    /// The client's `client_id`.
     pub client_id: String,
+    /// How it authenticated.
     pub method: AuthMethod,
+    /// A private_key_jwt assertion's replay key and how long to keep it (epoch seconds).
     pub assertion_replay: Option<(String, f64)>,
     /// The issuers this client may present grants from (`None`: any trusted issuer).
     pub allowed_issuers: Option<Vec<String>>,
@@ -146,11 +164,17 @@ pub struct AuthenticatedClient {
 /// `jwksUri`) the client's keys must be fetched first.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuthFailure {
+    /// Refused: the 400/401 to answer.
     Refused(RequestError),
+    /// The client's remote keys must be loaded first (absent, stale, or lacking the `kid`).
     KeysNeeded {
+        /// The client whose keys.
         client_id: String,
+        /// Where to fetch them.
         jwks_uri: String,
+        /// The `kid` the assertion names, if any.
         kid: Option<String>,
+        /// Why they are needed.
         reason: KeysNeededReason,
     },
 }
@@ -185,6 +209,7 @@ fn same_digest(a: &[u8; 32], b: &[u8; 32]) -> bool {
 }
 
 impl ClientRegistry {
+    /// The registry of `o`'s clients (ERR_CONFIG for a client that is not well formed).
     pub fn new(o: ClientRegistryOptions) -> Result<ClientRegistry, Error> {
         if o.issuer.is_empty() {
             return Err(Error::config(

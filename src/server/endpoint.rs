@@ -1,8 +1,6 @@
 //! The token endpoint's state machine; its documentation and example are on `idjag::server`
 //! (src/server/mod.rs).
 
-#![deny(missing_docs)]
-
 use crate::error::{Error, ErrorCode, KeySource, KeysNeededReason};
 use crate::grant::inspect::{Expect, inspect};
 use crate::grant::options::ReplayMode;
