@@ -33,6 +33,7 @@ pub fn decode_b64url(part: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(part).ok()
 }
 
+/// Unpadded base64url (RFC 7515 §2), as every JOSE part is written.
 pub fn encode_b64url(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
