@@ -72,11 +72,7 @@ impl TokenEndpoint {
         issuer: AccessTokenIssuer,
         options: EndpointOptions,
     ) -> Result<TokenEndpoint, Error> {
-        if verifier.config().audience != issuer.issuer() {
-            return Err(Error::config(
-                "options.grants.audience must equal the access token issuer",
-            ));
-        }
+        Self::check_pairing(&verifier, &issuer)?;
         let qualify_subject = verifier.config().trusts_several_issuers();
         Ok(TokenEndpoint {
             registry,
@@ -85,6 +81,20 @@ impl TokenEndpoint {
             options,
             qualify_subject,
         })
+    }
+
+    /// The grants' audience is the access tokens' issuer: the one authorization server. The
+    /// wasm glue asks this before it reads the clients, so the first error stays the same.
+    pub(crate) fn check_pairing(
+        verifier: &Verifier,
+        issuer: &AccessTokenIssuer,
+    ) -> Result<(), Error> {
+        if verifier.config().audience != issuer.issuer() {
+            return Err(Error::config(
+                "options.grants.audience must equal the access token issuer",
+            ));
+        }
+        Ok(())
     }
 
     /// The client registry (R3–R5).

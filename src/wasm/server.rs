@@ -143,11 +143,7 @@ impl WasmTokenEndpoint {
         let verifier = crate::Verifier::new(grants).map_err(|e| to_js_error(&e))?;
         let issuer = access_token_issuer(issuer)?;
         // Checked before the clients, as the JS layer always did (the first error wins).
-        if verifier.config().audience != issuer.issuer() {
-            return Err(config_error(
-                "options.grants.audience must equal the access token issuer".to_owned(),
-            ));
-        }
+        TokenEndpoint::check_pairing(&verifier, &issuer).map_err(|e| to_js_error(&e))?;
         let o: ClientRegistryOptions = options_from(registry, "options", "createTokenEndpoint")?;
         let registry = ClientRegistry::new(o).map_err(|e| to_js_error(&e))?;
         let a: WasmEndpointOptions = options_from(audit, "options.audit", "createTokenEndpoint")?;
