@@ -110,13 +110,8 @@ impl Findings {
 pub fn inspect(token: &str, expect: &Expect) -> Inspection {
     let mut f = Findings(Vec::new());
     let token = token.trim();
-    if token.len() > MAX_INSPECT_BYTES {
-        f.add(
-            "malformed",
-            Severity::Error,
-            "R6",
-            format!("token is larger than {MAX_INSPECT_BYTES} bytes"),
-        );
+    if let Err(e) = crate::jose::jws::check_size(token.len(), MAX_INSPECT_BYTES) {
+        f.add("malformed", Severity::Error, "R6", e.message().to_owned());
         return Inspection {
             header: None,
             claims: None,

@@ -91,14 +91,21 @@ pub struct RawJws<'a> {
     pub signature: Vec<u8>,
 }
 
-/// Split a compact JWS and decode its parts (R6, R7 for the header).
-/// The payload may be any bytes; see `parse_compact` for JWT payloads.
-pub fn split_compact(token: &str, max_bytes: usize) -> Result<RawJws<'_>, Error> {
-    if token.len() > max_bytes {
+/// R6: a token of `len` bytes (or UTF-16 units, which never exceed its UTF-8 bytes) is refused
+/// above `max_bytes`, before anything is decoded or copied (the wasm glue asks before marshalling).
+pub fn check_size(len: usize, max_bytes: usize) -> Result<(), Error> {
+    if len > max_bytes {
         return Err(malformed(&format!(
             "token is larger than {max_bytes} bytes"
         )));
     }
+    Ok(())
+}
+
+/// Split a compact JWS and decode its parts (R6, R7 for the header).
+/// The payload may be any bytes; see `parse_compact` for JWT payloads.
+pub fn split_compact(token: &str, max_bytes: usize) -> Result<RawJws<'_>, Error> {
+    check_size(token.len(), max_bytes)?;
     let (h, p, s) = match segments(token) {
         Segments::Jws {
             header,

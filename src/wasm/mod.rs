@@ -216,12 +216,7 @@ impl WasmVerifier {
             )));
         };
         // UTF-8 length ≥ UTF-16 length, so this refuses before copying into wasm memory.
-        if js.length() as usize > max {
-            return Err(to_js_error(&Error::new(
-                crate::ErrorCode::Malformed,
-                format!("token is larger than {max} bytes"),
-            )));
-        }
+        crate::jose::jws::check_size(js.length() as usize, max).map_err(|e| to_js_error(&e))?;
         js.as_string().ok_or_else(|| {
             to_js_error(&Error::new(
                 crate::ErrorCode::Malformed,
