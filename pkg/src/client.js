@@ -1,10 +1,13 @@
 // Client-side helpers for Enterprise-Managed Authorization (spec/rules.md §4, §5, §5.4):
 //
 //   discover(mcpServerUrl)   RFC 9728 protected-resource metadata → RFC 8414 AS metadata
-//   requestIdJag(options)    RFC 8693 token exchange at the IdP → the ID-JAG (checks C1–C5, C7)
+//   requestIdJag(options)    RFC 8693 token exchange at the IdP → the ID-JAG
 //   exchangeIdJag(options)   RFC 7523 jwt-bearer at the MCP authorization server → access token
-//   clientMetadata(options)  RFC 7591 / CIMD client metadata of an ID-JAG client (C13)
+//   clientMetadata(options)  RFC 7591 / CIMD client metadata of an ID-JAG client
 //
+// What a token endpoint's answer must be is the core's decision (src/client/token_response.rs,
+// the wasm export `checkTokenResponse`), and so is the client metadata document
+// (src/client/metadata.rs, `clientMetadata`): this module does the HTTP and builds the errors.
 // The grant is looked at with inspect() (the Rust core), never verified here: the MCP
 // authorization server does that. Which URLs may be used is the core's answer (urls.js: https,
 // or http on a loopback host). Tokens, secrets and assertions never appear in an error message.
@@ -12,7 +15,7 @@ import { brandErrorClass, configError } from './errors.js';
 import { checkOptions, is, member } from './options.js';
 import { checkUrl, checkUrlReady, urlProblem } from './urls.js';
 import { inspect } from './inspect.js';
-import { verifierCore } from './core-verifier.js';
+import { checkTokenResponse, coreClientMetadata, oneClientAuthentication, verifierCore } from './core-verifier.js';
 import { BodyTooLargeError, readCappedText } from './read-capped.js';
 
 const TOKEN_TYPE_ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
@@ -265,43 +268,24 @@ function bodyClientIdOption(options) {
   return v;
 }
 
-/** Parses an error response (C1, RFC 6749 §5.2) into an OAuthResponseError. */
-function errorResponse(status, body, endpoint) {
-  if (isObject(body) && typeof body.error === 'string' && body.error.length > 0) {
-    const description = typeof body.error_description === 'string' ? clip(body.error_description) : undefined;
-    return new OAuthResponseError(
-      `${endpoint} refused the request: ${clip(body.error, 64)}${description ? ` (${description})` : ''}`,
-      {
-        error: clip(body.error, 64),
-        errorDescription: description,
-        errorUri: typeof body.error_uri === 'string' ? clip(body.error_uri) : undefined,
-        status,
-      },
-    );
+/**
+ * The core's verdict on a token endpoint's answer (src/client/token_response.rs
+ * check_token_response): the accepted token's fields, or throws the OAuthResponseError it
+ * describes. `kind`: 'id-jag' or 'access-token'.
+ */
+function tokenResponse(kind, status, body, requestedScope) {
+  const text = body === undefined ? null : JSON.stringify(body);
+  const answer = JSON.parse(verifierCore.call(() => checkTokenResponse(kind, status, text, requestedScope)));
+  if (answer.refused) {
+    const { message, ...details } = answer.refused;
+    throw new OAuthResponseError(message, details);
   }
-  return new OAuthResponseError(`${endpoint} answered http ${status} without an oauth error`, { error: 'invalid_response', status, rule: 'C1' });
-}
-
-// An error object sent with HTTP 200 (a protocol violation, but unambiguous): report the error.
-function isErrorBody(body) {
-  return isObject(body) && typeof body.error === 'string' && body.access_token === undefined;
-}
-
-function violation(message, status, rule) {
-  return new OAuthResponseError(message, { error: 'invalid_response', status, rule });
-}
-
-function checkExpiresIn(body, status, rule) {
-  if (body.expires_in === undefined) return undefined;
-  if (typeof body.expires_in !== 'number' || !Number.isFinite(body.expires_in) || body.expires_in <= 0) {
-    throw violation('expires_in is not a positive number', status, rule);
-  }
-  return body.expires_in;
+  return answer.accepted;
 }
 
 /**
- * RFC 8693 token exchange at the IdP for an ID-JAG (spec/rules.md §4). Checks the response
- * (C1–C5, C7) and returns the grant with its inspect() findings. The grant is not verified
+ * RFC 8693 token exchange at the IdP for an ID-JAG (spec/rules.md §4). The core checks the
+ * response (checkTokenResponse); returns the grant with its inspect() findings. The grant is not verified
  * here: the MCP authorization server does that.
  *
  * @param {object} options see index.d.ts (RequestIdJagOptions)
@@ -321,9 +305,7 @@ export async function requestIdJag(options) {
   const clientSecret = requireString(options, 'clientSecret', { optional: true });
   const clientAssertion = requireString(options, 'clientAssertion', { optional: true });
   const grantClientId = requireString(options, 'grantClientId', { optional: true });
-  if (clientSecret !== undefined && clientAssertion !== undefined) {
-    throw configError('give clientSecret or clientAssertion, not both'); // T1
-  }
+  verifierCore.call(() => oneClientAuthentication(clientSecret !== undefined, clientAssertion !== undefined));
   const clientIdInBody = bodyClientIdOption(options);
   const fetchImpl = pickFetch(options.fetch);
 
@@ -348,31 +330,16 @@ export async function requestIdJag(options) {
   }
 
   const { status, body } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
-  const endpoint = 'the token exchange endpoint';
-  if (status !== 200 || isErrorBody(body)) throw errorResponse(status, body, endpoint); // C1
-  if (!isObject(body)) throw violation(`${endpoint} answered http 200 without a json object`, status, 'C1');
-  if (body.issued_token_type !== TOKEN_TYPE_ID_JAG) {
-    throw violation(`issued_token_type is ${quote(body.issued_token_type)}, not ${TOKEN_TYPE_ID_JAG}`, status, 'C2');
-  }
-  const grant = body.access_token;
-  if (typeof grant !== 'string' || grant.length === 0) throw violation('access_token (the grant) is missing or empty', status, 'C3');
-  const segments = grant.split('.').length;
-  if (segments !== 3 && segments !== 5) throw violation('access_token (the grant) is not a compact JWS or JWE', status, 'C3');
-  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'n_a') {
-    throw violation(`token_type is ${quote(body.token_type)}, not N_A`, status, 'C4');
-  }
-  const expiresIn = checkExpiresIn(body, status, 'C7');
-  if (body.scope !== undefined && typeof body.scope !== 'string') throw violation('scope is not a string', status, 'C5');
+  if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
+  const accepted = tokenResponse('id-jag', status, body, scope);
 
   const expect = { audience };
   if (resource !== undefined) expect.resource = resource;
   if (grantClientId !== undefined) expect.clientId = grantClientId;
-  if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
-  const { findings } = inspect(grant, expect);
-  const result = { grant };
-  if (expiresIn !== undefined) result.expiresIn = expiresIn;
-  const granted = body.scope ?? scope; // C5: absent means as requested
-  if (granted !== undefined) result.scope = granted;
+  const { findings } = inspect(accepted.token, expect);
+  const result = { grant: accepted.token };
+  if (accepted.expiresIn !== undefined) result.expiresIn = accepted.expiresIn;
+  if (accepted.scope !== undefined) result.scope = accepted.scope; // the core's: as requested when absent
   result.findings = findings;
   return result;
 }
@@ -420,96 +387,47 @@ export async function exchangeIdJag(options) {
   }
 
   const { status, body } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
-  const endpoint = 'the authorization server';
-  if (status !== 200 || isErrorBody(body)) throw errorResponse(status, body, endpoint);
-  if (!isObject(body)) throw violation(`${endpoint} answered http 200 without a json object`, status, 'RFC 6749 §5.1');
-  const accessToken = body.access_token;
-  if (typeof accessToken !== 'string' || accessToken.length === 0) {
-    throw violation('access_token is missing or empty', status, 'RFC 6749 §5.1');
-  }
-  const tokenType = typeof body.token_type === 'string' ? body.token_type.toLowerCase() : undefined;
-  if (tokenType !== 'bearer' && tokenType !== 'dpop') {
-    throw violation(`token_type is ${quote(body.token_type)}, not Bearer or DPoP`, status, 'RFC 6749 §5.1');
-  }
-  const expiresIn = checkExpiresIn(body, status, 'RFC 6749 §5.1');
-  if (body.scope !== undefined && typeof body.scope !== 'string') throw violation('scope is not a string', status, 'RFC 6749 §5.1');
-  const result = { accessToken, tokenType: tokenType === 'bearer' ? 'Bearer' : 'DPoP' };
-  if (expiresIn !== undefined) result.expiresIn = expiresIn;
-  const granted = body.scope ?? scope; // absent means as requested
-  if (granted !== undefined) result.scope = granted;
+  const accepted = tokenResponse('access-token', status, body, scope);
+  const result = { accessToken: accepted.token, tokenType: accepted.tokenType };
+  if (accepted.expiresIn !== undefined) result.expiresIn = accepted.expiresIn;
+  if (accepted.scope !== undefined) result.scope = accepted.scope;
   return result;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Client metadata (RFC 7591 dynamic registration, or a Client ID Metadata Document)
 
-const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
-
 /**
- * The client metadata of an ID-JAG client (C13, JAG -04 §8): `authorization_grant_profiles_supported`
+ * The client metadata of an ID-JAG client (JAG -04 §8): `authorization_grant_profiles_supported`
  * lists `urn:ietf:params:oauth:grant-profile:id-jag`, and `grant_types` lists both the token
  * exchange (at the IdP) and jwt-bearer (at the MCP authorization server), as §8 requires of a
  * client that lists the profile. For a registration request body (RFC 7591 §2) or, with
- * `clientId` = the document's own https URL, a Client ID Metadata Document. Its URLs are checked
- * by the wasm core: in a browser, `await ready()` first (like the other synchronous calls).
+ * `clientId` = the document's own https URL, a Client ID Metadata Document. The document is the
+ * core's (src/client/metadata.rs client_metadata); its URLs are checked by the core too: in a
+ * browser, `await ready()` first (like the other synchronous calls).
  *
  * @param {object} [options] see index.d.ts (ClientMetadataOptions)
  */
 export function clientMetadata(options = {}) {
   if (options === null || typeof options !== 'object') throw configError('options must be an object');
-  const {
-    clientId, clientName, clientUri, scope, redirectUris = [], grantTypes = [], tokenEndpointAuthMethod = 'client_secret_basic',
-    jwksUri, jwks, ...extra
-  } = options;
   const known = ['clientId', 'clientName', 'clientUri', 'scope', 'redirectUris', 'grantTypes', 'tokenEndpointAuthMethod', 'jwksUri', 'jwks'];
-  for (const k of Object.keys(extra)) {
+  for (const k of Object.keys(options)) {
     // Other RFC 7591 members pass through as given; camelCase is a typo of an option above.
-    if (!/^[a-z0-9_]+$/.test(k)) {
+    if (!known.includes(k) && !/^[a-z0-9_]+$/.test(k)) {
       throw configError(`${member('options', k)} is not an option of clientMetadata (expected one of ${known.join(', ')}, or an RFC 7591 snake_case member)`);
     }
   }
-  if ('grant_types' in extra || 'authorization_grant_profiles_supported' in extra) {
-    throw configError('grant_types and authorization_grant_profiles_supported are set by clientMetadata (C13); use grantTypes for more grant types');
+  const url = options.clientId === undefined ? undefined : checkUrl(options.clientId, 'clientId');
+  if (options.clientUri !== undefined) checkUrl(options.clientUri, 'clientUri');
+  if (options.jwksUri !== undefined) checkUrl(options.jwksUri, 'jwksUri');
+  let text;
+  try {
+    text = JSON.stringify(options);
+  } catch {
+    throw configError('options must be json (no BigInt, no cycles)');
   }
-  if (!CLIENT_AUTH_METHODS.includes(tokenEndpointAuthMethod)) {
-    throw configError(`tokenEndpointAuthMethod must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
-  }
-  const list = (v, name) => {
-    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.length > 0)) throw configError(`${name} must be an array of non-empty strings`);
-    return v;
-  };
-  const doc = { ...extra };
-  if (clientId !== undefined) {
-    // A Client ID Metadata Document names itself: client_id is its https URL. It holds no shared
-    // secret, so the client authenticates with private_key_jwt or not at all.
-    const u = checkUrl(clientId, 'clientId');
-    if (u.pathname === '/' || u.search) throw configError('clientId (a client id metadata document url) needs a path and no query');
-    if (tokenEndpointAuthMethod.startsWith('client_secret')) {
-      throw configError('a client id metadata document cannot use a client secret: tokenEndpointAuthMethod private_key_jwt or none');
-    }
-    doc.client_id = String(clientId);
-  }
-  if (clientName !== undefined) doc.client_name = requireString(options, 'clientName');
-  if (clientUri !== undefined) { checkUrl(clientUri, 'clientUri'); doc.client_uri = String(clientUri); }
-  if (scope !== undefined) doc.scope = requireString(options, 'scope');
-  const redirects = list(redirectUris, 'redirectUris');
-  if (redirects.length > 0) doc.redirect_uris = [...redirects];
-  doc.grant_types = [...new Set([GRANT_TOKEN_EXCHANGE, GRANT_JWT_BEARER, ...list(grantTypes, 'grantTypes')])];
-  doc.authorization_grant_profiles_supported = [GRANT_PROFILE_ID_JAG];
-  doc.token_endpoint_auth_method = tokenEndpointAuthMethod;
-  if (jwksUri !== undefined && jwks !== undefined) throw configError('give jwksUri or jwks, not both'); // RFC 7591 §2
-  if (jwksUri !== undefined) { checkUrl(jwksUri, 'jwksUri'); doc.jwks_uri = String(jwksUri); }
-  if (jwks !== undefined) {
-    if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw configError('jwks must be a JWK Set ({ keys: [...] })');
-    if (jwks.keys.some((k) => !isObject(k) || ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in k))) {
-      throw configError('jwks must hold public keys only');
-    }
-    doc.jwks = jwks;
-  }
-  if (tokenEndpointAuthMethod === 'private_key_jwt' && doc.jwks_uri === undefined && doc.jwks === undefined) {
-    throw configError('private_key_jwt needs jwksUri or jwks');
-  }
-  return doc;
+  const pairs = JSON.parse(verifierCore.call(() => coreClientMetadata(text, url?.pathname, url?.search)));
+  return Object.fromEntries(pairs);
 }
 
 /** Issue 13: an unknown member is ERR_CONFIG naming it (the members' types are checked where they are read). */

@@ -24,3 +24,6 @@ export const requireScopes = glueFunction(verifierCore, 'requireScopes');
 export const isScopeToken = glueFunction(verifierCore, 'isScopeToken');
 export const urlProblem = glueFunction(verifierCore, 'urlProblem');
 export const grantConsumed = glueFunction(verifierCore, 'grantConsumed');
+export const checkTokenResponse = glueFunction(verifierCore, 'checkTokenResponse');
+export const coreClientMetadata = glueFunction(verifierCore, 'clientMetadata');
+export const oneClientAuthentication = glueFunction(verifierCore, 'oneClientAuthentication');
