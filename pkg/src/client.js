@@ -275,12 +275,14 @@ function bodyClientIdOption(options) {
  */
 function tokenResponse(kind, status, body, requestedScope) {
   const text = body === undefined ? null : JSON.stringify(body);
-  const answer = JSON.parse(verifierCore.call(() => checkTokenResponse(kind, status, text, requestedScope)));
+  const answer = verifierCore.call(() => checkTokenResponse(kind, status, text, requestedScope));
   if (answer.refused) {
     const { message, ...details } = answer.refused;
     throw new OAuthResponseError(message, details);
   }
-  return answer.accepted;
+  // Accepted: `expires_in`, when sent, is a positive number (the core's check).
+  if (body.expires_in !== undefined) answer.expiresIn = body.expires_in;
+  return answer;
 }
 
 /**

@@ -36,13 +36,20 @@ const AUTH_METHODS: [&str; 4] = [
 const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "k"];
 
 /// An ordered JSON object: the document in the order its members are set.
-pub(crate) type Document = Vec<(String, Value)>;
+pub(crate) type Document = Vec<Value>;
 
+/// Sets `name` to `value`: a `[name, value]` pair (for `Object.fromEntries`), in place when the
+/// caller passed that member through.
 fn set(doc: &mut Document, name: &str, value: Value) {
-    match doc.iter_mut().find(|(n, _)| n == name) {
-        Some(slot) => slot.1 = value,
-        None => doc.push((name.to_owned(), value)),
+    let pair = Value::Array(vec![name.into(), value]);
+    match doc.iter_mut().find(|p| is(p, name)) {
+        Some(slot) => *slot = pair,
+        None => doc.push(pair),
     }
+}
+
+fn is(pair: &Value, name: &str) -> bool {
+    pair.get(0).and_then(Value::as_str) == Some(name)
 }
 
 fn non_empty_string<'a>(v: &'a Value, name: &str) -> Result<&'a str, Error> {
@@ -77,25 +84,31 @@ fn string_list<'a>(v: Option<&'a Value>, name: &str) -> Result<Vec<&'a str>, Err
 /// with a path and no query, and it holds no shared secret. `jwks` holds public keys only, and
 /// `private_key_jwt` needs `jwks_uri` or `jwks`.
 pub(crate) fn client_metadata(
-    options: &Map<String, Value>,
+    mut options: Map<String, Value>,
     client_id_url: Option<(&str, &str)>,
 ) -> Result<Document, Error> {
+    let mut given = Map::new();
+    for name in OPTIONS {
+        if let Some(v) = options.remove(name) {
+            given.insert(name.to_owned(), v);
+        }
+    }
     let mut doc: Document = options
-        .iter()
-        .filter(|(k, _)| !OPTIONS.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .into_iter()
+        .map(|(k, v)| Value::Array(vec![Value::String(k), v]))
         .collect();
+    let options = &mut given;
     if doc
         .iter()
-        .any(|(k, _)| k == "grant_types" || k == "authorization_grant_profiles_supported")
+        .any(|p| is(p, "grant_types") || is(p, "authorization_grant_profiles_supported"))
     {
         return Err(Error::config(
             "grant_types and authorization_grant_profiles_supported are set by clientMetadata (C13); use grantTypes for more grant types",
         ));
     }
-    let method = match options.get("tokenEndpointAuthMethod") {
-        None => "client_secret_basic",
-        Some(Value::String(m)) if AUTH_METHODS.contains(&m.as_str()) => m.as_str(),
+    let method = match options.get("tokenEndpointAuthMethod").cloned() {
+        None => "client_secret_basic".to_owned(),
+        Some(Value::String(m)) if AUTH_METHODS.contains(&m.as_str()) => m,
         Some(_) => {
             return Err(Error::config(format!(
                 "tokenEndpointAuthMethod must be one of {}",
@@ -103,7 +116,7 @@ pub(crate) fn client_metadata(
             )));
         }
     };
-    if let Some(client_id) = options.get("clientId") {
+    if let Some(client_id) = options.remove("clientId") {
         let Some((path, query)) = client_id_url else {
             return Err(Error::config("clientId must be a url string"));
         };
@@ -117,22 +130,22 @@ pub(crate) fn client_metadata(
                 "a client id metadata document cannot use a client secret: tokenEndpointAuthMethod private_key_jwt or none",
             ));
         }
-        set(&mut doc, "client_id", client_id.clone());
+        set(&mut doc, "client_id", client_id);
     }
-    if let Some(name) = options.get("clientName") {
-        non_empty_string(name, "clientName")?;
-        set(&mut doc, "client_name", name.clone());
+    if let Some(name) = options.remove("clientName") {
+        non_empty_string(&name, "clientName")?;
+        set(&mut doc, "client_name", name);
     }
-    if let Some(uri) = options.get("clientUri") {
-        set(&mut doc, "client_uri", uri.clone());
+    if let Some(uri) = options.remove("clientUri") {
+        set(&mut doc, "client_uri", uri);
     }
-    if let Some(scope) = options.get("scope") {
-        non_empty_string(scope, "scope")?;
-        set(&mut doc, "scope", scope.clone());
+    if let Some(scope) = options.remove("scope") {
+        non_empty_string(&scope, "scope")?;
+        set(&mut doc, "scope", scope);
     }
-    let redirects = string_list(options.get("redirectUris"), "redirectUris")?;
-    if !redirects.is_empty() {
-        set(&mut doc, "redirect_uris", redirects.into());
+    let redirects = options.remove("redirectUris");
+    if !string_list(redirects.as_ref(), "redirectUris")?.is_empty() {
+        set(&mut doc, "redirect_uris", redirects.unwrap_or_default());
     }
     let mut grant_types = vec![GRANT_TOKEN_EXCHANGE, GRANT_JWT_BEARER];
     for g in string_list(options.get("grantTypes"), "grantTypes")? {
@@ -146,16 +159,20 @@ pub(crate) fn client_metadata(
         "authorization_grant_profiles_supported",
         vec![GRANT_PROFILE_ID_JAG].into(),
     );
-    set(&mut doc, "token_endpoint_auth_method", method.into());
-    let (jwks_uri, jwks) = (options.get("jwksUri"), options.get("jwks"));
+    set(
+        &mut doc,
+        "token_endpoint_auth_method",
+        method.as_str().into(),
+    );
+    let (jwks_uri, jwks) = (options.remove("jwksUri"), options.remove("jwks"));
     if jwks_uri.is_some() && jwks.is_some() {
         return Err(Error::config("give jwksUri or jwks, not both")); // RFC 7591 §2
     }
     if let Some(uri) = jwks_uri {
-        set(&mut doc, "jwks_uri", uri.clone());
+        set(&mut doc, "jwks_uri", uri);
     }
     if let Some(jwks) = jwks {
-        let Some(Value::Array(keys)) = jwks.as_object().and_then(|s| s.get("keys")) else {
+        let Some(Value::Array(keys)) = jwks.get("keys") else {
             return Err(Error::config("jwks must be a JWK Set ({ keys: [...] })"));
         };
         let private = |k: &Value| {
@@ -165,9 +182,9 @@ pub(crate) fn client_metadata(
         if keys.iter().any(private) {
             return Err(Error::config("jwks must hold public keys only"));
         }
-        set(&mut doc, "jwks", jwks.clone());
+        set(&mut doc, "jwks", jwks);
     }
-    if method == "private_key_jwt" && !doc.iter().any(|(k, _)| k == "jwks_uri" || k == "jwks") {
+    if method == "private_key_jwt" && !doc.iter().any(|p| is(p, "jwks_uri") || is(p, "jwks")) {
         return Err(Error::config("private_key_jwt needs jwksUri or jwks"));
     }
     Ok(doc)
@@ -182,8 +199,14 @@ mod tests {
         let Value::Object(options) = options else {
             panic!("an object")
         };
-        client_metadata(&options, url)
-            .map(|doc| Value::Object(doc.into_iter().collect()))
+        client_metadata(options, url)
+            .map(|doc| {
+                Value::Object(
+                    doc.into_iter()
+                        .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].clone()))
+                        .collect(),
+                )
+            })
             .map_err(|e| {
                 assert_eq!(e.code(), crate::ErrorCode::Config);
                 e.message().to_owned()

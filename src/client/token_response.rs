@@ -5,8 +5,7 @@
 //!
 //! A refusal carries what the JS `OAuthResponseError` is built from, and never the token.
 
-use serde::Serialize;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use super::clip;
 
@@ -49,39 +48,29 @@ impl TokenKind {
 }
 
 /// A response the client accepts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Accepted {
     /// The ID-JAG, or the access token.
     pub token: String,
     /// `Bearer` or `DPoP` (an access token); none for an ID-JAG, whose `token_type` is `N_A`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_type: Option<&'static str>,
-    /// `expires_in` as sent (a positive number, C7), when sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires_in: Option<Number>,
     /// The granted scope: `scope` when sent, else the requested one (C5).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 
 /// A response the client refuses: the server's OAuth error (RFC 6749 §5.2), or
 /// `invalid_response` with the rule the response breaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Refusal {
     /// The server's `error` (at most 64 characters), or `invalid_response`.
     pub error: String,
     /// The server's `error_description`, clipped.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// The server's `error_uri`, clipped.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_uri: Option<String>,
     /// The HTTP status of the response.
     pub status: u16,
     /// The rule the response breaks (none for the server's own OAuth error).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<&'static str>,
     /// What went wrong, for the error's message.
     pub message: String,
@@ -103,7 +92,7 @@ fn violation(message: String, status: u16, rule: &'static str) -> Refusal {
 fn quote(value: Option<&Value>) -> String {
     match value {
         None => "nothing".to_owned(),
-        Some(Value::String(s)) => Value::String(clip(s, 64)).to_string(),
+        Some(Value::String(s)) => serde_json::to_string(&clip(s, 64)).unwrap_or_default(),
         Some(Value::Bool(_)) => "boolean".to_owned(),
         Some(Value::Number(_)) => "number".to_owned(),
         Some(_) => "object".to_owned(),
@@ -140,7 +129,10 @@ fn error_response(status: u16, body: Option<&Map<String, Value>>, endpoint: &str
             }
         }
         _ => violation(
-            format!("{endpoint} answered http {status} without an oauth error"),
+            format!(
+                "{endpoint} answered http {} without an oauth error",
+                usize::from(status)
+            ),
             status,
             "C1",
         ),
@@ -226,11 +218,10 @@ pub(crate) fn check_token_response(
             ));
         }
     };
-    let expires_in = match body.get("expires_in") {
-        None => None,
-        Some(Value::Number(n)) if n.as_f64().is_some_and(|f| f.is_finite() && f > 0.0) => {
-            Some(n.clone())
-        }
+    // The caller keeps `expires_in` as sent: accepted means a positive number.
+    match body.get("expires_in") {
+        None => {}
+        Some(Value::Number(n)) if n.as_f64().is_some_and(|f| f.is_finite() && f > 0.0) => {}
         Some(_) => {
             return Err(violation(
                 "expires_in is not a positive number".to_owned(),
@@ -238,7 +229,7 @@ pub(crate) fn check_token_response(
                 kind.rule("C7"),
             ));
         }
-    };
+    }
     let scope = match body.get("scope") {
         None => requested_scope.map(str::to_owned),
         Some(Value::String(s)) => Some(s.clone()),
@@ -253,7 +244,6 @@ pub(crate) fn check_token_response(
     Ok(Accepted {
         token: token.to_owned(),
         token_type,
-        expires_in,
         scope,
     })
 }
@@ -304,7 +294,6 @@ mod tests {
         .unwrap();
         assert_eq!(ok.token, GRANT);
         assert_eq!(ok.token_type, None);
-        assert_eq!(ok.expires_in, Some(Number::from(300)));
         assert_eq!(ok.scope.as_deref(), Some("a b")); // C5
         let ok = check(
             TokenKind::IdJag,
@@ -314,7 +303,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ok.scope.as_deref(), Some("a"));
-        assert_eq!(ok.expires_in, None);
         let five = id_jag(json!({"access_token": "a.b.c.d.e"}));
         assert!(check(TokenKind::IdJag, 200, five, None).is_ok());
     }
@@ -455,7 +443,6 @@ mod tests {
             (ok.token.as_str(), ok.token_type, ok.scope.as_deref()),
             ("opaque", Some("Bearer"), Some("s"))
         );
-        assert_eq!(ok.expires_in.and_then(|n| n.as_f64()), Some(1.5));
         assert_eq!(
             check(TokenKind::AccessToken, 200, body("DPOP"), None)
                 .unwrap()

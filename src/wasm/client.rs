@@ -1,48 +1,63 @@
 //! The MCP client helpers' decisions (pkg/src/client.js; src/client/): in both builds.
 
 use super::{config_error, json_arg, json_out, to_js_error};
-use crate::client::token_response::{Accepted, Refusal, TokenKind};
-use serde::Serialize;
+use crate::client::token_response::TokenKind;
 use wasm_bindgen::prelude::*;
 
-/// A token response re-serialised by JS (`JSON.stringify` of the parsed body) may be somewhat
-/// longer than the 1 MiB the JS read (`1e5` becomes `100000`).
-const MAX_BODY_BYTES: usize = 2 << 20;
+fn set(target: &js_sys::Object, name: &str, value: JsValue) {
+    // Setting a data property on a plain object cannot fail.
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(name), &value);
+}
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-enum Answer<'a> {
-    Accepted(&'a Accepted),
-    Refused(&'a Refusal),
+fn set_some(target: &js_sys::Object, name: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        set(target, name, JsValue::from_str(v));
+    }
 }
 
 /// src/client/token_response.rs `check_token_response` for `requestIdJag` (`kind` `"id-jag"`)
 /// and `exchangeIdJag` (`"access-token"`): `body` is the response's JSON text (null when it is
-/// not JSON). Returns JSON text, `{ accepted: { token, tokenType?, expiresIn?, scope? } }` or
-/// `{ refused: { error, errorDescription?, errorUri?, status, rule?, message } }`.
+/// not JSON). Returns `{ token, tokenType?, scope? }` (the response's `expires_in` is a positive
+/// number when present), or `{ refused: { error, errorDescription?, errorUri?, status, rule?,
+/// message } }`: objects with fixed member names, built member by member (no serializer).
 #[wasm_bindgen(js_name = checkTokenResponse)]
 pub fn check_token_response(
     kind: &str,
     status: u16,
-    body: Option<String>,
+    body: JsValue,
     requested_scope: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let kind = TokenKind::from_name(kind)
         .ok_or_else(|| config_error("kind must be id-jag or access-token".to_owned()))?;
-    // Anything but a JSON object (an array, a string, invalid JSON) is "not a json object".
-    let body = body.and_then(|text| {
-        crate::jose::strict_json::parse_document(text.as_bytes(), MAX_BODY_BYTES).ok()
-    });
-    let answer = crate::client::token_response::check_token_response(
+    // Anything but a JSON object (an array, a string, invalid JSON, null) is "not a json object".
+    let body = match json_arg(&body, "body") {
+        Ok(serde_json::Value::Object(map)) => Some(map),
+        _ => None,
+    };
+    let o = js_sys::Object::new();
+    match crate::client::token_response::check_token_response(
         kind,
         status,
         body.as_ref(),
         requested_scope.as_deref(),
-    );
-    match &answer {
-        Ok(a) => json_out(&Answer::Accepted(a), "token response"),
-        Err(r) => json_out(&Answer::Refused(r), "token response"),
+    ) {
+        Ok(a) => {
+            set(&o, "token", JsValue::from_str(&a.token));
+            set_some(&o, "tokenType", a.token_type);
+            set_some(&o, "scope", a.scope.as_deref());
+        }
+        Err(r) => {
+            let x = js_sys::Object::new();
+            set(&x, "error", JsValue::from_str(&r.error));
+            set_some(&x, "errorDescription", r.error_description.as_deref());
+            set_some(&x, "errorUri", r.error_uri.as_deref());
+            set(&x, "status", JsValue::from(r.status));
+            set_some(&x, "rule", r.rule);
+            set(&x, "message", JsValue::from_str(&r.message));
+            set(&o, "refused", x.into());
+        }
     }
+    Ok(o.into())
 }
 
 /// src/client/metadata.rs `client_metadata`: `options` as JSON text, `clientId`'s WHATWG
@@ -61,8 +76,8 @@ pub fn client_metadata(
         .as_deref()
         .map(|path| (path, client_id_search.as_deref().unwrap_or("")));
     let doc =
-        crate::client::metadata::client_metadata(&options, url).map_err(|e| to_js_error(&e))?;
-    json_out(&doc, "client metadata")
+        crate::client::metadata::client_metadata(options, url).map_err(|e| to_js_error(&e))?;
+    json_out(&serde_json::Value::Array(doc), "client metadata")
 }
 
 /// src/client/mod.rs `one_client_authentication`: throws ERR_CONFIG when a token request would
