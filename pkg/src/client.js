@@ -3,11 +3,10 @@
 //   discover(mcpServerUrl)   RFC 9728 protected-resource metadata → RFC 8414 AS metadata
 //   requestIdJag(options)    RFC 8693 token exchange at the IdP → the ID-JAG
 //   exchangeIdJag(options)   RFC 7523 jwt-bearer at the MCP authorization server → access token
-//   clientMetadata(options)  RFC 7591 / CIMD client metadata of an ID-JAG client
+//   clientMetadata(options)  RFC 7591 / CIMD client metadata of an ID-JAG client (C13)
 //
 // What a token endpoint's answer must be is the core's decision (src/client/token_response.rs,
-// the wasm export `checkTokenResponse`), and so is the client metadata document
-// (src/client/metadata.rs, `clientMetadata`): this module does the HTTP and builds the errors.
+// the wasm export `checkTokenResponse`): this module does the HTTP and builds the errors.
 // The grant is looked at with inspect() (the Rust core), never verified here: the MCP
 // authorization server does that. Which URLs may be used is the core's answer (urls.js: https,
 // or http on a loopback host). Tokens, secrets and assertions never appear in an error message.
@@ -15,7 +14,7 @@ import { brandErrorClass, configError } from './errors.js';
 import { checkOptions, is, member } from './options.js';
 import { checkUrl, checkUrlReady, urlProblem } from './urls.js';
 import { inspect } from './inspect.js';
-import { checkTokenResponse, coreClientMetadata, oneClientAuthentication, verifierCore } from './core-verifier.js';
+import { checkTokenResponse, oneClientAuthentication, verifierCore } from './core-verifier.js';
 import { BodyTooLargeError, readCappedText } from './read-capped.js';
 
 const TOKEN_TYPE_ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
@@ -399,37 +398,73 @@ export async function exchangeIdJag(options) {
 // ---------------------------------------------------------------------------------------------
 // Client metadata (RFC 7591 dynamic registration, or a Client ID Metadata Document)
 
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+
 /**
- * The client metadata of an ID-JAG client (JAG -04 §8): `authorization_grant_profiles_supported`
+ * The client metadata of an ID-JAG client (C13, JAG -04 §8): `authorization_grant_profiles_supported`
  * lists `urn:ietf:params:oauth:grant-profile:id-jag`, and `grant_types` lists both the token
  * exchange (at the IdP) and jwt-bearer (at the MCP authorization server), as §8 requires of a
  * client that lists the profile. For a registration request body (RFC 7591 §2) or, with
- * `clientId` = the document's own https URL, a Client ID Metadata Document. The document is the
- * core's (src/client/metadata.rs client_metadata); its URLs are checked by the core too: in a
- * browser, `await ready()` first (like the other synchronous calls).
+ * `clientId` = the document's own https URL, a Client ID Metadata Document. Its URLs are checked
+ * by the wasm core: in a browser, `await ready()` first (like the other synchronous calls).
  *
  * @param {object} [options] see index.d.ts (ClientMetadataOptions)
  */
 export function clientMetadata(options = {}) {
   if (options === null || typeof options !== 'object') throw configError('options must be an object');
+  const {
+    clientId, clientName, clientUri, scope, redirectUris = [], grantTypes = [], tokenEndpointAuthMethod = 'client_secret_basic',
+    jwksUri, jwks, ...extra
+  } = options;
   const known = ['clientId', 'clientName', 'clientUri', 'scope', 'redirectUris', 'grantTypes', 'tokenEndpointAuthMethod', 'jwksUri', 'jwks'];
-  for (const k of Object.keys(options)) {
+  for (const k of Object.keys(extra)) {
     // Other RFC 7591 members pass through as given; camelCase is a typo of an option above.
-    if (!known.includes(k) && !/^[a-z0-9_]+$/.test(k)) {
+    if (!/^[a-z0-9_]+$/.test(k)) {
       throw configError(`${member('options', k)} is not an option of clientMetadata (expected one of ${known.join(', ')}, or an RFC 7591 snake_case member)`);
     }
   }
-  const url = options.clientId === undefined ? undefined : checkUrl(options.clientId, 'clientId');
-  if (options.clientUri !== undefined) checkUrl(options.clientUri, 'clientUri');
-  if (options.jwksUri !== undefined) checkUrl(options.jwksUri, 'jwksUri');
-  let text;
-  try {
-    text = JSON.stringify(options);
-  } catch {
-    throw configError('options must be json (no BigInt, no cycles)');
+  if ('grant_types' in extra || 'authorization_grant_profiles_supported' in extra) {
+    throw configError('grant_types and authorization_grant_profiles_supported are set by clientMetadata (C13); use grantTypes for more grant types');
   }
-  const pairs = JSON.parse(verifierCore.call(() => coreClientMetadata(text, url?.pathname, url?.search)));
-  return Object.fromEntries(pairs);
+  if (!CLIENT_AUTH_METHODS.includes(tokenEndpointAuthMethod)) {
+    throw configError(`tokenEndpointAuthMethod must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
+  }
+  const list = (v, name) => {
+    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.length > 0)) throw configError(`${name} must be an array of non-empty strings`);
+    return v;
+  };
+  const doc = { ...extra };
+  if (clientId !== undefined) {
+    // A Client ID Metadata Document names itself: client_id is its https URL. It holds no shared
+    // secret, so the client authenticates with private_key_jwt or not at all.
+    const u = checkUrl(clientId, 'clientId');
+    if (u.pathname === '/' || u.search) throw configError('clientId (a client id metadata document url) needs a path and no query');
+    if (tokenEndpointAuthMethod.startsWith('client_secret')) {
+      throw configError('a client id metadata document cannot use a client secret: tokenEndpointAuthMethod private_key_jwt or none');
+    }
+    doc.client_id = String(clientId);
+  }
+  if (clientName !== undefined) doc.client_name = requireString(options, 'clientName');
+  if (clientUri !== undefined) { checkUrl(clientUri, 'clientUri'); doc.client_uri = String(clientUri); }
+  if (scope !== undefined) doc.scope = requireString(options, 'scope');
+  const redirects = list(redirectUris, 'redirectUris');
+  if (redirects.length > 0) doc.redirect_uris = [...redirects];
+  doc.grant_types = [...new Set([GRANT_TOKEN_EXCHANGE, GRANT_JWT_BEARER, ...list(grantTypes, 'grantTypes')])];
+  doc.authorization_grant_profiles_supported = [GRANT_PROFILE_ID_JAG];
+  doc.token_endpoint_auth_method = tokenEndpointAuthMethod;
+  if (jwksUri !== undefined && jwks !== undefined) throw configError('give jwksUri or jwks, not both'); // RFC 7591 §2
+  if (jwksUri !== undefined) { checkUrl(jwksUri, 'jwksUri'); doc.jwks_uri = String(jwksUri); }
+  if (jwks !== undefined) {
+    if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw configError('jwks must be a JWK Set ({ keys: [...] })');
+    if (jwks.keys.some((k) => !isObject(k) || ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in k))) {
+      throw configError('jwks must hold public keys only');
+    }
+    doc.jwks = jwks;
+  }
+  if (tokenEndpointAuthMethod === 'private_key_jwt' && doc.jwks_uri === undefined && doc.jwks === undefined) {
+    throw configError('private_key_jwt needs jwksUri or jwks');
+  }
+  return doc;
 }
 
 /** Issue 13: an unknown member is ERR_CONFIG naming it (the members' types are checked where they are read). */

@@ -25,5 +25,4 @@ export const isScopeToken = glueFunction(verifierCore, 'isScopeToken');
 export const urlProblem = glueFunction(verifierCore, 'urlProblem');
 export const grantConsumed = glueFunction(verifierCore, 'grantConsumed');
 export const checkTokenResponse = glueFunction(verifierCore, 'checkTokenResponse');
-export const coreClientMetadata = glueFunction(verifierCore, 'clientMetadata');
 export const oneClientAuthentication = glueFunction(verifierCore, 'oneClientAuthentication');

@@ -1,9 +1,7 @@
-//! The MCP client's side (docs/rules.md §4.1, §4.4): what the JS helpers `requestIdJag`,
-//! `exchangeIdJag` and `clientMetadata` (pkg/src/client.js) send and accept is decided here; the
-//! JS does the HTTP. Crate-private: the wasm glue is its one caller outside the tests.
+//! The MCP client's side (docs/rules.md §4.1, §4.4): what the JS helpers `requestIdJag` and
+//! `exchangeIdJag` (pkg/src/client.js) send and accept is decided here; the JS does the HTTP. Crate-private: the wasm glue is its one caller outside the tests.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
-pub(crate) mod metadata;
 pub(crate) mod token_response;
 
 use crate::error::Error;
@@ -24,28 +22,27 @@ pub(crate) fn one_client_authentication(secret: bool, assertion: bool) -> Result
 /// because the messages were JS's (`String.prototype.slice`) and must stay the same; a
 /// surrogate pair across the cut is dropped whole (JS kept its first half).
 pub(crate) fn clip(value: &str, max: usize) -> String {
-    let mut out = String::with_capacity(value.len().min(max * 4) + 3);
-    let mut units = 0;
-    let mut in_controls = false;
-    for ch in value.chars() {
-        let ch = if ch <= '\u{1f}' || ch == '\u{7f}' {
-            if in_controls {
-                continue;
-            }
-            in_controls = true;
-            ' '
-        } else {
-            in_controls = false;
-            ch
-        };
-        units += ch.len_utf16();
-        if units > max {
-            out.push('…');
-            return out;
+    // Bytes, not chars: the controls are ASCII, and a cut falls before a character's first byte,
+    // so the output stays UTF-8 (and the verifier build stays small).
+    let mut out = Vec::with_capacity(value.len().min(4 * max) + 3);
+    let (mut units, mut in_controls) = (0, false);
+    for &b in value.as_bytes() {
+        let control = b < 0x20 || b == 0x7f;
+        if control && in_controls {
+            continue;
         }
-        out.push(ch);
+        in_controls = control;
+        if b & 0xc0 != 0x80 {
+            // A character's first byte: one UTF-16 unit, two from U+10000 (4-byte UTF-8) up.
+            units += if b >= 0xf0 { 2 } else { 1 };
+            if units > max {
+                out.extend_from_slice("…".as_bytes());
+                break;
+            }
+        }
+        out.push(if control { b' ' } else { b });
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -47,15 +47,16 @@ impl TokenKind {
     }
 }
 
-/// A response the client accepts.
+/// A response the client accepts (borrowed from the response and the request).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Accepted {
+pub(crate) struct Accepted<'a> {
     /// The ID-JAG, or the access token.
-    pub token: String,
+    pub token: &'a str,
     /// `Bearer` or `DPoP` (an access token); none for an ID-JAG, whose `token_type` is `N_A`.
     pub token_type: Option<&'static str>,
-    /// The granted scope: `scope` when sent, else the requested one (C5).
-    pub scope: Option<String>,
+    /// The granted scope: `scope` when sent, else the requested one (C5). The response's
+    /// `expires_in`, when sent, is a positive number (C7): the caller keeps it as sent.
+    pub scope: Option<&'a str>,
 }
 
 /// A response the client refuses: the server's OAuth error (RFC 6749 §5.2), or
@@ -76,34 +77,58 @@ pub(crate) struct Refusal {
     pub message: String,
 }
 
-fn violation(message: String, status: u16, rule: &'static str) -> Refusal {
+/// `invalid_response`, the message in parts (one concatenation for every message: the
+/// verifier build stays small).
+#[inline(never)]
+fn violation(status: u16, rule: &'static str, parts: &[&str]) -> Refusal {
     Refusal {
-        error: "invalid_response".to_owned(),
+        error: String::from("invalid_response"),
         error_description: None,
         error_uri: None,
         status,
         rule: Some(rule),
-        message,
+        message: parts.concat(),
     }
 }
 
 /// A member's value for a message: a string JSON-quoted and clipped to 64 characters, else
 /// its JS `typeof` (`nothing` when absent), so no token or secret is ever repeated.
+#[inline(never)]
 fn quote(value: Option<&Value>) -> String {
-    match value {
-        None => "nothing".to_owned(),
-        Some(Value::String(s)) => serde_json::to_string(&clip(s, 64)).unwrap_or_default(),
-        Some(Value::Bool(_)) => "boolean".to_owned(),
-        Some(Value::Number(_)) => "number".to_owned(),
-        Some(_) => "object".to_owned(),
-    }
+    let kind = match value {
+        None => "nothing",
+        Some(Value::String(s)) => {
+            // JSON.stringify's quoting: clip left no control character to escape.
+            let mut out = vec![b'"'];
+            for &b in clip(s, 64).as_bytes() {
+                if b == b'"' || b == b'\\' {
+                    out.push(b'\\');
+                }
+                out.push(b);
+            }
+            out.push(b'"');
+            return String::from_utf8(out).unwrap_or_default();
+        }
+        Some(Value::Bool(_)) => "boolean",
+        Some(Value::Number(_)) => "number",
+        Some(_) => "object",
+    };
+    String::from(kind)
+}
+
+// One lookup for every member, not inlined at each (the verifier build stays small).
+#[inline(never)]
+fn member<'a>(body: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    body.get(name)
 }
 
 fn string_member<'a>(body: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
-    match body.get(name) {
-        Some(Value::String(s)) => Some(s),
-        _ => None,
-    }
+    member(body, name).and_then(Value::as_str)
+}
+
+#[inline(never)]
+fn same_ascii(value: Option<&str>, name: &str) -> bool {
+    value.is_some_and(|v| v.eq_ignore_ascii_case(name))
 }
 
 /// C1, RFC 6749 §5.2: the server's error when it sent one, else `invalid_response`.
@@ -113,30 +138,39 @@ fn error_response(status: u16, body: Option<&Map<String, Value>>, endpoint: &str
         Some((body, error)) if !error.is_empty() => {
             let error = clip(error, 64);
             let description = string_member(body, "error_description").map(|d| clip(d, 200));
-            let mut message = format!("{endpoint} refused the request: {error}");
-            if let Some(d) = description.as_deref().filter(|d| !d.is_empty()) {
-                message.push_str(" (");
-                message.push_str(d);
-                message.push(')');
-            }
+            let (open, d, close) = match description.as_deref() {
+                Some(d) if !d.is_empty() => (" (", d, ")"),
+                _ => ("", "", ""),
+            };
             Refusal {
+                message: [endpoint, " refused the request: ", &error, open, d, close].concat(),
                 error,
                 error_description: description,
                 error_uri: string_member(body, "error_uri").map(|u| clip(u, 200)),
                 status,
                 rule: None,
-                message,
             }
         }
         _ => violation(
-            format!(
-                "{endpoint} answered http {} without an oauth error",
-                usize::from(status)
-            ),
             status,
             "C1",
+            &[
+                endpoint,
+                " answered http ",
+                &format!("{}", usize::from(status)),
+                " without an oauth error",
+            ],
         ),
     }
+}
+
+/// A broken response: the rule, and the message as `head`, the quoted member (when
+/// `quoted`), `tail`.
+struct Broken<'a> {
+    rule: &'static str,
+    head: &'static str,
+    quoted: Option<Option<&'a Value>>,
+    tail: &'static str,
 }
 
 /// Checks a token endpoint's response: `status` is its HTTP status, `body` its JSON object
@@ -147,102 +181,95 @@ fn error_response(status: u16, body: Option<&Map<String, Value>>, endpoint: &str
 /// is a non-empty string, for an ID-JAG of 3 (JWS) or 5 (JWE) parts; C4 `token_type` is `N_A`
 /// (an access token's `Bearer` or `DPoP`), case-insensitively; C7 `expires_in`, when sent, is a
 /// positive number; C5 `scope`, when sent, is a string, and absent means as requested.
-pub(crate) fn check_token_response(
+pub(crate) fn check_token_response<'a>(
     kind: TokenKind,
     status: u16,
-    body: Option<&Map<String, Value>>,
-    requested_scope: Option<&str>,
-) -> Result<Accepted, Refusal> {
+    body: Option<&'a Map<String, Value>>,
+    requested_scope: Option<&'a str>,
+) -> Result<Accepted<'a>, Refusal> {
     let endpoint = kind.endpoint();
-    let error_object = body
-        .is_some_and(|b| string_member(b, "error").is_some() && !b.contains_key("access_token"));
+    let error_object = body.is_some_and(|b| {
+        string_member(b, "error").is_some() && member(b, "access_token").is_none()
+    });
     if status != 200 || error_object {
         return Err(error_response(status, body, endpoint));
     }
+    // One place builds every message (the verifier build stays small).
+    check_body(kind, body, requested_scope).map_err(|b| {
+        let quoted = b.quoted.map(quote).unwrap_or_default();
+        let head = if b.head.is_empty() { endpoint } else { b.head };
+        violation(status, kind.rule(b.rule), &[head, &quoted, b.tail])
+    })
+}
+
+fn check_body<'a>(
+    kind: TokenKind,
+    body: Option<&'a Map<String, Value>>,
+    requested_scope: Option<&'a str>,
+) -> Result<Accepted<'a>, Broken<'a>> {
+    let broken = |rule, head, quoted, tail| Broken {
+        rule,
+        head,
+        quoted,
+        tail,
+    };
+    let id_jag = kind == TokenKind::IdJag;
+    // An empty head is the endpoint's name.
     let Some(body) = body else {
-        return Err(violation(
-            format!("{endpoint} answered http 200 without a json object"),
-            status,
-            kind.rule("C1"),
+        return Err(broken(
+            "C1",
+            "",
+            None,
+            " answered http 200 without a json object",
         ));
     };
-    if kind == TokenKind::IdJag
-        && string_member(body, "issued_token_type") != Some(TOKEN_TYPE_ID_JAG)
-    {
-        return Err(violation(
-            format!(
-                "issued_token_type is {}, not {TOKEN_TYPE_ID_JAG}",
-                quote(body.get("issued_token_type"))
-            ),
-            status,
-            "C2",
-        ));
+    if id_jag && string_member(body, "issued_token_type") != Some(TOKEN_TYPE_ID_JAG) {
+        let got = Some(member(body, "issued_token_type"));
+        let tail = ", not urn:ietf:params:oauth:token-type:id-jag";
+        return Err(broken("C2", "issued_token_type is ", got, tail));
     }
     let token = match string_member(body, "access_token") {
         Some(t) if !t.is_empty() => t,
-        _ => {
-            let message = match kind {
-                TokenKind::IdJag => "access_token (the grant) is missing or empty",
-                TokenKind::AccessToken => "access_token is missing or empty",
-            };
-            return Err(violation(message.to_owned(), status, kind.rule("C3")));
+        _ if id_jag => {
+            let head = "access_token (the grant) is missing or empty";
+            return Err(broken("C3", head, None, ""));
         }
+        _ => return Err(broken("C3", "access_token is missing or empty", None, "")),
     };
-    if kind == TokenKind::IdJag && !matches!(token.split('.').count(), 3 | 5) {
-        return Err(violation(
-            "access_token (the grant) is not a compact JWS or JWE".to_owned(),
-            status,
-            "C3",
-        ));
+    if id_jag && !matches!(token.split('.').count(), 3 | 5) {
+        let head = "access_token (the grant) is not a compact JWS or JWE";
+        return Err(broken("C3", head, None, ""));
     }
     // No character outside ASCII lower-cases to one of these names (the Kelvin sign's `k` is in
     // none), so an ASCII comparison is the case-insensitive one.
     let token_type = string_member(body, "token_type");
-    let is = |name: &str| token_type.is_some_and(|t| t.eq_ignore_ascii_case(name));
-    let token_type = match kind {
-        TokenKind::IdJag if is("n_a") => None,
-        TokenKind::AccessToken if is("bearer") => Some("Bearer"),
-        TokenKind::AccessToken if is("dpop") => Some("DPoP"),
-        _ => {
-            let expected = match kind {
-                TokenKind::IdJag => "N_A",
-                TokenKind::AccessToken => "Bearer or DPoP",
-            };
-            return Err(violation(
-                format!(
-                    "token_type is {}, not {expected}",
-                    quote(body.get("token_type"))
-                ),
-                status,
-                kind.rule("C4"),
-            ));
-        }
+    let is = |name: &str| same_ascii(token_type, name);
+    let (token_type, expected) = match kind {
+        TokenKind::IdJag => (None, if is("n_a") { "" } else { ", not N_A" }),
+        TokenKind::AccessToken if is("bearer") => (Some("Bearer"), ""),
+        TokenKind::AccessToken if is("dpop") => (Some("DPoP"), ""),
+        TokenKind::AccessToken => (None, ", not Bearer or DPoP"),
     };
-    // The caller keeps `expires_in` as sent: accepted means a positive number.
-    match body.get("expires_in") {
-        None => {}
-        Some(Value::Number(n)) if n.as_f64().is_some_and(|f| f.is_finite() && f > 0.0) => {}
-        Some(_) => {
-            return Err(violation(
-                "expires_in is not a positive number".to_owned(),
-                status,
-                kind.rule("C7"),
-            ));
-        }
+    if !expected.is_empty() {
+        let got = Some(member(body, "token_type"));
+        return Err(broken("C4", "token_type is ", got, expected));
     }
-    let scope = match body.get("scope") {
-        None => requested_scope.map(str::to_owned),
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => {
-            return Err(violation(
-                "scope is not a string".to_owned(),
-                status,
-                kind.rule("C5"),
-            ));
-        }
+    let positive = |v: &Value| v.as_f64().is_some_and(|f| f.is_finite() && f > 0.0);
+    if member(body, "expires_in").is_some_and(|v| !positive(v)) {
+        return Err(broken(
+            "C7",
+            "expires_in is not a positive number",
+            None,
+            "",
+        ));
+    }
+    let scope = match member(body, "scope") {
+        None => requested_scope,
+        Some(Value::String(s)) => Some(s.as_str()),
+        Some(_) => return Err(broken("C5", "scope is not a string", None, "")),
     };
     Ok(Accepted {
-        token: token.to_owned(),
+        token,
         token_type,
         scope,
     })
@@ -260,12 +287,23 @@ mod tests {
         status: u16,
         body: Value,
         scope: Option<&str>,
-    ) -> Result<Accepted, Refusal> {
+    ) -> Result<Owned, Refusal> {
         let body = match body {
             Value::Object(m) => Some(m),
             _ => None,
         };
-        check_token_response(kind, status, body.as_ref(), scope)
+        check_token_response(kind, status, body.as_ref(), scope).map(|a| Owned {
+            token: a.token.to_owned(),
+            token_type: a.token_type,
+            scope: a.scope.map(str::to_owned),
+        })
+    }
+
+    #[derive(Debug)]
+    struct Owned {
+        token: String,
+        token_type: Option<&'static str>,
+        scope: Option<String>,
     }
 
     fn id_jag(extra: Value) -> Value {
@@ -278,7 +316,7 @@ mod tests {
         body
     }
 
-    fn refused(r: Result<Accepted, Refusal>) -> (String, Option<&'static str>, String) {
+    fn refused(r: Result<Owned, Refusal>) -> (String, Option<&'static str>, String) {
         let r = r.unwrap_err();
         (r.error, r.rule, r.message)
     }

@@ -1,6 +1,6 @@
 //! The MCP client helpers' decisions (pkg/src/client.js; src/client/): in both builds.
 
-use super::{config_error, json_arg, json_out, to_js_error};
+use super::{config_error, json_arg, to_js_error};
 use crate::client::token_response::TokenKind;
 use wasm_bindgen::prelude::*;
 
@@ -42,9 +42,9 @@ pub fn check_token_response(
         requested_scope.as_deref(),
     ) {
         Ok(a) => {
-            set(&o, "token", JsValue::from_str(&a.token));
+            set(&o, "token", JsValue::from_str(a.token));
             set_some(&o, "tokenType", a.token_type);
-            set_some(&o, "scope", a.scope.as_deref());
+            set_some(&o, "scope", a.scope);
         }
         Err(r) => {
             let x = js_sys::Object::new();
@@ -58,26 +58,6 @@ pub fn check_token_response(
         }
     }
     Ok(o.into())
-}
-
-/// src/client/metadata.rs `client_metadata`: `options` as JSON text, `clientId`'s WHATWG
-/// pathname and search when it is given. Returns the document as JSON text, a list of
-/// `[member, value]` pairs in order; throws ERR_CONFIG.
-#[wasm_bindgen(js_name = clientMetadata)]
-pub fn client_metadata(
-    options: JsValue,
-    client_id_pathname: Option<String>,
-    client_id_search: Option<String>,
-) -> Result<JsValue, JsValue> {
-    let serde_json::Value::Object(options) = json_arg(&options, "options")? else {
-        return Err(config_error("options must be an object".to_owned()));
-    };
-    let url = client_id_pathname
-        .as_deref()
-        .map(|path| (path, client_id_search.as_deref().unwrap_or("")));
-    let doc =
-        crate::client::metadata::client_metadata(options, url).map_err(|e| to_js_error(&e))?;
-    json_out(&serde_json::Value::Array(doc), "client metadata")
 }
 
 /// src/client/mod.rs `one_client_authentication`: throws ERR_CONFIG when a token request would
