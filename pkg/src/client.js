@@ -270,14 +270,27 @@ function bodyClientIdOption(options) {
 /**
  * The core's verdict on a token endpoint's answer (src/client/token_response.rs
  * check_token_response): the accepted token's fields, or throws the OAuthResponseError it
- * describes. `kind`: 'id-jag' or 'access-token'.
+ * describes, rendered here (the server's own error, a member's value: clipped and quoted).
  */
-function tokenResponse(kind, status, body, requestedScope) {
+function tokenResponse(idJag, status, body, requestedScope) {
   const text = body === undefined ? null : JSON.stringify(body);
-  const answer = verifierCore.call(() => checkTokenResponse(kind, status, text, requestedScope));
-  if (answer.refused) {
-    const { message, ...details } = answer.refused;
-    throw new OAuthResponseError(message, details);
+  const answer = verifierCore.call(() => checkTokenResponse(idJag, status, text, requestedScope));
+  if (answer.server !== undefined) {
+    // The server's own OAuth error (RFC 6749 §5.2): the core found a non-empty `error`.
+    const endpoint = idJag ? 'the token exchange endpoint' : 'the authorization server';
+    const error = clip(body.error, 64);
+    const description = typeof body.error_description === 'string' ? clip(body.error_description) : undefined;
+    throw new OAuthResponseError(`${endpoint} refused the request: ${error}${description ? ` (${description})` : ''}`, {
+      error,
+      errorDescription: description,
+      errorUri: typeof body.error_uri === 'string' ? clip(body.error_uri) : undefined,
+      status,
+    });
+  }
+  if (answer.rule !== undefined) {
+    // `{}` stands for the value of the member the core names, which a message only quotes.
+    const message = answer.quoted === undefined ? answer.message : answer.message.replace('{}', () => quote(body[answer.quoted]));
+    throw new OAuthResponseError(message, { error: 'invalid_response', status, rule: answer.rule });
   }
   // Accepted: `expires_in`, when sent, is a positive number (the core's check).
   if (body.expires_in !== undefined) answer.expiresIn = body.expires_in;
@@ -332,7 +345,7 @@ export async function requestIdJag(options) {
 
   const { status, body } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
   if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
-  const accepted = tokenResponse('id-jag', status, body, scope);
+  const accepted = tokenResponse(true, status, body, scope);
 
   const expect = { audience };
   if (resource !== undefined) expect.resource = resource;
@@ -388,7 +401,7 @@ export async function exchangeIdJag(options) {
   }
 
   const { status, body } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
-  const accepted = tokenResponse('access-token', status, body, scope);
+  const accepted = tokenResponse(false, status, body, scope);
   const result = { accessToken: accepted.token, tokenType: accepted.tokenType };
   if (accepted.expiresIn !== undefined) result.expiresIn = accepted.expiresIn;
   if (accepted.scope !== undefined) result.scope = accepted.scope;

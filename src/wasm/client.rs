@@ -1,63 +1,64 @@
 //! The MCP client helpers' decisions (pkg/src/client.js; src/client/): in both builds.
 
-use super::{config_error, json_arg, to_js_error};
-use crate::client::token_response::TokenKind;
+use super::{json_arg, to_js_error};
 use wasm_bindgen::prelude::*;
 
-fn set(target: &js_sys::Object, name: &str, value: JsValue) {
-    // Setting a data property on a plain object cannot fail.
-    let _ = js_sys::Reflect::set(target, &JsValue::from_str(name), &value);
-}
-
-fn set_some(target: &js_sys::Object, name: &str, value: Option<&str>) {
+/// Sets a string member, when there is one (a data property on a plain object: cannot fail).
+fn set(target: &js_sys::Object, name: &str, value: Option<&str>) {
     if let Some(v) = value {
-        set(target, name, JsValue::from_str(v));
+        let _ = js_sys::Reflect::set(target, &JsValue::from_str(name), &JsValue::from_str(v));
     }
 }
 
-/// src/client/token_response.rs `check_token_response` for `requestIdJag` (`kind` `"id-jag"`)
-/// and `exchangeIdJag` (`"access-token"`): `body` is the response's JSON text (null when it is
-/// not JSON). Returns `{ token, tokenType?, scope? }` (the response's `expires_in` is a positive
-/// number when present), or `{ refused: { error, errorDescription?, errorUri?, status, rule?,
-/// message } }`: objects with fixed member names, built member by member (no serializer).
+/// src/client/token_response.rs `check_token_response` for `requestIdJag` (`idJag` true) and
+/// `exchangeIdJag`: `body` is the response's JSON text (null when it is not JSON). Returns
+/// `{ token, tokenType?, scope? }` (the response's `expires_in` is a positive number when
+/// present), `{ server: true }` (the body's OAuth error), or `{ rule, message, quoted? }`
+/// (`invalid_response`; `{}` in the message stands for the value of the body's member
+/// `quoted`). Objects with fixed member names, built member by member (no serializer).
 #[wasm_bindgen(js_name = checkTokenResponse)]
 pub fn check_token_response(
-    kind: &str,
+    id_jag: bool,
     status: u16,
     body: JsValue,
     requested_scope: Option<String>,
-) -> Result<JsValue, JsValue> {
-    let kind = TokenKind::from_name(kind)
-        .ok_or_else(|| config_error("kind must be id-jag or access-token".to_owned()))?;
+) -> JsValue {
+    use crate::client::token_response::{Refusal, TokenKind};
+    let kind = if id_jag {
+        TokenKind::IdJag
+    } else {
+        TokenKind::AccessToken
+    };
     // Anything but a JSON object (an array, a string, invalid JSON, null) is "not a json object".
     let body = match json_arg(&body, "body") {
         Ok(serde_json::Value::Object(map)) => Some(map),
         _ => None,
     };
     let o = js_sys::Object::new();
-    match crate::client::token_response::check_token_response(
+    let answer = crate::client::token_response::check_token_response(
         kind,
         status,
         body.as_ref(),
         requested_scope.as_deref(),
-    ) {
+    );
+    match answer {
         Ok(a) => {
-            set(&o, "token", JsValue::from_str(a.token));
-            set_some(&o, "tokenType", a.token_type);
-            set_some(&o, "scope", a.scope);
+            set(&o, "token", Some(a.token));
+            set(&o, "tokenType", a.token_type);
+            set(&o, "scope", a.scope);
         }
-        Err(r) => {
-            let x = js_sys::Object::new();
-            set(&x, "error", JsValue::from_str(&r.error));
-            set_some(&x, "errorDescription", r.error_description.as_deref());
-            set_some(&x, "errorUri", r.error_uri.as_deref());
-            set(&x, "status", JsValue::from(r.status));
-            set_some(&x, "rule", r.rule);
-            set(&x, "message", JsValue::from_str(&r.message));
-            set(&o, "refused", x.into());
+        Err(Refusal::Server) => set(&o, "server", Some("")),
+        Err(Refusal::Broken {
+            rule,
+            message,
+            quoted,
+        }) => {
+            set(&o, "rule", Some(rule));
+            set(&o, "message", Some(&message));
+            set(&o, "quoted", quoted);
         }
     }
-    Ok(o.into())
+    o.into()
 }
 
 /// src/client/mod.rs `one_client_authentication`: throws ERR_CONFIG when a token request would
