@@ -299,8 +299,8 @@ function tokenResponse(idJag, status, body, requestedScope) {
 
 /**
  * RFC 8693 token exchange at the IdP for an ID-JAG (spec/rules.md §4). The core checks the
- * response (checkTokenResponse); returns the grant with its inspect() findings. The grant is not verified
- * here: the MCP authorization server does that.
+ * response (checkTokenResponse); returns the grant with its inspect() findings. The grant is
+ * not verified here: the MCP authorization server does that.
  *
  * @param {object} options see index.d.ts (RequestIdJagOptions)
  */
