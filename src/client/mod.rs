@@ -1,5 +1,6 @@
 //! The MCP client's side (docs/rules.md §4.1, §4.4): what the JS helpers `requestIdJag` and
-//! `exchangeIdJag` (pkg/src/client.js) send and accept is decided here; the JS does the HTTP. Crate-private: the wasm glue is its one caller outside the tests.
+//! `exchangeIdJag` (pkg/src/client.js) send and accept is decided here; the JS does the HTTP.
+//! Crate-private: the wasm glue is its one caller outside the tests.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 pub(crate) mod token_response;
