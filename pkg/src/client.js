@@ -3,10 +3,12 @@
 //   discover(mcpServerUrl)   RFC 9728 protected-resource metadata → RFC 8414 AS metadata
 //   requestIdJag(options)    RFC 8693 token exchange at the IdP → the ID-JAG
 //   exchangeIdJag(options)   RFC 7523 jwt-bearer at the MCP authorization server → access token
-//   clientMetadata(options)  RFC 7591 / CIMD client metadata of an ID-JAG client (C13)
+//   clientMetadata(options)  RFC 7591 / CIMD client metadata of an ID-JAG client
 //
 // What a token endpoint's answer must be is the core's decision (src/client/token_response.rs,
-// the wasm export `checkTokenResponse`): this module does the HTTP and builds the errors.
+// the wasm export `checkTokenResponse`), and so are the grant types and the grant profile an
+// ID-JAG client lists (src/client/mod.rs id_jag_client_metadata, in the export `clientRules`):
+// this module does the HTTP, builds the errors and composes the documents.
 // The grant is looked at with inspect() (the Rust core), never verified here: the MCP
 // authorization server does that. Which URLs may be used is the core's answer (urls.js: https,
 // or http on a loopback host). Tokens, secrets and assertions never appear in an error message.
@@ -14,7 +16,7 @@ import { brandErrorClass, configError } from './errors.js';
 import { checkOptions, is, member } from './options.js';
 import { checkUrl, checkUrlReady, urlProblem } from './urls.js';
 import { inspect } from './inspect.js';
-import { checkTokenResponse, oneClientAuthentication, verifierCore } from './core-verifier.js';
+import { checkTokenResponse, clientRules, verifierCore } from './core-verifier.js';
 import { BodyTooLargeError, readCappedText } from './read-capped.js';
 
 const TOKEN_TYPE_ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
@@ -319,7 +321,8 @@ export async function requestIdJag(options) {
   const clientSecret = requireString(options, 'clientSecret', { optional: true });
   const clientAssertion = requireString(options, 'clientAssertion', { optional: true });
   const grantClientId = requireString(options, 'grantClientId', { optional: true });
-  verifierCore.call(() => oneClientAuthentication(clientSecret !== undefined, clientAssertion !== undefined));
+  // One client authentication method per request: the core's rule (src/client/mod.rs one_client_authentication).
+  verifierCore.call(() => clientRules(clientSecret !== undefined && clientAssertion !== undefined, false));
   const clientIdInBody = bodyClientIdOption(options);
   const fetchImpl = pickFetch(options.fetch);
 
@@ -414,7 +417,7 @@ export async function exchangeIdJag(options) {
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 
 /**
- * The client metadata of an ID-JAG client (C13, JAG -04 §8): `authorization_grant_profiles_supported`
+ * The client metadata of an ID-JAG client (JAG -04 §8): `authorization_grant_profiles_supported`
  * lists `urn:ietf:params:oauth:grant-profile:id-jag`, and `grant_types` lists both the token
  * exchange (at the IdP) and jwt-bearer (at the MCP authorization server), as §8 requires of a
  * client that lists the profile. For a registration request body (RFC 7591 §2) or, with
@@ -436,9 +439,9 @@ export function clientMetadata(options = {}) {
       throw configError(`${member('options', k)} is not an option of clientMetadata (expected one of ${known.join(', ')}, or an RFC 7591 snake_case member)`);
     }
   }
-  if ('grant_types' in extra || 'authorization_grant_profiles_supported' in extra) {
-    throw configError('grant_types and authorization_grant_profiles_supported are set by clientMetadata (C13); use grantTypes for more grant types');
-  }
+  // The two members are the core's (id_jag_client_metadata), which refuses a caller's own.
+  const callerSets = 'grant_types' in extra || 'authorization_grant_profiles_supported' in extra;
+  const [tokenExchange, jwtBearer, profile] = verifierCore.call(() => clientRules(false, callerSets)).split(' ');
   if (!CLIENT_AUTH_METHODS.includes(tokenEndpointAuthMethod)) {
     throw configError(`tokenEndpointAuthMethod must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
   }
@@ -462,8 +465,8 @@ export function clientMetadata(options = {}) {
   if (scope !== undefined) doc.scope = requireString(options, 'scope');
   const redirects = list(redirectUris, 'redirectUris');
   if (redirects.length > 0) doc.redirect_uris = [...redirects];
-  doc.grant_types = [...new Set([GRANT_TOKEN_EXCHANGE, GRANT_JWT_BEARER, ...list(grantTypes, 'grantTypes')])];
-  doc.authorization_grant_profiles_supported = [GRANT_PROFILE_ID_JAG];
+  doc.grant_types = [...new Set([tokenExchange, jwtBearer, ...list(grantTypes, 'grantTypes')])];
+  doc.authorization_grant_profiles_supported = [profile];
   doc.token_endpoint_auth_method = tokenEndpointAuthMethod;
   if (jwksUri !== undefined && jwks !== undefined) throw configError('give jwksUri or jwks, not both'); // RFC 7591 §2
   if (jwksUri !== undefined) { checkUrl(jwksUri, 'jwksUri'); doc.jwks_uri = String(jwksUri); }

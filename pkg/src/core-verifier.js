@@ -25,4 +25,4 @@ export const isScopeToken = glueFunction(verifierCore, 'isScopeToken');
 export const urlProblem = glueFunction(verifierCore, 'urlProblem');
 export const grantConsumed = glueFunction(verifierCore, 'grantConsumed');
 export const checkTokenResponse = glueFunction(verifierCore, 'checkTokenResponse');
-export const oneClientAuthentication = glueFunction(verifierCore, 'oneClientAuthentication');
+export const clientRules = glueFunction(verifierCore, 'clientRules');

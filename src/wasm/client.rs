@@ -61,9 +61,17 @@ pub fn check_token_response(
     o.into()
 }
 
-/// src/client/mod.rs `one_client_authentication`: throws ERR_CONFIG when a token request would
-/// carry both a client secret and a client assertion.
-#[wasm_bindgen(js_name = oneClientAuthentication)]
-pub fn one_client_authentication(secret: bool, assertion: bool) -> Result<(), JsValue> {
-    crate::client::one_client_authentication(secret, assertion).map_err(|e| to_js_error(&e))
+/// The client helpers' configuration rules (src/client/mod.rs), in one export (the verifier
+/// build stays small). `requestIdJag`: `secretAndAssertion`, T1 `one_client_authentication`.
+/// `clientMetadata`: `callerSetsGrantMembers`, C13 `id_jag_client_metadata`, whose answer is
+/// returned: the grant types and the grant profile, space-separated. Throws ERR_CONFIG.
+#[wasm_bindgen(js_name = clientRules)]
+pub fn client_rules(
+    secret_and_assertion: bool,
+    caller_sets_grant_members: bool,
+) -> Result<JsValue, JsValue> {
+    crate::client::one_client_authentication(secret_and_assertion, secret_and_assertion)
+        .and_then(|()| crate::client::id_jag_client_metadata(caller_sets_grant_members))
+        .map(JsValue::from_str)
+        .map_err(|e| to_js_error(&e))
 }

@@ -528,7 +528,7 @@ describe('the client decisions are the core\'s', () => {
     assert.deepEqual([e.code, e.message], ['ERR_CONFIG', 'give clientSecret or clientAssertion, not both']);
   });
 
-  test('clientMetadata: the document and each refusal (still composed in JS: tests/js/js-enforces-no-rule.test.mjs STILL_IN_JS)', () => {
+  test('clientMetadata: the document and each refusal (the grant types, the profile and their refusal are the core\'s)', () => {
     const configError = (message) => (e) => IdJagError.is(e) && e.code === 'ERR_CONFIG' && e.message === message;
     for (const [options, message] of [
       [{ grant_types: [] }, 'grant_types and authorization_grant_profiles_supported are set by clientMetadata (C13); use grantTypes for more grant types'],

@@ -17,14 +17,6 @@ import { ROOT, citationsIn, scannedFiles } from './lib/rule-ids.js';
 
 const DIRS = ['pkg/src', 'pkg/bin'];
 
-// Decisions still made in JS, each listed with why, and held to this list both ways: a new
-// citation fails, and so does an entry that no longer occurs (delete it once its decision moved).
-// clientMetadata composes the client metadata (C13) in JS: the core function that builds it
-// (+4.7 KB gzipped) does not fit the verifier build's size budget (204000 bytes gzipped) next to
-// the token-response check (src/client/token_response.rs), which moved.
-const STILL_IN_JS = {
-  'pkg/src/client.js': ['C13'],
-};
 const SOURCE = /\.(js|mjs|cjs|ts|mts|cts)$/;
 
 /** Every source file under `dir` (relative to the repository root), sorted. */
@@ -58,18 +50,14 @@ describe('pkg/src and pkg/bin enforce no rule id', () => {
     assert.deepEqual(citationsIn("const alg = 'ES256'; // x5t#S256\n", 'x.js'), []);
   });
 
-  test('no file cites a rule id (but the listed ones still in JS)', () => {
+  test('no file cites a rule id', () => {
     const found = new Set();
-    const listed = new Set();
     for (const file of files) {
       for (const { id, line } of citationsIn(readFileSync(join(ROOT, file), 'utf8'), file)) {
-        if (STILL_IN_JS[file]?.includes(id)) listed.add(`${file} ${id}`);
-        else found.add(`${file}:${line} ${id}`);
+        found.add(`${file}:${line} ${id}`);
       }
     }
     assert.deepEqual([...found], [], `JS cites (so enforces) rule ids; move the decision into the core, or name the core function that decides:\n${[...found].join('\n')}`);
-    const gone = Object.entries(STILL_IN_JS).flatMap(([file, ids]) => ids.map((id) => `${file} ${id}`)).filter((k) => !listed.has(k));
-    assert.deepEqual(gone, [], 'no longer cited in JS: delete them from STILL_IN_JS');
   });
 });
 
