@@ -322,7 +322,7 @@ export async function requestIdJag(options) {
   const clientAssertion = requireString(options, 'clientAssertion', { optional: true });
   const grantClientId = requireString(options, 'grantClientId', { optional: true });
   // One client authentication method per request: the core's rule (src/client/mod.rs one_client_authentication).
-  verifierCore.call(() => clientRules(clientSecret !== undefined && clientAssertion !== undefined, false));
+  verifierCore.call(() => clientRules(clientSecret !== undefined, clientAssertion !== undefined, false));
   const clientIdInBody = bodyClientIdOption(options);
   const fetchImpl = pickFetch(options.fetch);
 
@@ -441,7 +441,7 @@ export function clientMetadata(options = {}) {
   }
   // The two members are the core's (id_jag_client_metadata), which refuses a caller's own.
   const callerSets = 'grant_types' in extra || 'authorization_grant_profiles_supported' in extra;
-  const [tokenExchange, jwtBearer, profile] = verifierCore.call(() => clientRules(false, callerSets)).split(' ');
+  const [tokenExchange, jwtBearer, profile] = verifierCore.call(() => clientRules(false, false, callerSets)).split(' ');
   if (!CLIENT_AUTH_METHODS.includes(tokenEndpointAuthMethod)) {
     throw configError(`tokenEndpointAuthMethod must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
   }

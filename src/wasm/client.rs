@@ -13,7 +13,7 @@ fn set(target: &js_sys::Object, name: &str, value: Option<&str>) {
 /// src/client/token_response.rs `check_token_response` for `requestIdJag` (`idJag` true) and
 /// `exchangeIdJag`: `body` is the response's JSON text (null when it is not JSON). Returns
 /// `{ token, tokenType?, scope? }` (the response's `expires_in` is a positive number when
-/// present), `{ server: true }` (the body's OAuth error), or `{ rule, message, quoted? }`
+/// present), `{ server: '' }` (the body's OAuth error), or `{ rule, message, quoted? }`
 /// (`invalid_response`; `{}` in the message stands for the value of the body's member
 /// `quoted`). Objects with fixed member names, built member by member (no serializer).
 #[wasm_bindgen(js_name = checkTokenResponse)]
@@ -62,15 +62,16 @@ pub fn check_token_response(
 }
 
 /// The client helpers' configuration rules (src/client/mod.rs), in one export (the verifier
-/// build stays small). `requestIdJag`: `secretAndAssertion`, T1 `one_client_authentication`.
+/// build stays small). `requestIdJag`: `secret`, `assertion`, T1 `one_client_authentication`.
 /// `clientMetadata`: `callerSetsGrantMembers`, C13 `id_jag_client_metadata`, whose answer is
 /// returned: the grant types and the grant profile, space-separated. Throws ERR_CONFIG.
 #[wasm_bindgen(js_name = clientRules)]
 pub fn client_rules(
-    secret_and_assertion: bool,
+    secret: bool,
+    assertion: bool,
     caller_sets_grant_members: bool,
 ) -> Result<JsValue, JsValue> {
-    crate::client::one_client_authentication(secret_and_assertion, secret_and_assertion)
+    crate::client::one_client_authentication(secret, assertion)
         .and_then(|()| crate::client::id_jag_client_metadata(caller_sets_grant_members))
         .map(JsValue::from_str)
         .map_err(|e| to_js_error(&e))
