@@ -1070,7 +1070,7 @@ export interface ClientMetadata {
  * `authorization_grant_profiles_supported: ["urn:ietf:params:oauth:grant-profile:id-jag"]`,
  * and therefore both the token-exchange and the jwt-bearer grant in `grant_types`. Send it as
  * a dynamic registration request (RFC 7591) or serve it as a Client ID Metadata Document.
- * Its URLs are checked by the wasm core: in a browser, `await ready()` before calling it.
+ * The wasm core decides its grant members and checks its URLs: in a browser, `await ready()` before calling it.
  *
  * @example
  * ```ts

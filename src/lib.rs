@@ -63,6 +63,7 @@
 // The layout (docs/internals.md): `jose` is the layer every token kind shares, `grant` is the
 // ID-JAG and its verifier, `server` is the authorization server around it. The modules are
 // private; what a user names is re-exported below, so moving code never breaks a user.
+mod client;
 mod error;
 mod fetch_policy;
 mod grant;

@@ -1,10 +1,14 @@
 // Client-side helpers for Enterprise-Managed Authorization (spec/rules.md §4, §5, §5.4):
 //
 //   discover(mcpServerUrl)   RFC 9728 protected-resource metadata → RFC 8414 AS metadata
-//   requestIdJag(options)    RFC 8693 token exchange at the IdP → the ID-JAG (checks C1–C5, C7)
+//   requestIdJag(options)    RFC 8693 token exchange at the IdP → the ID-JAG
 //   exchangeIdJag(options)   RFC 7523 jwt-bearer at the MCP authorization server → access token
-//   clientMetadata(options)  RFC 7591 / CIMD client metadata of an ID-JAG client (C13)
+//   clientMetadata(options)  RFC 7591 / CIMD client metadata of an ID-JAG client
 //
+// What a token endpoint's answer must be is the core's decision (src/client/token_response.rs,
+// the wasm export `checkTokenResponse`), and so are the grant types and the grant profile an
+// ID-JAG client lists (src/client/mod.rs id_jag_client_metadata, in the export `clientRules`):
+// this module does the HTTP, builds the errors and composes the documents.
 // The grant is looked at with inspect() (the Rust core), never verified here: the MCP
 // authorization server does that. Which URLs may be used is the core's answer (urls.js: https,
 // or http on a loopback host). Tokens, secrets and assertions never appear in an error message.
@@ -12,7 +16,7 @@ import { brandErrorClass, configError } from './errors.js';
 import { checkOptions, is, member } from './options.js';
 import { checkUrl, checkUrlReady, urlProblem } from './urls.js';
 import { inspect } from './inspect.js';
-import { verifierCore } from './core-verifier.js';
+import { checkTokenResponse, clientRules, verifierCore } from './core-verifier.js';
 import { BodyTooLargeError, readCappedText } from './read-capped.js';
 
 const TOKEN_TYPE_ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
@@ -265,44 +269,40 @@ function bodyClientIdOption(options) {
   return v;
 }
 
-/** Parses an error response (C1, RFC 6749 §5.2) into an OAuthResponseError. */
-function errorResponse(status, body, endpoint) {
-  if (isObject(body) && typeof body.error === 'string' && body.error.length > 0) {
+/**
+ * The core's verdict on a token endpoint's answer (src/client/token_response.rs
+ * check_token_response): the accepted token's fields, or throws the OAuthResponseError it
+ * describes, rendered here (the server's own error, a member's value: clipped and quoted).
+ */
+function tokenResponse(idJag, status, body, requestedScope) {
+  const text = body === undefined ? null : JSON.stringify(body);
+  const answer = verifierCore.call(() => checkTokenResponse(idJag, status, text, requestedScope));
+  if (answer.server !== undefined) {
+    // The server's own OAuth error (RFC 6749 §5.2): the core found a non-empty `error`.
+    const endpoint = idJag ? 'the token exchange endpoint' : 'the authorization server';
+    const error = clip(body.error, 64);
     const description = typeof body.error_description === 'string' ? clip(body.error_description) : undefined;
-    return new OAuthResponseError(
-      `${endpoint} refused the request: ${clip(body.error, 64)}${description ? ` (${description})` : ''}`,
-      {
-        error: clip(body.error, 64),
-        errorDescription: description,
-        errorUri: typeof body.error_uri === 'string' ? clip(body.error_uri) : undefined,
-        status,
-      },
-    );
+    throw new OAuthResponseError(`${endpoint} refused the request: ${error}${description ? ` (${description})` : ''}`, {
+      error,
+      errorDescription: description,
+      errorUri: typeof body.error_uri === 'string' ? clip(body.error_uri) : undefined,
+      status,
+    });
   }
-  return new OAuthResponseError(`${endpoint} answered http ${status} without an oauth error`, { error: 'invalid_response', status, rule: 'C1' });
-}
-
-// An error object sent with HTTP 200 (a protocol violation, but unambiguous): report the error.
-function isErrorBody(body) {
-  return isObject(body) && typeof body.error === 'string' && body.access_token === undefined;
-}
-
-function violation(message, status, rule) {
-  return new OAuthResponseError(message, { error: 'invalid_response', status, rule });
-}
-
-function checkExpiresIn(body, status, rule) {
-  if (body.expires_in === undefined) return undefined;
-  if (typeof body.expires_in !== 'number' || !Number.isFinite(body.expires_in) || body.expires_in <= 0) {
-    throw violation('expires_in is not a positive number', status, rule);
+  if (answer.rule !== undefined) {
+    // `{}` stands for the value of the member the core names, which a message only quotes.
+    const message = answer.quoted === undefined ? answer.message : answer.message.replace('{}', () => quote(body[answer.quoted]));
+    throw new OAuthResponseError(message, { error: 'invalid_response', status, rule: answer.rule });
   }
-  return body.expires_in;
+  // Accepted: `expires_in`, when sent, is a positive number (the core's check).
+  if (body.expires_in !== undefined) answer.expiresIn = body.expires_in;
+  return answer;
 }
 
 /**
- * RFC 8693 token exchange at the IdP for an ID-JAG (spec/rules.md §4). Checks the response
- * (C1–C5, C7) and returns the grant with its inspect() findings. The grant is not verified
- * here: the MCP authorization server does that.
+ * RFC 8693 token exchange at the IdP for an ID-JAG (spec/rules.md §4). The core checks the
+ * response (checkTokenResponse); returns the grant with its inspect() findings. The grant is
+ * not verified here: the MCP authorization server does that.
  *
  * @param {object} options see index.d.ts (RequestIdJagOptions)
  */
@@ -321,9 +321,8 @@ export async function requestIdJag(options) {
   const clientSecret = requireString(options, 'clientSecret', { optional: true });
   const clientAssertion = requireString(options, 'clientAssertion', { optional: true });
   const grantClientId = requireString(options, 'grantClientId', { optional: true });
-  if (clientSecret !== undefined && clientAssertion !== undefined) {
-    throw configError('give clientSecret or clientAssertion, not both'); // T1
-  }
+  // One client authentication method per request: the core's rule (src/client/mod.rs one_client_authentication).
+  verifierCore.call(() => clientRules(clientSecret !== undefined, clientAssertion !== undefined, false));
   const clientIdInBody = bodyClientIdOption(options);
   const fetchImpl = pickFetch(options.fetch);
 
@@ -348,31 +347,16 @@ export async function requestIdJag(options) {
   }
 
   const { status, body } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
-  const endpoint = 'the token exchange endpoint';
-  if (status !== 200 || isErrorBody(body)) throw errorResponse(status, body, endpoint); // C1
-  if (!isObject(body)) throw violation(`${endpoint} answered http 200 without a json object`, status, 'C1');
-  if (body.issued_token_type !== TOKEN_TYPE_ID_JAG) {
-    throw violation(`issued_token_type is ${quote(body.issued_token_type)}, not ${TOKEN_TYPE_ID_JAG}`, status, 'C2');
-  }
-  const grant = body.access_token;
-  if (typeof grant !== 'string' || grant.length === 0) throw violation('access_token (the grant) is missing or empty', status, 'C3');
-  const segments = grant.split('.').length;
-  if (segments !== 3 && segments !== 5) throw violation('access_token (the grant) is not a compact JWS or JWE', status, 'C3');
-  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'n_a') {
-    throw violation(`token_type is ${quote(body.token_type)}, not N_A`, status, 'C4');
-  }
-  const expiresIn = checkExpiresIn(body, status, 'C7');
-  if (body.scope !== undefined && typeof body.scope !== 'string') throw violation('scope is not a string', status, 'C5');
+  if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
+  const accepted = tokenResponse(true, status, body, scope);
 
   const expect = { audience };
   if (resource !== undefined) expect.resource = resource;
   if (grantClientId !== undefined) expect.clientId = grantClientId;
-  if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
-  const { findings } = inspect(grant, expect);
-  const result = { grant };
-  if (expiresIn !== undefined) result.expiresIn = expiresIn;
-  const granted = body.scope ?? scope; // C5: absent means as requested
-  if (granted !== undefined) result.scope = granted;
+  const { findings } = inspect(accepted.token, expect);
+  const result = { grant: accepted.token };
+  if (accepted.expiresIn !== undefined) result.expiresIn = accepted.expiresIn;
+  if (accepted.scope !== undefined) result.scope = accepted.scope; // the core's: as requested when absent
   result.findings = findings;
   return result;
 }
@@ -420,23 +404,10 @@ export async function exchangeIdJag(options) {
   }
 
   const { status, body } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
-  const endpoint = 'the authorization server';
-  if (status !== 200 || isErrorBody(body)) throw errorResponse(status, body, endpoint);
-  if (!isObject(body)) throw violation(`${endpoint} answered http 200 without a json object`, status, 'RFC 6749 §5.1');
-  const accessToken = body.access_token;
-  if (typeof accessToken !== 'string' || accessToken.length === 0) {
-    throw violation('access_token is missing or empty', status, 'RFC 6749 §5.1');
-  }
-  const tokenType = typeof body.token_type === 'string' ? body.token_type.toLowerCase() : undefined;
-  if (tokenType !== 'bearer' && tokenType !== 'dpop') {
-    throw violation(`token_type is ${quote(body.token_type)}, not Bearer or DPoP`, status, 'RFC 6749 §5.1');
-  }
-  const expiresIn = checkExpiresIn(body, status, 'RFC 6749 §5.1');
-  if (body.scope !== undefined && typeof body.scope !== 'string') throw violation('scope is not a string', status, 'RFC 6749 §5.1');
-  const result = { accessToken, tokenType: tokenType === 'bearer' ? 'Bearer' : 'DPoP' };
-  if (expiresIn !== undefined) result.expiresIn = expiresIn;
-  const granted = body.scope ?? scope; // absent means as requested
-  if (granted !== undefined) result.scope = granted;
+  const accepted = tokenResponse(false, status, body, scope);
+  const result = { accessToken: accepted.token, tokenType: accepted.tokenType };
+  if (accepted.expiresIn !== undefined) result.expiresIn = accepted.expiresIn;
+  if (accepted.scope !== undefined) result.scope = accepted.scope;
   return result;
 }
 
@@ -446,7 +417,7 @@ export async function exchangeIdJag(options) {
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 
 /**
- * The client metadata of an ID-JAG client (C13, JAG -04 §8): `authorization_grant_profiles_supported`
+ * The client metadata of an ID-JAG client (JAG -04 §8): `authorization_grant_profiles_supported`
  * lists `urn:ietf:params:oauth:grant-profile:id-jag`, and `grant_types` lists both the token
  * exchange (at the IdP) and jwt-bearer (at the MCP authorization server), as §8 requires of a
  * client that lists the profile. For a registration request body (RFC 7591 §2) or, with
@@ -468,9 +439,9 @@ export function clientMetadata(options = {}) {
       throw configError(`${member('options', k)} is not an option of clientMetadata (expected one of ${known.join(', ')}, or an RFC 7591 snake_case member)`);
     }
   }
-  if ('grant_types' in extra || 'authorization_grant_profiles_supported' in extra) {
-    throw configError('grant_types and authorization_grant_profiles_supported are set by clientMetadata (C13); use grantTypes for more grant types');
-  }
+  // The two members are the core's (id_jag_client_metadata), which refuses a caller's own.
+  const callerSets = 'grant_types' in extra || 'authorization_grant_profiles_supported' in extra;
+  const [tokenExchange, jwtBearer, profile] = verifierCore.call(() => clientRules(false, false, callerSets)).split(' ');
   if (!CLIENT_AUTH_METHODS.includes(tokenEndpointAuthMethod)) {
     throw configError(`tokenEndpointAuthMethod must be one of ${CLIENT_AUTH_METHODS.join(', ')}`);
   }
@@ -494,8 +465,8 @@ export function clientMetadata(options = {}) {
   if (scope !== undefined) doc.scope = requireString(options, 'scope');
   const redirects = list(redirectUris, 'redirectUris');
   if (redirects.length > 0) doc.redirect_uris = [...redirects];
-  doc.grant_types = [...new Set([GRANT_TOKEN_EXCHANGE, GRANT_JWT_BEARER, ...list(grantTypes, 'grantTypes')])];
-  doc.authorization_grant_profiles_supported = [GRANT_PROFILE_ID_JAG];
+  doc.grant_types = [...new Set([tokenExchange, jwtBearer, ...list(grantTypes, 'grantTypes')])];
+  doc.authorization_grant_profiles_supported = [profile];
   doc.token_endpoint_auth_method = tokenEndpointAuthMethod;
   if (jwksUri !== undefined && jwks !== undefined) throw configError('give jwksUri or jwks, not both'); // RFC 7591 §2
   if (jwksUri !== undefined) { checkUrl(jwksUri, 'jwksUri'); doc.jwks_uri = String(jwksUri); }

@@ -24,3 +24,5 @@ export const requireScopes = glueFunction(verifierCore, 'requireScopes');
 export const isScopeToken = glueFunction(verifierCore, 'isScopeToken');
 export const urlProblem = glueFunction(verifierCore, 'urlProblem');
 export const grantConsumed = glueFunction(verifierCore, 'grantConsumed');
+export const checkTokenResponse = glueFunction(verifierCore, 'checkTokenResponse');
+export const clientRules = glueFunction(verifierCore, 'clientRules');

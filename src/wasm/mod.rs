@@ -7,6 +7,7 @@ use crate::grant::replay::{MemoryReplayStore, ReplayStore};
 use crate::grant::verify::{Verifier, VerifyContext};
 use serde::{Deserialize, Serialize};
 mod access_token;
+mod client;
 #[cfg(feature = "signing")]
 mod server;
 #[cfg(feature = "signing")]

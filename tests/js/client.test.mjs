@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { IdJagError, OAuthResponseError, discover, exchangeIdJag, requestIdJag } from 'idjag';
+import { IdJagError, OAuthResponseError, clientMetadata, discover, exchangeIdJag, requestIdJag } from 'idjag';
 import { TestIssuer } from 'idjag/testing';
 
 const ID_JAG = 'urn:ietf:params:oauth:token-type:id-jag';
@@ -442,5 +442,125 @@ describe('exchangeIdJag (RFC 7523 jwt-bearer)', () => {
       assert.equal(e.code, 'ERR_CONFIG', what);
       assertNoSecrets(e, GRANT, 's3cr:et');
     }
+  });
+});
+
+// The checks of a token endpoint's answer, the client metadata and the one-authentication rule
+// are the core's (src/client/, wasm checkTokenResponse, clientMetadata, oneClientAuthentication):
+// each case fails if the core stopped making its decision, or worded it differently.
+describe('the client decisions are the core\'s', () => {
+  const GRANT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln';
+  const OK = { access_token: GRANT, issued_token_type: ID_JAG, token_type: 'N_A' };
+  // The body as the server sends it (JSON text, or any text), through the documented fetch option.
+  const answering = (status, body) => async () => new Response(typeof body === 'string' ? body : JSON.stringify(body), { status });
+  const request = (status, body, extra = {}) => requestIdJag({
+    tokenEndpoint: 'https://idp.example/token', audience: 'https://as.example', subjectToken: SUBJECT_TOKEN, subjectTokenType: ID_TOKEN,
+    clientId: 'c', scope: 'files:read files:write', fetch: answering(status, body), ...extra,
+  });
+  const exchange = (status, body) => exchangeIdJag({
+    tokenEndpoint: 'https://as.example/token', grant: GRANT, clientId: 'c', clientSecret: 's', scope: 'files:read', fetch: answering(status, body),
+  });
+  const refusedWith = async (promise, expected) => {
+    const e = await rejection(promise, OAuthResponseError);
+    const got = { error: e.error, status: e.status, rule: e.rule, message: e.message };
+    if ('errorDescription' in e) got.errorDescription = e.errorDescription;
+    if ('errorUri' in e) got.errorUri = e.errorUri;
+    assert.deepEqual(got, expected);
+    assertNoSecrets(e, SUBJECT_TOKEN, GRANT);
+  };
+  const invalid = (rule, message, status = 200) => ({ error: 'invalid_response', status, rule, message });
+
+  test('requestIdJag: each response rule refused, with its rule id and message', async () => {
+    const cases = [
+      [200, { ...OK, token_type: 'Bearer' }, invalid('C4', 'token_type is "Bearer", not N_A')],
+      [200, { ...OK, token_type: undefined }, invalid('C4', 'token_type is nothing, not N_A')],
+      [200, { ...OK, expires_in: 0 }, invalid('C7', 'expires_in is not a positive number')],
+      [200, { ...OK, expires_in: '60' }, invalid('C7', 'expires_in is not a positive number')],
+      [200, { ...OK, expires_in: 1e400 }, invalid('C7', 'expires_in is not a positive number')], // Infinity
+      [200, { ...OK, scope: ['files:read'] }, invalid('C5', 'scope is not a string')],
+      [200, { ...OK, scope: null }, invalid('C5', 'scope is not a string')],
+      [200, { ...OK, issued_token_type: 'urn:ietf:params:oauth:token-type:jwt' }, invalid('C2', 'issued_token_type is "urn:ietf:params:oauth:token-type:jwt", not urn:ietf:params:oauth:token-type:id-jag')],
+      [200, { ...OK, issued_token_type: `x\n${'y'.repeat(100)}` }, invalid('C2', `issued_token_type is "x ${'y'.repeat(62)}…", not urn:ietf:params:oauth:token-type:id-jag`)],
+      [200, { ...OK, access_token: 42 }, invalid('C3', 'access_token (the grant) is missing or empty')],
+      [200, { ...OK, access_token: 'a.b.c.d' }, invalid('C3', 'access_token (the grant) is not a compact JWS or JWE')],
+      [200, [OK], invalid('C1', 'the token exchange endpoint answered http 200 without a json object')],
+      [200, 'access_token=abc', invalid('C1', 'the token exchange endpoint answered http 200 without a json object')],
+      [200, { error: '' }, invalid('C1', 'the token exchange endpoint answered http 200 without an oauth error')],
+      [503, '<html>busy</html>', invalid('C1', 'the token exchange endpoint answered http 503 without an oauth error', 503)],
+      // An error object sent with HTTP 200: the IdP's error, not a broken response.
+      [200, { error: 'access_denied' }, { error: 'access_denied', status: 200, rule: undefined, message: 'the token exchange endpoint refused the request: access_denied' }],
+      [400, { error: 'invalid_grant', error_description: `no\r\nway ${'d'.repeat(300)}`, error_uri: 'https://idp.example/e' }, {
+        error: 'invalid_grant', status: 400, rule: undefined, errorDescription: `no way ${'d'.repeat(193)}…`, errorUri: 'https://idp.example/e',
+        message: `the token exchange endpoint refused the request: invalid_grant (no way ${'d'.repeat(193)}…)`,
+      }],
+      [401, { error: 'e'.repeat(80), error_description: '' }, {
+        error: `${'e'.repeat(64)}…`, status: 401, rule: undefined, errorDescription: '', message: `the token exchange endpoint refused the request: ${'e'.repeat(64)}…`,
+      }],
+    ];
+    for (const [status, body, expected] of cases) await refusedWith(request(status, body), expected);
+  });
+
+  test('requestIdJag: accepted as the core reads it (N_A in any case, 5 parts, expires_in as sent, scope as requested when absent)', async () => {
+    const a = await request(200, { ...OK, token_type: 'n_A', expires_in: 59.5 });
+    assert.deepEqual([a.grant, a.expiresIn, a.scope], [GRANT, 59.5, 'files:read files:write']);
+    const b = await request(200, { ...OK, access_token: 'a.b.c.d.e', scope: 'files:read' });
+    assert.deepEqual([b.grant, 'expiresIn' in b, b.scope], ['a.b.c.d.e', false, 'files:read']);
+    const c = await request(200, OK, { scope: undefined });
+    assert.equal('scope' in c, false);
+  });
+
+  test('exchangeIdJag: the same check for an access token (Bearer or DPoP, RFC 6749 §5.1)', async () => {
+    const rfc = 'RFC 6749 §5.1';
+    await refusedWith(exchange(200, { access_token: 'at', token_type: 'N_A' }), invalid(rfc, 'token_type is "N_A", not Bearer or DPoP'));
+    await refusedWith(exchange(200, { access_token: '', token_type: 'Bearer' }), invalid(rfc, 'access_token is missing or empty'));
+    await refusedWith(exchange(200, { access_token: 'at', token_type: 'Bearer', expires_in: -1 }), invalid(rfc, 'expires_in is not a positive number'));
+    await refusedWith(exchange(200, { access_token: 'at', token_type: 'Bearer', scope: 7 }), invalid(rfc, 'scope is not a string'));
+    await refusedWith(exchange(200, 'nope'), invalid(rfc, 'the authorization server answered http 200 without a json object'));
+    await refusedWith(exchange(500, {}), invalid('C1', 'the authorization server answered http 500 without an oauth error', 500));
+    await refusedWith(exchange(200, { error: 'invalid_grant' }), { error: 'invalid_grant', status: 200, rule: undefined, message: 'the authorization server refused the request: invalid_grant' });
+    // An access token with an error member is a token (the error object needs no access_token).
+    assert.deepEqual(await exchange(200, { access_token: 'at', token_type: 'BEARER', error: 'x' }), { accessToken: 'at', tokenType: 'Bearer', scope: 'files:read' });
+    assert.deepEqual(await exchange(200, { access_token: 'at', token_type: 'DPoP', expires_in: 30, scope: '' }), { accessToken: 'at', tokenType: 'DPoP', expiresIn: 30, scope: '' });
+  });
+
+  test('one client authentication method: the core refuses a secret with an assertion, before any request', async () => {
+    const e = await rejection(request(200, OK, { clientSecret: 's', clientAssertion: 'a.b.c', fetch: noFetch }), IdJagError);
+    assert.deepEqual([e.code, e.message], ['ERR_CONFIG', 'give clientSecret or clientAssertion, not both']);
+  });
+
+  test('clientMetadata: the document and each refusal (the grant types, the profile and their refusal are the core\'s)', () => {
+    const configError = (message) => (e) => IdJagError.is(e) && e.code === 'ERR_CONFIG' && e.message === message;
+    for (const [options, message] of [
+      [{ grant_types: [] }, 'grant_types and authorization_grant_profiles_supported are set by clientMetadata (C13); use grantTypes for more grant types'],
+      [{ authorization_grant_profiles_supported: [] }, 'grant_types and authorization_grant_profiles_supported are set by clientMetadata (C13); use grantTypes for more grant types'],
+      [{ clientId: 'https://app.example/' , tokenEndpointAuthMethod: 'none' }, 'clientId (a client id metadata document url) needs a path and no query'],
+      [{ clientId: 'https://app.example/c.json?v=1', tokenEndpointAuthMethod: 'none' }, 'clientId (a client id metadata document url) needs a path and no query'],
+      [{ clientId: 'https://app.example/c.json', tokenEndpointAuthMethod: 'client_secret_post' }, 'a client id metadata document cannot use a client secret: tokenEndpointAuthMethod private_key_jwt or none'],
+      [{ tokenEndpointAuthMethod: 'private_key_jwt' }, 'private_key_jwt needs jwksUri or jwks'],
+      [{ jwks: { keys: [{ kty: 'RSA', n: 'n', e: 'AQAB', p: 'secret' }] } }, 'jwks must hold public keys only'],
+      [{ jwks: { keys: [{ kty: 'oct', k: 'secret' }] } }, 'jwks must hold public keys only'],
+      [{ jwks: [] }, 'jwks must be a JWK Set ({ keys: [...] })'],
+      [{ jwks: { keys: [] }, jwksUri: 'https://app.example/jwks' }, 'give jwksUri or jwks, not both'],
+      [{ tokenEndpointAuthMethod: 'tls_client_auth' }, 'tokenEndpointAuthMethod must be one of client_secret_basic, client_secret_post, private_key_jwt, none'],
+      [{ clientName: '' }, 'clientName must be a non-empty string'],
+      [{ redirectUris: ['https://app.example/cb', 7] }, 'redirectUris must be an array of non-empty strings'],
+      [{ grantTypes: 'authorization_code' }, 'grantTypes must be an array of non-empty strings'],
+    ]) {
+      assert.throws(() => clientMetadata(options), configError(message), JSON.stringify(options));
+    }
+    const jwks = { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] };
+    const doc = clientMetadata({ clientId: 'https://app.example/c.json', tokenEndpointAuthMethod: 'private_key_jwt', jwks, software_id: 's', grantTypes: ['refresh_token'] });
+    assert.deepEqual(doc, {
+      software_id: 's',
+      client_id: 'https://app.example/c.json',
+      grant_types: ['urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:jwt-bearer', 'refresh_token'],
+      authorization_grant_profiles_supported: ['urn:ietf:params:oauth:grant-profile:id-jag'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks,
+    });
+    // The members in the order the document sets them, the caller's RFC 7591 members first.
+    assert.deepEqual(Object.keys(doc), ['software_id', 'client_id', 'grant_types', 'authorization_grant_profiles_supported', 'token_endpoint_auth_method', 'jwks']);
+    // A passed-through RFC 7591 jwks_uri is a key source for private_key_jwt, as before.
+    assert.equal(clientMetadata({ tokenEndpointAuthMethod: 'private_key_jwt', jwks_uri: 'https://app.example/jwks' }).jwks_uri, 'https://app.example/jwks');
   });
 });

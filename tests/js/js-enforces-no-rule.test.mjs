@@ -17,16 +17,6 @@ import { ROOT, citationsIn, scannedFiles } from './lib/rule-ids.js';
 
 const DIRS = ['pkg/src', 'pkg/bin'];
 
-// Decisions still made in JS, each listed with why, and held to this list both ways: a new
-// citation fails, and so does an entry that no longer occurs (delete it once its decision moved).
-// The MCP client's helpers check the IdP's token-exchange response (C1–C5, C7: status, JSON
-// object, issued_token_type, the grant's shape, token_type N_A, expires_in, scope), compose the
-// client metadata (C13) and refuse two client authentication methods in what they send (T1).
-// Moving them needs a core function in the verifier build, which browsers load and which has no
-// size left (scripts/build.sh: ≤ 202500 bytes gzipped; this change leaves it at about 202460).
-const STILL_IN_JS = {
-  'pkg/src/client.js': ['C1', 'C2', 'C3', 'C4', 'C5', 'C7', 'C13', 'T1'],
-};
 const SOURCE = /\.(js|mjs|cjs|ts|mts|cts)$/;
 
 /** Every source file under `dir` (relative to the repository root), sorted. */
@@ -60,18 +50,14 @@ describe('pkg/src and pkg/bin enforce no rule id', () => {
     assert.deepEqual(citationsIn("const alg = 'ES256'; // x5t#S256\n", 'x.js'), []);
   });
 
-  test('no file cites a rule id (but the listed ones still in JS)', () => {
+  test('no file cites a rule id', () => {
     const found = new Set();
-    const listed = new Set();
     for (const file of files) {
       for (const { id, line } of citationsIn(readFileSync(join(ROOT, file), 'utf8'), file)) {
-        if (STILL_IN_JS[file]?.includes(id)) listed.add(`${file} ${id}`);
-        else found.add(`${file}:${line} ${id}`);
+        found.add(`${file}:${line} ${id}`);
       }
     }
     assert.deepEqual([...found], [], `JS cites (so enforces) rule ids; move the decision into the core, or name the core function that decides:\n${[...found].join('\n')}`);
-    const gone = Object.entries(STILL_IN_JS).flatMap(([file, ids]) => ids.map((id) => `${file} ${id}`)).filter((k) => !listed.has(k));
-    assert.deepEqual(gone, [], 'no longer cited in JS: delete them from STILL_IN_JS');
   });
 });
 
