@@ -479,14 +479,7 @@ impl Exchange {
                     } else {
                         "replay store failed"
                     };
-                    self.fail(
-                        401,
-                        "invalid_client",
-                        "client authentication failed",
-                        None,
-                        reason,
-                        Some("R3"),
-                    );
+                    self.refuse_client(reason);
                 }
             },
             (
@@ -620,14 +613,7 @@ impl Exchange {
     fn client_keys_failed(&mut self, client_id: &str, reason: &str) {
         self.checks.push("client_auth");
         self.facts.client_id = Some(client_id.to_owned());
-        self.fail(
-            401,
-            "invalid_client",
-            "client authentication failed",
-            None,
-            reason,
-            Some("R3"),
-        );
+        self.refuse_client(reason);
     }
 
     /// R3–R5: client authentication, asking for the client's keys when they are remote.
@@ -881,6 +867,18 @@ impl Exchange {
             Some("ERR_INTERNAL"),
             "the token exchange lost its state",
             None,
+        );
+    }
+
+    /// R3: client authentication failed (401 invalid_client, the generic description).
+    fn refuse_client(&mut self, reason: &str) {
+        self.fail(
+            401,
+            "invalid_client",
+            "client authentication failed",
+            None,
+            reason,
+            Some("R3"),
         );
     }
 
