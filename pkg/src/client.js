@@ -111,7 +111,9 @@ async function request(fetchImpl, url, init, signal) {
   } catch {
     body = undefined;
   }
-  return { status: res.status, body };
+  // `text` too: the core reads the body with its own bounded parser. Re-serialising `body`
+  // instead would recurse as deep as a hostile server nests it (a RangeError at ~10,000 levels).
+  return { status: res.status, body, text: body === undefined ? null : text };
 }
 
 function anySignal(signals) {
@@ -274,8 +276,7 @@ function bodyClientIdOption(options) {
  * check_token_response): the accepted token's fields, or throws the OAuthResponseError it
  * describes, rendered here (the server's own error, a member's value: clipped and quoted).
  */
-function tokenResponse(idJag, status, body, requestedScope) {
-  const text = body === undefined ? null : JSON.stringify(body);
+function tokenResponse(idJag, status, body, text, requestedScope) {
   const answer = verifierCore.call(() => checkTokenResponse(idJag, status, text, requestedScope));
   if (answer.server !== undefined) {
     // The server's own OAuth error (RFC 6749 §5.2): the core found a non-empty `error`.
@@ -346,9 +347,9 @@ export async function requestIdJag(options) {
     form.set('client_id', clientId); // public client (RFC 6749 §2.3, §3.2.1)
   }
 
-  const { status, body } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
+  const { status, body, text } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
   if (!verifierCore.available()) await verifierCore.ready(); // a browser still loading the wasm
-  const accepted = tokenResponse(true, status, body, scope);
+  const accepted = tokenResponse(true, status, body, text, scope);
 
   const expect = { audience };
   if (resource !== undefined) expect.resource = resource;
@@ -403,8 +404,8 @@ export async function exchangeIdJag(options) {
     if (authMethod === 'client_secret_post') form.set('client_secret', clientSecret);
   }
 
-  const { status, body } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
-  const accepted = tokenResponse(false, status, body, scope);
+  const { status, body, text } = await request(fetchImpl, tokenEndpoint, { method: 'POST', headers, body: form.toString() }, options.signal);
+  const accepted = tokenResponse(false, status, body, text, scope);
   const result = { accessToken: accepted.token, tokenType: accepted.tokenType };
   if (accepted.expiresIn !== undefined) result.expiresIn = accepted.expiresIn;
   if (accepted.scope !== undefined) result.scope = accepted.scope;

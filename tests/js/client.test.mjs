@@ -220,6 +220,19 @@ describe('requestIdJag (RFC 8693)', () => {
           case 'html-500': return { status: 500, text: '<html>oops</html>' };
           case 'error-200': return { json: { error: 'access_denied' } };
           case 'not-json-200': return { text: 'access_token=abc' };
+          // A hostile IdP: JSON nested far deeper than the core's strict parser takes (it must be a
+          // typed refusal, not a crash or a wasm restart), and an own "__proto__" member.
+          case 'deep': {
+            let v = [];
+            for (let i = 0; i < 200; i += 1) v = [v];
+            return { json: { ...ok, access_token: v } };
+          }
+          case 'deep-extra': {
+            let v = {};
+            for (let i = 0; i < 200; i += 1) v = { a: v };
+            return { json: { ...ok, extra: v } };
+          }
+          case 'proto': return { json: JSON.parse(`{"__proto__":{"polluted":1},"access_token":${JSON.stringify(grant)},"token_type":"Bearer"}`) };
           default: return { status: 500, json: {} };
         }
       },
@@ -284,6 +297,9 @@ describe('requestIdJag (RFC 8693)', () => {
     ['bad-expires', 'C7', /expires_in/],
     ['html-500', 'C1', /http 500/],
     ['not-json-200', 'C1', /json/],
+    ['deep', 'C1', /json/],
+    ['deep-extra', 'C1', /json/],
+    ['proto', 'C2', /issued_token_type/],
   ]) {
     test(`refused: ${shape} (${rule})`, async () => {
       const e = await rejection(requestIdJag(base({ fetch: shaped(shape) })), OAuthResponseError);
@@ -291,6 +307,7 @@ describe('requestIdJag (RFC 8693)', () => {
       assert.equal(e.rule, rule);
       assert.match(e.message, pattern);
       assertNoSecrets(e, SUBJECT_TOKEN, 'idp secret');
+      assert.equal(Object.prototype.polluted, undefined, 'no prototype pollution');
     });
   }
 

@@ -7,7 +7,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { IdJagError, IdJagVerifier, JwksCache, MemoryReplayStore, inspect } from 'idjag';
+import { IdJagError, IdJagVerifier, JwksCache, MemoryReplayStore, OAuthResponseError, exchangeIdJag, inspect, requestIdJag } from 'idjag';
 import { AccessTokenIssuer, AccessTokenVerifier, toNodeHandler } from 'idjag/server';
 import { TestIssuer } from 'idjag/testing';
 import { verifierCore } from '../../pkg/src/core-verifier.js';
@@ -124,4 +124,41 @@ describe('a parsed body handed to the Node adapter', () => {
     }
     await stillWorks();
   });
+});
+
+describe('a hostile token endpoint answering the client helpers', () => {
+  // JSON nested 100,000 levels deep (JSON.parse takes it; anything recursive over it overflows the
+  // stack) and an own "__proto__" member. Each must be a typed OAuthResponseError, never a RangeError.
+  const depth = 100_000;
+  const bodies = {
+    deep: `{"access_token":${'['.repeat(depth)}${']'.repeat(depth)},"issued_token_type":"urn:ietf:params:oauth:token-type:id-jag","token_type":"N_A"}`,
+    'deep error': `{"error":"invalid_grant","x":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+    'own __proto__': '{"__proto__":{"polluted":1},"access_token":"a.b.c","issued_token_type":"urn:ietf:params:oauth:token-type:id-jag","token_type":"N_A"}',
+  };
+  for (const [name, body] of Object.entries(bodies)) {
+    test(`requestIdJag and exchangeIdJag: ${name} → OAuthResponseError`, async () => {
+      const server = createServer((req, res) => {
+        req.resume();
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(body);
+      });
+      await new Promise((r) => server.listen(0, '127.0.0.1', r));
+      const tokenEndpoint = `http://127.0.0.1:${server.address().port}/token`;
+      try {
+        const calls = [
+          requestIdJag({ tokenEndpoint, audience: AS, subjectToken: 'st', subjectTokenType: 'urn:ietf:params:oauth:token-type:id_token', clientId: 'c' }),
+          exchangeIdJag({ tokenEndpoint, grant: 'a.b.c', clientId: 'c', clientSecret: 's' }),
+        ];
+        const [idJag, accessToken] = await Promise.allSettled(calls);
+        // A well-formed ID-JAG response with an own "__proto__" member is accepted as such (and
+        // pollutes nothing: stillWorks checks); everything else is a typed refusal.
+        if (name === 'own __proto__') assert.equal(idJag.value?.grant, 'a.b.c');
+        else assert.ok(idJag.reason instanceof OAuthResponseError, `${idJag.reason?.constructor?.name}: ${idJag.reason?.message}`);
+        assert.ok(accessToken.reason instanceof OAuthResponseError, `${accessToken.reason?.constructor?.name}: ${accessToken.reason?.message}`);
+      } finally {
+        server.close();
+      }
+      await stillWorks();
+    });
+  }
 });
