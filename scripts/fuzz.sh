@@ -17,7 +17,7 @@ say() { printf '[fuzz] %s\n' "$*"; }
 
 seconds=${FUZZ_SECONDS:-60}
 nice_level=${FUZZ_NICE:-10}
-all_targets=(strict_json token jwks options token_request access_token)
+all_targets=(strict_json token jwks options token_request access_token token_response)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 [[ $seconds =~ ^[1-9][0-9]*$ ]] || { echo "error: FUZZ_SECONDS must be a positive integer" >&2; exit 2; }
 

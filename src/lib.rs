@@ -96,6 +96,7 @@ pub mod testing;
 #[cfg(feature = "internals")]
 #[doc(hidden)]
 pub mod internals {
+    pub use crate::client::token_response::{Accepted, Refusal, TokenKind, check_token_response};
     pub use crate::jose::jws::{decode_b64url, encode_b64url, parse_compact};
     pub use crate::jose::strict_json::parse_object;
 }

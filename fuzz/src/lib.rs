@@ -9,12 +9,12 @@
 //! while building a fixture is a harness bug, not a finding.
 #![allow(clippy::expect_used, clippy::panic)]
 
-use idjag::server::AccessTokenVerifier;
-use idjag::server::{ClientRegistry, ClientRegistryOptions};
 use idjag::inspect::{Expect, Severity};
+use idjag::server::AccessTokenVerifier;
 use idjag::server::SigningKey;
-use idjag::testing::{MintParams, TestIssuer};
+use idjag::server::{ClientRegistry, ClientRegistryOptions};
 use idjag::server::{RawTokenRequest, TokenRequest};
+use idjag::testing::{MintParams, TestIssuer};
 use idjag::{Alg, VerifiedGrant, Verifier, VerifierOptions, VerifyContext};
 use serde_json::{Map, Value, json};
 use std::sync::OnceLock;
@@ -152,13 +152,17 @@ pub fn grants() -> &'static Grants {
                 lifetime_sec: Some(300.0),
                 jti: Some("fuzz-grant-0001".into()),
                 tenant: Some(TENANT.into()),
-                claims: Some(object(json!({ "groups": ["engineering"], "auth_time": NOW - 30.0 }))),
+                claims: Some(object(
+                    json!({ "groups": ["engineering"], "auth_time": NOW - 30.0 }),
+                )),
                 variant: None,
             })
             .expect("mint the valid grant");
         let options = VerifierOptions::from_value(verifier_options()).expect("options");
         let verifier = Verifier::new(options).expect("verifier");
-        let verified = verifier.check(&valid, &ctx()).expect("the valid grant verifies");
+        let verified = verifier
+            .check(&valid, &ctx())
+            .expect("the valid grant verifies");
         let lint = idjag::inspect::inspect(&valid, &expect());
         assert!(
             lint.findings.iter().all(|f| f.severity != Severity::Error),
@@ -396,13 +400,7 @@ pub fn clients() -> &'static Clients {
         };
         c.assert_valid_requests_pass();
         // The private_key_jwt request once (an ECDSA verify: not on every input).
-        let pkjwt = join_request(
-            "POST",
-            form,
-            "",
-            "",
-            &form_body(grant, &client_assertion()),
-        );
+        let pkjwt = join_request("POST", form, "", "", &form_body(grant, &client_assertion()));
         c.authenticate(&pkjwt, CLIENT_ID);
         c
     })

@@ -13,7 +13,7 @@ pub(crate) const TOKEN_TYPE_ID_JAG: &str = "urn:ietf:params:oauth:token-type:id-
 
 /// Which token the response must carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TokenKind {
+pub enum TokenKind {
     /// The IdP's RFC 8693 token exchange: an ID-JAG.
     IdJag,
     /// The MCP authorization server's RFC 7523 jwt-bearer grant: an access token.
@@ -39,7 +39,7 @@ impl TokenKind {
 
 /// A response the client accepts (borrowed from the response and the request).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Accepted<'a> {
+pub struct Accepted<'a> {
     /// The ID-JAG, or the access token.
     pub token: &'a str,
     /// `Bearer` or `DPoP` (an access token); none for an ID-JAG, whose `token_type` is `N_A`.
@@ -51,7 +51,7 @@ pub(crate) struct Accepted<'a> {
 
 /// A response the client refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Refusal<'a> {
+pub enum Refusal<'a> {
     /// The server's own OAuth error (RFC 6749 §5.2): its body's `error` (a non-empty string),
     /// `error_description` and `error_uri` say what it is.
     Server,
@@ -92,7 +92,7 @@ fn same_ascii(value: Option<&str>, name: &str) -> bool {
 /// of 3 (JWS) or 5 (JWE) parts; C4 `token_type` is `N_A` (an access token's `Bearer` or `DPoP`),
 /// case-insensitively; C7 `expires_in`, when sent, is a positive number; C5 `scope`, when sent,
 /// is a string, and absent means as requested.
-pub(crate) fn check_token_response<'a>(
+pub fn check_token_response<'a>(
     kind: TokenKind,
     status: u16,
     body: Option<&'a Map<String, Value>>,

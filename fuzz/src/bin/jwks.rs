@@ -21,7 +21,8 @@ fn main() {
                 for kid in [None, Some("fuzz-idp-ec"), Some("")] {
                     if let Ok(candidates) = keys.candidates(alg, kid) {
                         for k in candidates {
-                            let _ = k.verify_signature(jws.signing_input.as_bytes(), &jws.signature);
+                            let _ =
+                                k.verify_signature(jws.signing_input.as_bytes(), &jws.signature);
                         }
                     }
                 }

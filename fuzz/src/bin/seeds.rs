@@ -32,7 +32,12 @@ fn main() {
         "unknown-kid",
         "client-mismatch",
     ] {
-        write(dir, "token", v, mint_variant(v).expect("variant").as_bytes());
+        write(
+            dir,
+            "token",
+            v,
+            mint_variant(v).expect("variant").as_bytes(),
+        );
     }
     let mut parts = g.valid.split('.');
     let (h, p) = (parts.next().expect("h"), parts.next().expect("p"));
@@ -53,7 +58,12 @@ fn main() {
     let mut with_policy = opts.clone();
     with_policy["policy"] = policy_doc();
     with_policy["scopeRequest"] = json!("intersect");
-    write(dir, "options", "verifier-policy", pretty(&with_policy).as_bytes());
+    write(
+        dir,
+        "options",
+        "verifier-policy",
+        pretty(&with_policy).as_bytes(),
+    );
     write(dir, "options", "policy", pretty(&policy_doc()).as_bytes());
     let remote = json!({
         "audience": AS,
@@ -70,7 +80,13 @@ fn main() {
     write(dir, "options", "remote-issuers", pretty(&remote).as_bytes());
 
     let form = "application/x-www-form-urlencoded";
-    let pkjwt = join_request("POST", form, "", "", &form_body(&g.valid, &client_assertion()));
+    let pkjwt = join_request(
+        "POST",
+        form,
+        "",
+        "",
+        &form_body(&g.valid, &client_assertion()),
+    );
     write(dir, "token_request", "private-key-jwt", pkjwt.as_bytes());
     let c = clients();
     for ((req, _), name) in c.valid_requests.iter().zip(["basic", "post"]) {
@@ -86,7 +102,12 @@ fn main() {
             g.valid
         ),
     );
-    write(dir, "token_request", "public-two-resources", public.as_bytes());
+    write(
+        dir,
+        "token_request",
+        "public-two-resources",
+        public.as_bytes(),
+    );
     let get = join_request(
         "GET",
         "",

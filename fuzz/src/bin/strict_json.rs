@@ -10,7 +10,9 @@ fn same(a: &Value, b: &Value) -> bool {
         (Value::Number(x), Value::Number(y)) => {
             x == y
                 || match (x.as_f64(), y.as_f64()) {
-                    (Some(p), Some(q)) => (p - q).abs() <= 4.0 * f64::EPSILON * p.abs().max(q.abs()),
+                    (Some(p), Some(q)) => {
+                        (p - q).abs() <= 4.0 * f64::EPSILON * p.abs().max(q.abs())
+                    }
                     _ => false,
                 }
         }
