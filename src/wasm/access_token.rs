@@ -61,7 +61,7 @@ impl WasmAccessTokenVerifier {
 
     /// The AS's JWK Set (JSON text), usable until `freshUntilSec` (absent: until replaced).
     #[wasm_bindgen(js_name = setJwks)]
-    pub fn set_jwks(&mut self, jwks: JsValue, fresh_until_sec: Option<f64>) -> Result<(), JsValue> {
+    pub fn set_jwks(&self, jwks: JsValue, fresh_until_sec: Option<f64>) -> Result<(), JsValue> {
         let keys = key_set(&jwks)?;
         self.inner.set_keys(keys, fresh_until(fresh_until_sec)?);
         Ok(())

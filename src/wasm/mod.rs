@@ -230,7 +230,7 @@ impl WasmVerifier {
     /// `freshUntilSec` (absent: until replaced); then `verify` asks for keys again.
     #[wasm_bindgen(js_name = setIssuerJwks)]
     pub fn set_issuer_jwks(
-        &mut self,
+        &self,
         issuer: &str,
         jwks: JsValue,
         fresh_until_sec: Option<f64>,

@@ -160,7 +160,7 @@ impl WasmTokenEndpoint {
     /// A private_key_jwt client's JWK Set (JSON text), usable until `freshUntilSec`.
     #[wasm_bindgen(js_name = setClientJwks)]
     pub fn set_client_jwks(
-        &mut self,
+        &self,
         client_id: &str,
         jwks: JsValue,
         fresh_until_sec: Option<f64>,
@@ -174,7 +174,7 @@ impl WasmTokenEndpoint {
     /// A grant issuer's JWK Set (JSON text), usable until `freshUntilSec`.
     #[wasm_bindgen(js_name = setIssuerJwks)]
     pub fn set_issuer_jwks(
-        &mut self,
+        &self,
         issuer: &str,
         jwks: JsValue,
         fresh_until_sec: Option<f64>,
