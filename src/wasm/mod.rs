@@ -104,10 +104,11 @@ pub(crate) fn fresh_until(value: Option<f64>) -> Result<Option<f64>, JsValue> {
 }
 
 #[cfg(feature = "signing")]
-fn serializer_value<T: Serialize>(v: &T) -> Option<JsValue> {
-    // Maps become plain objects, not JS Maps.
+/// `v` as a plain JS value (maps become plain objects, not JS Maps); ERR_CONFIG naming `what`
+/// if it cannot be converted.
+fn serializer_value<T: Serialize>(v: &T, what: &str) -> Result<JsValue, JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .ok()
+        .map_err(|_| config_error(format!("could not convert {what}")))
 }
 
 /// Attach the checks run (for the audit event) to a grant or an error object.

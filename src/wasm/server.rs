@@ -69,14 +69,12 @@ impl WasmAccessTokenIssuer {
     }
 
     pub fn jwks(&self) -> Result<JsValue, JsValue> {
-        serializer_value(&self.inner.jwks())
-            .ok_or_else(|| config_error("could not convert the jwks".to_owned()))
+        serializer_value(&self.inner.jwks(), "the jwks")
     }
 
     #[wasm_bindgen(js_name = privateJwk)]
     pub fn private_jwk(&self) -> Result<JsValue, JsValue> {
-        serializer_value(&self.inner.private_jwk())
-            .ok_or_else(|| config_error("could not convert the jwk".to_owned()))
+        serializer_value(&self.inner.private_jwk(), "the jwk")
     }
 
     /// `grant`: `{ subject, clientId, resources, scopes, claims? }` of a verified grant.
@@ -86,8 +84,7 @@ impl WasmAccessTokenIssuer {
             .inner
             .mint_for(&grant, now_sec)
             .map_err(|e| to_js_error(&e))?;
-        serializer_value(&minted)
-            .ok_or_else(|| config_error("could not convert the token".to_owned()))
+        serializer_value(&minted, "the token")
     }
 }
 
@@ -328,7 +325,7 @@ impl WasmExchange {
                 }),
             },
         };
-        serializer_value(&out).ok_or_else(|| config_error("could not convert the step".to_owned()))
+        serializer_value(&out, "the step")
     }
 
     /// Answer the pending need: `{ kind: 'installed', changed } | { kind: 'unchanged' } |

@@ -38,14 +38,12 @@ impl WasmTestIssuer {
     }
 
     pub fn jwks(&self) -> Result<JsValue, JsValue> {
-        serializer_value(&self.inner.jwks())
-            .ok_or_else(|| config_error("could not convert the jwks".to_owned()))
+        serializer_value(&self.inner.jwks(), "the jwks")
     }
 
     #[wasm_bindgen(js_name = privateJwk)]
     pub fn private_jwk(&self) -> Result<JsValue, JsValue> {
-        serializer_value(&self.inner.private_jwk())
-            .ok_or_else(|| config_error("could not convert the jwk".to_owned()))
+        serializer_value(&self.inner.private_jwk(), "the jwk")
     }
 
     /// Any JWT signed with the issuer's key (an ID token, say); see `TestIssuer::sign_jwt`.
@@ -86,5 +84,5 @@ pub fn test_variants() -> Result<JsValue, JsValue> {
             description: v.description,
         })
         .collect();
-    serializer_value(&list).ok_or_else(|| config_error("could not convert the variants".to_owned()))
+    serializer_value(&list, "the variants")
 }
