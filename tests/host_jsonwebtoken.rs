@@ -43,16 +43,7 @@ fn host_hs256_works_after_idjag_verifies_a_grant() {
         Verifier::new(VerifierOptions::from_value(config).expect("options")).expect("verifier");
     let ctx: &Value = &step["ctx"];
     let claims = verifier
-        .check(
-            step["token"].as_str().expect("token"),
-            &VerifyContext {
-                client_id: ctx["clientId"].as_str().expect("clientId"),
-                now: ctx["now"].as_f64().expect("now"),
-                scope: ctx.get("scope").and_then(Value::as_str),
-                resource: ctx.get("resource").and_then(Value::as_str),
-                keys_now: None,
-            },
-        )
+        .check(step["token"].as_str().expect("token"), &common::ctx(ctx))
         .expect("the vector's grant verifies");
     drop(claims);
 

@@ -7,12 +7,12 @@
 //! Property tests: arbitrary input and mutated grants never panic, and every
 //! refusal carries one of the stable error codes.
 
-use idjag::{ErrorCode, Verifier, VerifierOptions, VerifyContext};
+use idjag::{ErrorCode, Verifier, VerifierOptions};
 use proptest::prelude::*;
 use serde_json::Value;
 
 mod common;
-use common::vectors;
+use common::{ctx, vectors};
 
 /// The default-config verifier and the tokens of its accepted single-step cases.
 fn fixture() -> (Value, Vec<(String, Value)>) {
@@ -37,16 +37,6 @@ fn fixture() -> (Value, Vec<(String, Value)>) {
 
 fn verifier(config: &Value) -> Verifier {
     Verifier::new(VerifierOptions::from_value(config.clone()).expect("options")).expect("verifier")
-}
-
-fn ctx(c: &Value) -> VerifyContext<'_> {
-    VerifyContext {
-        client_id: c["clientId"].as_str().expect("clientId"),
-        now: c["now"].as_f64().expect("now"),
-        scope: c.get("scope").and_then(Value::as_str),
-        resource: c.get("resource").and_then(Value::as_str),
-        keys_now: None,
-    }
 }
 
 proptest! {

@@ -7,7 +7,7 @@
 //! The shared vectors file (tests/vectors/grants.json) through the native crate.
 //! The same file runs in Node (ESM/CJS), Chromium, Deno, Bun and workerd.
 
-use idjag::{Error, Verifier, VerifierOptions, VerifyContext};
+use idjag::{Error, Verifier, VerifierOptions};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -97,16 +97,7 @@ fn every_vector_case_gets_its_expected_verdict() {
         let verifier = Verifier::new(options).unwrap_or_else(|e| panic!("{id}: config: {e}"));
         for (i, step) in case["steps"].as_array().expect("steps").iter().enumerate() {
             let ctx = &step["ctx"];
-            let got = verifier.verify(
-                step["token"].as_str().expect("token"),
-                &VerifyContext {
-                    client_id: ctx["clientId"].as_str().expect("clientId"),
-                    now: ctx["now"].as_f64().expect("now"),
-                    scope: ctx.get("scope").and_then(Value::as_str),
-                    resource: ctx.get("resource").and_then(Value::as_str),
-                    keys_now: None,
-                },
-            );
+            let got = verifier.verify(step["token"].as_str().expect("token"), &common::ctx(ctx));
             steps += 1;
             if let Err(msg) = check_outcome(id, i, got, &step["expect"]) {
                 failures.push(msg);
