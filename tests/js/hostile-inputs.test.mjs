@@ -7,7 +7,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { IdJagError, IdJagVerifier, JwksCache, MemoryReplayStore, OAuthResponseError, exchangeIdJag, inspect, requestIdJag } from 'idjag';
+import { IdJagError, IdJagVerifier, JwksCache, MemoryReplayStore, OAuthResponseError, clientMetadata, exchangeIdJag, inspect, requestIdJag } from 'idjag';
 import { AccessTokenIssuer, AccessTokenVerifier, toNodeHandler } from 'idjag/server';
 import { TestIssuer } from 'idjag/testing';
 import { verifierCore } from '../../pkg/src/core-verifier.js';
@@ -157,6 +157,32 @@ describe('a hostile token endpoint answering the client helpers', () => {
         assert.ok(accessToken.reason instanceof OAuthResponseError, `${accessToken.reason?.constructor?.name}: ${accessToken.reason?.message}`);
       } finally {
         server.close();
+      }
+      await stillWorks();
+    });
+  }
+});
+
+describe('clientMetadata options', () => {
+  // Its rules are the core's now (T1, C13): hostile options must still end in ERR_CONFIG, and an
+  // own "__proto__" member passes through as data (RFC 7591 extension members) without polluting.
+  const cases = {
+    'own __proto__ member': [JSON.parse('{"__proto__":{"polluted":1},"clientName":"x"}'), 'ok'],
+    'deeply nested jwks': [{ tokenEndpointAuthMethod: 'private_key_jwt', jwks: deep(5000, {}) }, 'config'],
+    'jwks with a private member': [{ tokenEndpointAuthMethod: 'private_key_jwt', jwks: { keys: [{ kty: 'EC', d: 'secret' }] } }, 'config'],
+    'grant_types set by the caller': [{ grant_types: ['client_credentials'] }, 'config'],
+    'grantTypes not strings': [{ grantTypes: [1, {}] }, 'config'],
+    'clientId not a url': [{ clientId: { toString: () => 'https://x/c' } }, 'config'],
+    'huge clientName': [{ clientName: 'n'.repeat(2_000_000) }, 'ok'],
+  };
+  for (const [name, [options, outcome]] of Object.entries(cases)) {
+    test(`${name} → ${outcome === 'ok' ? 'a document' : 'ERR_CONFIG'}`, async () => {
+      await verifierCore.ready();
+      if (outcome === 'ok') {
+        const doc = clientMetadata(options);
+        assert.ok(doc.grant_types.includes(JWT_BEARER));
+      } else {
+        assert.throws(() => clientMetadata(options), isConfigError);
       }
       await stillWorks();
     });
